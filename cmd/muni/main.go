@@ -1,0 +1,23 @@
+// Command muni runs a digital municipality: the portal for residents, the
+// officials' workplace, the open APIs and the analytics, in one binary.
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Environ()); err != nil {
+		fmt.Fprintln(os.Stderr, "muni:", err)
+		os.Exit(exitCode(err))
+	}
+}

@@ -1,0 +1,98 @@
+// Package app is muni's composition root: it opens the database, builds
+// every domain, wires the small interfaces and event subscriptions between
+// them and mounts their routes. It is the only package that knows all
+// domains.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/muni-platform/muni/internal/platform/audit"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/config"
+	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// App is a wired muni instance.
+type App struct {
+	Cfg      config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Audit    *audit.Log
+	Sessions *scs.SessionManager
+	Catalog  *i18n.Catalog
+	Assets   *web.Assets
+	Web      *web.Server
+	Router   *web.Router
+	Registry *prometheus.Registry
+	Metrics  *web.Metrics
+
+	handler http.Handler
+}
+
+// Migrations lists every schema, platform first, in the order they apply.
+func Migrations() []db.Migrations {
+	return []db.Migrations{audit.Migrations, auth.Migrations}
+}
+
+// Open connects to the configured database and applies migrations.
+func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.DB, error) {
+	d, err := db.Open(ctx, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.Migrate(ctx, log, Migrations()...); err != nil {
+		d.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// New builds the application over an open, migrated database.
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
+	a := &App{Cfg: cfg, Log: log, DB: d, Audit: audit.New(d), Registry: prometheus.NewRegistry()}
+	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Metrics = web.NewMetrics(a.Registry)
+	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies)
+
+	a.Catalog = i18n.New()
+	if err := a.Catalog.Load(web.Locales, "locales"); err != nil {
+		return nil, err
+	}
+	var err error
+	if a.Assets, err = web.NewAssets(); err != nil {
+		return nil, fmt.Errorf("app: assets: %w", err)
+	}
+	a.Web = &web.Server{Log: log, Catalog: a.Catalog}
+	if a.Web.Render, err = web.NewRenderer(a.Catalog, a.Assets); err != nil {
+		return nil, err
+	}
+	a.Router = web.NewRouter(a.Web)
+	a.routes()
+	a.handler = web.Chain(a.Router.Mux(),
+		web.RequestIDs,
+		a.Web.Observe(a.Metrics),
+		a.Web.Recover,
+		web.SecurityHeaders,
+		a.Web.Languages,
+		a.Web.LimitBody(cfg.MaxBodyBytes),
+		a.Web.CrossOrigin,
+		a.Sessions.LoadAndSave,
+	)
+	return a, nil
+}
+
+// Handler is the whole HTTP surface, middleware included.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Close releases what New started (the database stays with its opener).
+func (a *App) Close() {}

@@ -1,0 +1,51 @@
+package app
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+func (a *App) routes() {
+	rt := a.Router
+	rt.HandleHTTP("GET /static/{hash}/{path...}", a.Assets.Handler())
+	rt.HandleHTTP("GET /metrics", promhttp.HandlerFor(a.Registry, promhttp.HandlerOpts{}))
+	rt.Handle("GET /healthz", a.healthz)
+	rt.Handle("GET /readyz", a.readyz)
+	rt.Handle("GET /lang/{lang}", a.switchLang)
+}
+
+func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
+	return web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only when the database answers and every migration
+// is applied, so a load balancer sends no traffic to a half-started node.
+func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
+	checks := map[string]string{"database": "ok", "migrations": "ok"}
+	status := http.StatusOK
+	if err := a.DB.Ping(r.Context()); err != nil {
+		checks["database"], status = err.Error(), http.StatusServiceUnavailable
+	} else if pending, err := a.DB.Pending(r.Context(), Migrations()...); err != nil || pending {
+		checks["migrations"], status = "pending", http.StatusServiceUnavailable
+	}
+	return web.JSON(w, status, checks)
+}
+
+// switchLang remembers the chosen language for a year and goes back to
+// the page the visitor came from (a local path only).
+func (a *App) switchLang(w http.ResponseWriter, r *http.Request) error {
+	lang := a.Catalog.Match(r.PathValue("lang"), "")
+	http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.Cfg.SecureCookies})
+	next := r.URL.Query().Get("next")
+	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
+		next = "/"
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}

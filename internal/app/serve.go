@@ -1,0 +1,74 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+)
+
+// Serve runs the HTTP server until ctx ends, then lets in-flight requests
+// finish within the configured grace period. ready, when not nil, receives
+// the bound address once the listener is open.
+func (a *App) Serve(ctx context.Context, ready chan<- string) error {
+	ln, err := net.Listen("tcp", a.Cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("app: listen: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+	}
+	go a.housekeeping(ctx)
+	errc := make(chan error, 1)
+	go func() {
+		if a.Cfg.TLSCert != "" {
+			errc <- srv.ServeTLS(ln, a.Cfg.TLSCert, a.Cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	a.Log.Info("muni is serving", "url", a.Cfg.PublicURL(), "addr", ln.Addr().String(), "database", string(a.DB.Engine))
+	if ready != nil {
+		ready <- ln.Addr().String()
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.Log.Info("shutting down: waiting for in-flight requests", "grace", a.Cfg.ShutdownGrace)
+	sctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownGrace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// housekeeping purges expired sessions every few minutes.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := auth.PurgeSessions(ctx, a.DB); err != nil {
+				a.Log.Warn("session purge failed", "err", err)
+			} else if n > 0 {
+				a.Log.Debug("expired sessions purged", "count", n)
+			}
+		}
+	}
+}

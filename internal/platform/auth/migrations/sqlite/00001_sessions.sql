@@ -1,0 +1,9 @@
+-- +goose Up
+CREATE TABLE sessions (
+    token     TEXT PRIMARY KEY,
+    data      BLOB NOT NULL,
+    expiry_ms BIGINT NOT NULL
+);
+CREATE INDEX sessions_expiry ON sessions (expiry_ms);
+-- +goose Down
+DROP TABLE sessions;

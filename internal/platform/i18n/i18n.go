@@ -1,0 +1,137 @@
+// Package i18n holds muni's message catalogs: Russian first, English
+// complete. Each domain embeds locales/ru.json and locales/en.json; keys are
+// namespaced by domain ("identity.login.title").
+package i18n
+
+import (
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+// Languages muni speaks, the default first.
+var Languages = []string{"ru", "en"}
+
+// Catalog is the union of every domain's messages.
+type Catalog struct {
+	bundle  *goi18n.Bundle
+	keys    map[string]map[string]bool // lang -> keys
+	matcher language.Matcher
+}
+
+// New returns an empty catalog with Russian as the default language.
+func New() *Catalog {
+	b := goi18n.NewBundle(language.Russian)
+	b.RegisterUnmarshalFunc("json", json.Unmarshal)
+	tags := make([]language.Tag, len(Languages))
+	for i, l := range Languages {
+		tags[i] = language.MustParse(l)
+	}
+	return &Catalog{bundle: b, keys: map[string]map[string]bool{}, matcher: language.NewMatcher(tags)}
+}
+
+// Load reads dir/<lang>.json for every language from fsys.
+func (c *Catalog) Load(fsys fs.FS, dir string) error {
+	for _, lang := range Languages {
+		p := path.Join(dir, lang+".json")
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return fmt.Errorf("i18n: %w", err)
+		}
+		mf, err := c.bundle.ParseMessageFileBytes(data, p)
+		if err != nil {
+			return fmt.Errorf("i18n: %s: %w", p, err)
+		}
+		if c.keys[lang] == nil {
+			c.keys[lang] = map[string]bool{}
+		}
+		for _, m := range mf.Messages {
+			c.keys[lang][m.ID] = true
+		}
+	}
+	return nil
+}
+
+// Missing lists keys present in one language and absent in another, as
+// "lang:key"; a test keeps it empty.
+func (c *Catalog) Missing() []string {
+	all := map[string]bool{}
+	for _, ks := range c.keys {
+		for k := range ks {
+			all[k] = true
+		}
+	}
+	var out []string
+	for _, lang := range Languages {
+		for k := range all {
+			if !c.keys[lang][k] {
+				out = append(out, lang+":"+k)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Has reports whether key exists in lang.
+func (c *Catalog) Has(lang, key string) bool { return c.keys[lang][key] }
+
+// Match picks a supported language: the explicit choice when supported,
+// else the best match of the Accept-Language header, else Russian.
+func (c *Catalog) Match(choice, acceptLanguage string) string {
+	for _, l := range Languages {
+		if choice == l {
+			return l
+		}
+	}
+	tags, _, _ := language.ParseAcceptLanguage(acceptLanguage)
+	if len(tags) == 0 {
+		return Languages[0]
+	}
+	_, idx, conf := c.matcher.Match(tags...)
+	if conf == language.No {
+		return Languages[0]
+	}
+	return Languages[idx]
+}
+
+// Localizer translates for one language.
+type Localizer struct {
+	Lang string
+	l    *goi18n.Localizer
+}
+
+// Localizer returns a translator for lang.
+func (c *Catalog) Localizer(lang string) *Localizer {
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang)}
+}
+
+// T translates key. args are name/value pairs for the template
+// ("Count", 3, "Name", "Луга"); a "Count" argument selects the plural form.
+// An unknown key comes back as itself so a missing string is visible, and
+// the catalog test catches it.
+func (l *Localizer) T(key string, args ...any) string {
+	cfg := &goi18n.LocalizeConfig{MessageID: key}
+	if len(args) > 0 {
+		data := map[string]any{}
+		for i := 0; i+1 < len(args); i += 2 {
+			name := fmt.Sprint(args[i])
+			data[name] = args[i+1]
+			if name == "Count" {
+				cfg.PluralCount = args[i+1]
+			}
+		}
+		cfg.TemplateData = data
+	}
+	s, err := l.l.Localize(cfg)
+	if err != nil || s == "" {
+		return key
+	}
+	return strings.TrimSpace(s)
+}

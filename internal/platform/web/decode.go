@@ -1,0 +1,64 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/fault"
+)
+
+// DecodeJSON reads exactly one JSON object into v. Unknown fields, wrong
+// types, trailing data, a wrong content type and oversized bodies are
+// input errors with their own problem types, so a client can tell them apart.
+func DecodeJSON(r *http.Request, v any) error {
+	if ct := r.Header.Get("Content-Type"); ct != "" {
+		if mt, _, _ := mime.ParseMediaType(ct); mt != "application/json" {
+			return fault.New(fault.ErrInvalid, "unsupported-media-type", "error.json.media_type")
+		}
+	}
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		if tooLarge(err) {
+			return jsonError(err)
+		}
+		return fault.New(fault.ErrInvalid, "invalid-json", "error.json.trailing")
+	}
+	return nil
+}
+
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+func jsonError(err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case tooLarge(err):
+		return &fault.Error{Kind: fault.ErrTooLarge, Type: "body-too-large", Key: "error.too_large", Err: err}
+	case errors.As(err, &typ):
+		field := typ.Field
+		if field == "" {
+			field = "body"
+		}
+		return &fault.Error{Kind: fault.ErrInvalid, Type: "wrong-type", Key: "error.json.wrong_type",
+			Fields: map[string]string{field: "error.json.field_type"}, Err: err}
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return &fault.Error{Kind: fault.ErrInvalid, Type: "unknown-field", Key: "error.json.unknown_field",
+			Fields: map[string]string{field: "error.json.field_unknown"}, Err: err}
+	case errors.As(err, &syn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return &fault.Error{Kind: fault.ErrInvalid, Type: "invalid-json", Key: "error.json.malformed", Err: err}
+	}
+	return &fault.Error{Kind: fault.ErrInvalid, Type: "invalid-json", Key: "error.json.malformed", Err: fmt.Errorf("decode: %w", err)}
+}

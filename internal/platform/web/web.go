@@ -1,0 +1,74 @@
+// Package web is muni's HTTP layer: a router over the standard ServeMux
+// whose handlers return errors, one place that turns those errors into
+// problem+json or an HTML page, middleware (request id, logging, metrics,
+// recovery, body limits, cross-origin protection, language) and the
+// renderer for the shared layout.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
+)
+
+// HandlerFunc is a handler that returns its error instead of writing it.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Server holds what every handler shares.
+type Server struct {
+	Log     *slog.Logger
+	Catalog *i18n.Catalog
+	Render  *Renderer
+}
+
+// Router registers routes on a ServeMux and remembers them, so the
+// OpenAPI test can compare the document with what is really served.
+type Router struct {
+	srv    *Server
+	mux    *http.ServeMux
+	routes []string
+}
+
+// NewRouter returns an empty router.
+func NewRouter(s *Server) *Router { return &Router{srv: s, mux: http.NewServeMux()} }
+
+// Handle registers an error-returning handler for a ServeMux pattern
+// ("GET /m/{slug}/{$}").
+func (rt *Router) Handle(pattern string, h HandlerFunc) {
+	rt.HandleHTTP(pattern, rt.srv.Handler(h))
+}
+
+// HandleHTTP registers a plain http.Handler.
+func (rt *Router) HandleHTTP(pattern string, h http.Handler) {
+	rt.mux.Handle(pattern, h)
+	rt.routes = append(rt.routes, pattern)
+}
+
+// Routes lists every registered pattern, sorted.
+func (rt *Router) Routes() []string {
+	out := append([]string(nil), rt.routes...)
+	sort.Strings(out)
+	return out
+}
+
+// Mux is the underlying ServeMux, to wrap in middleware.
+func (rt *Router) Mux() *http.ServeMux { return rt.mux }
+
+// Handler adapts h: its error is rendered once, here.
+func (s *Server) Handler(h HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.Error(w, r, err)
+		}
+	})
+}
+
+// IsAPI reports whether r wants a machine answer (JSON) rather than a page.
+func IsAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/") ||
+		strings.Contains(r.Header.Get("Accept"), "application/json") ||
+		strings.Contains(r.Header.Get("Accept"), "application/problem+json")
+}
