@@ -7,6 +7,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"net/http"
 
@@ -20,6 +21,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/workplace"
 )
 
 // App is a wired muni instance.
@@ -35,6 +37,8 @@ type App struct {
 	Router   *web.Router
 	Registry *prometheus.Registry
 	Metrics  *web.Metrics
+
+	Workplace *workplace.Service
 
 	handler http.Handler
 }
@@ -65,17 +69,24 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies)
 
 	a.Catalog = i18n.New()
-	if err := a.Catalog.Load(web.Locales, "locales"); err != nil {
-		return nil, err
+	// Every domain's messages: add a domain's Locales here.
+	for _, l := range []fs.FS{web.Locales, workplace.Locales} {
+		if err := a.Catalog.Load(l, "locales"); err != nil {
+			return nil, err
+		}
 	}
 	var err error
 	if a.Assets, err = web.NewAssets(); err != nil {
 		return nil, fmt.Errorf("app: assets: %w", err)
 	}
 	a.Web = &web.Server{Log: log, Catalog: a.Catalog}
-	if a.Web.Render, err = web.NewRenderer(a.Catalog, a.Assets); err != nil {
+	if a.Web.Render, err = web.NewRenderer(a.Catalog, a.Assets,
+		// Every domain's pages: add a domain's Templates here.
+		workplace.Templates,
+	); err != nil {
 		return nil, err
 	}
+	a.Workplace = workplace.New(a.workSources()...)
 	a.Router = web.NewRouter(a.Web)
 	a.routes()
 	a.handler = web.Chain(a.Router.Mux(),
@@ -96,3 +107,8 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Close releases what New started (the database stays with its opener).
 func (a *App) Close() {}
+
+// workSources lists the domains that feed the officials' work queue.
+func (a *App) workSources() []workplace.Source {
+	return nil
+}

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/workplace"
 )
 
 func (a *App) routes() {
@@ -17,6 +18,7 @@ func (a *App) routes() {
 	rt.Handle("GET /healthz", a.healthz)
 	rt.Handle("GET /readyz", a.readyz)
 	rt.Handle("GET /lang/{lang}", a.switchLang)
+	workplace.Routes(rt, a.Web.Render, a.Workplace)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
