@@ -1,0 +1,129 @@
+package browsertest
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// ChromiumPath is where Debian's chromium package installs the browser.
+const ChromiumPath = "/usr/bin/chromium"
+
+// Timeout bounds one browser session, so a page that never answers fails
+// the test instead of hanging it.
+const Timeout = 3 * time.Minute
+
+// Viewports a scenario checks: the narrowest phone muni supports and an
+// ordinary laptop.
+var (
+	Phone   = Viewport{Name: "phone", Width: 360, Height: 800, Mobile: true}
+	Desktop = Viewport{Name: "desktop", Width: 1280, Height: 900}
+)
+
+// Viewport is a screen size the browser emulates.
+type Viewport struct {
+	Name          string
+	Width, Height int64
+	Mobile        bool
+}
+
+// Browser is one headless chromium tab bound to a test.
+type Browser struct {
+	t    testing.TB
+	ctx  context.Context
+	view Viewport
+	dir  string // where screenshots and downloads go
+	shot int    // screenshots taken, to number their files
+}
+
+// InCI reports whether the tests run in CI, where nothing may be skipped.
+func InCI() bool { return os.Getenv("CI") == "true" || os.Getenv("CI") == "1" }
+
+// New starts chromium for t with a fresh profile and closes it when the
+// test ends. Without chromium the test fails in CI and is skipped
+// elsewhere.
+func New(t testing.TB) *Browser {
+	t.Helper()
+	requireChromium(t)
+	profile := t.TempDir()
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(ChromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(profile),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
+		chromedp.Flag("hide-scrollbars", true),
+		chromedp.Flag("lang", "ru-RU"),
+		chromedp.Flag("force-color-profile", "srgb"),
+	}
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), Timeout)
+	actx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, cancelTab := chromedp.NewContext(actx, chromedp.WithErrorf(t.Logf))
+	t.Cleanup(func() {
+		cancelTab()
+		cancelAlloc()
+		cancelTimeout()
+	})
+	b := &Browser{t: t, ctx: bctx, dir: t.TempDir()}
+	b.Resize(Desktop)
+	return b
+}
+
+func requireChromium(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(ChromiumPath); err == nil {
+		return
+	}
+	msg := "browser test needs Debian's chromium at " + ChromiumPath + " (apt-get install -y chromium)"
+	if InCI() {
+		t.Fatal(msg)
+	}
+	t.Skip(msg + "; skipped outside CI")
+}
+
+// Context is the chromedp context of the tab, for actions the helpers do
+// not cover.
+func (b *Browser) Context() context.Context { return b.ctx }
+
+// Dir is the test's folder of screenshots and downloads.
+func (b *Browser) Dir() string { return b.dir }
+
+// Do runs actions in order and fails the test at the first error.
+func (b *Browser) Do(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, steps...); err != nil {
+		b.t.Fatalf("browser: %v (at %s)", err, b.Location())
+	}
+}
+
+// Resize switches the emulated screen.
+func (b *Browser) Resize(v Viewport) {
+	b.t.Helper()
+	var opts []chromedp.EmulateViewportOption
+	if v.Mobile {
+		opts = append(opts, chromedp.EmulateMobile, chromedp.EmulateTouch)
+	}
+	b.Do(chromedp.EmulateViewport(v.Width, v.Height, opts...))
+	b.view = v
+}
+
+// Location is the URL of the current page ("" when it cannot be read).
+func (b *Browser) Location() string {
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		return ""
+	}
+	return loc
+}
