@@ -200,7 +200,7 @@ func cmdBackup(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func cmdVersion(ctx context.Context, env *cmdEnv, args []string) error {
-	v := version
+	v := app.Version
 	if bi, ok := debug.ReadBuildInfo(); ok && v == "dev" {
 		for _, s := range bi.Settings {
 			if s.Key == "vcs.revision" {

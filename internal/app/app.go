@@ -24,6 +24,9 @@ import (
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
+// Version is muni's version, set by the command at start-up.
+var Version = "dev"
+
 // App is a wired muni instance.
 type App struct {
 	Cfg      config.Config
@@ -40,7 +43,8 @@ type App struct {
 
 	Workplace *workplace.Service
 
-	handler http.Handler
+	handler    http.Handler
+	openAPIDoc []byte
 }
 
 // Migrations lists every schema, platform first, in the order they apply.
@@ -87,6 +91,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		return nil, err
 	}
 	a.Workplace = workplace.New(a.workSources()...)
+	if a.openAPIDoc, err = OpenAPI(Version); err != nil {
+		return nil, err
+	}
 	a.Router = web.NewRouter(a.Web)
 	a.routes()
 	a.handler = web.Chain(a.Router.Mux(),

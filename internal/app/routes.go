@@ -18,6 +18,7 @@ func (a *App) routes() {
 	rt.Handle("GET /healthz", a.healthz)
 	rt.Handle("GET /readyz", a.readyz)
 	rt.Handle("GET /lang/{lang}", a.switchLang)
+	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace)
 }
 

@@ -76,3 +76,8 @@ func (h *handler) queueAPI(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.JSON(w, http.StatusOK, web.List[Item]{Items: items})
 }
+
+// OpenAPI describes the workplace's JSON routes.
+//
+//go:embed openapi.json
+var OpenAPI []byte

@@ -1,0 +1,37 @@
+package app_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/app"
+	"github.com/muni-platform/muni/internal/platform/config"
+	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/testdb"
+)
+
+// newTestApp builds the whole application over a fresh database on engine
+// e, with settings from env (MUNI_* pairs) on top of the defaults.
+func newTestApp(t testing.TB, e db.Engine, env ...string) *app.App {
+	t.Helper()
+	ctx := context.Background()
+	env = append([]string{"MUNI_DATABASE_URL=" + testdb.URL(t, e)}, env...)
+	cfg, err := config.Load("", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	a, err := app.New(ctx, cfg, log, d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(a.Close)
+	return a
+}
