@@ -19,7 +19,7 @@ func (a *App) routes() {
 	rt.Handle("GET /readyz", a.readyz)
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
-	workplace.Routes(rt, a.Web.Render, a.Workplace)
+	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()))
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {

@@ -23,13 +23,17 @@ var Locales = locales
 
 type handler struct {
 	svc    *Service
+	audit  *AuditView
 	render *web.Renderer
 }
 
-// Routes mounts the workplace pages and its JSON queue.
-func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
-	h := &handler{svc: svc, render: render}
+// Routes mounts the workplace pages, the administration index, the audit
+// log viewer and the JSON queue.
+func Routes(rt *web.Router, render *web.Renderer, svc *Service, audit *AuditView) {
+	h := &handler{svc: svc, audit: audit, render: render}
 	rt.Handle("GET /work/{$}", h.queuePage)
+	rt.Handle("GET /admin/{$}", h.adminIndex)
+	rt.Handle("GET /admin/audit", h.auditPage)
 	rt.Handle("GET /api/v1/work/queue", h.queueAPI)
 }
 

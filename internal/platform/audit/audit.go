@@ -127,6 +127,7 @@ func (r Record) computeHash() string {
 // Filter narrows a listing.
 type Filter struct {
 	TenantID   string
+	TenantIDs  []string // any of these tenants; nil means no restriction, empty slice none
 	ObjectType string
 	ObjectID   string
 	ActorID    string
@@ -144,6 +145,17 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Record, error) {
 	}
 	if f.TenantID != "" {
 		add("tenant_id = $%d", f.TenantID)
+	}
+	if f.TenantIDs != nil {
+		if len(f.TenantIDs) == 0 {
+			return nil, nil
+		}
+		marks := make([]string, len(f.TenantIDs))
+		for i, id := range f.TenantIDs {
+			args = append(args, id)
+			marks[i] = fmt.Sprintf("$%d", len(args))
+		}
+		where = append(where, "tenant_id IN ("+strings.Join(marks, ", ")+")")
 	}
 	if f.ObjectType != "" {
 		add("object_type = $%d", f.ObjectType)

@@ -1,0 +1,69 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+)
+
+// DemoLogin is one account the demo prints.
+type DemoLogin struct {
+	Role     string
+	Email    string
+	Password string
+	Scope    string
+}
+
+// DemoWorld is what the demo steps share: each step reads what earlier
+// steps made (the territory's ids for the officials' grants, say) and adds
+// its own. Domains extend the demo by adding a step in demoSteps.
+type DemoWorld struct {
+	Municipality string // slug of the main demo municipality
+	Logins       []DemoLogin
+	Notes        []string // one line per step: what it created
+	ids          map[string]any
+}
+
+type demoStep struct {
+	name string
+	run  func(ctx context.Context, a *App, w *DemoWorld) error
+}
+
+// demoSteps is the one registration point of the demo, in dependency order.
+func (a *App) demoSteps() []demoStep {
+	return nil
+}
+
+// SeedDemo creates the demo region, idempotently: running it again finds
+// what exists and adds only what is missing.
+func (a *App) SeedDemo(ctx context.Context) (*DemoWorld, error) {
+	w := &DemoWorld{ids: map[string]any{}}
+	for _, s := range a.demoSteps() {
+		start := time.Now()
+		if err := s.run(ctx, a, w); err != nil {
+			return nil, fmt.Errorf("demo: %s: %w", s.name, err)
+		}
+		a.Log.Info("demo step done", "step", s.name, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return w, nil
+}
+
+// Print writes the demo's address and logins for a person to use.
+func (w *DemoWorld) Print(out io.Writer, baseURL string) {
+	fmt.Fprintf(out, "\nmuni demo is ready: %s/", baseURL)
+	if w.Municipality != "" {
+		fmt.Fprintf(out, "  (municipality: %s/m/%s/)", baseURL, w.Municipality)
+	}
+	fmt.Fprintln(out)
+	for _, n := range w.Notes {
+		fmt.Fprintln(out, "  ·", n)
+	}
+	if len(w.Logins) > 0 {
+		fmt.Fprintln(out, "\nDemo logins (demo data only — never use these passwords elsewhere):")
+		for _, l := range w.Logins {
+			fmt.Fprintf(out, "  %-22s %-36s %s  %s\n", l.Role, l.Email, l.Password, l.Scope)
+		}
+	}
+	fmt.Fprintln(out)
+}

@@ -1,0 +1,98 @@
+package workplace
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/muni-platform/muni/internal/platform/audit"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/fault"
+)
+
+// Tenant is a municipality as the audit viewer shows it.
+type Tenant struct{ ID, Name string }
+
+// Tenants finds the municipalities at or below a territory path; the app
+// adapts the territory domain to it.
+type Tenants interface {
+	TenantsUnder(ctx context.Context, path string) ([]Tenant, error)
+}
+
+// AuditView reads the audit log within the actor's reach.
+type AuditView struct {
+	log     *audit.Log
+	tenants Tenants
+}
+
+// NewAuditView returns the viewer.
+func NewAuditView(log *audit.Log, tenants Tenants) *AuditView {
+	return &AuditView{log: log, tenants: tenants}
+}
+
+// Entries lists audit entries newest first: a platform administrator sees
+// everything, other administrators only the municipalities their
+// municipal-admin (or higher) grants cover.
+func (v *AuditView) Entries(ctx context.Context, actor *auth.Actor, beforeSeq int64) ([]audit.Record, map[string]string, error) {
+	if !actor.SignedIn() {
+		return nil, nil, fault.ErrUnauthorized
+	}
+	if actor.Top() < auth.RoleMunicipalAdmin {
+		return nil, nil, fault.ErrForbidden
+	}
+	names := map[string]string{"": ""}
+	f := audit.Filter{BeforeSeq: beforeSeq, Limit: 100}
+	if !actor.Can(auth.RolePlatformAdmin, "/") {
+		f.TenantIDs = []string{}
+		for _, g := range actor.Grants {
+			if g.Role < auth.RoleMunicipalAdmin {
+				continue
+			}
+			ts, err := v.tenants.TenantsUnder(ctx, g.ScopePath)
+			if err != nil {
+				return nil, nil, err
+			}
+			for _, t := range ts {
+				f.TenantIDs = append(f.TenantIDs, t.ID)
+				names[t.ID] = t.Name
+			}
+		}
+	} else if ts, err := v.tenants.TenantsUnder(ctx, "/"); err == nil {
+		for _, t := range ts {
+			names[t.ID] = t.Name
+		}
+	}
+	recs, err := v.log.List(ctx, f)
+	return recs, names, err
+}
+
+type adminView struct {
+	Records []audit.Record
+	Names   map[string]string
+	Next    int64
+}
+
+func (h *handler) adminIndex(w http.ResponseWriter, r *http.Request) error {
+	a := auth.From(r.Context())
+	if !a.SignedIn() {
+		http.Redirect(w, r, "/login?next=/admin/", http.StatusSeeOther)
+		return nil
+	}
+	if a.Top() < auth.RoleMunicipalAdmin {
+		return fault.ErrForbidden
+	}
+	return h.render.Page(w, r, http.StatusOK, "workplace/admin", nil)
+}
+
+func (h *handler) auditPage(w http.ResponseWriter, r *http.Request) error {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	recs, names, err := h.audit.Entries(r.Context(), auth.From(r.Context()), before)
+	if err != nil {
+		return err
+	}
+	v := adminView{Records: recs, Names: names}
+	if len(recs) == 100 {
+		v.Next = recs[len(recs)-1].Seq
+	}
+	return h.render.Page(w, r, http.StatusOK, "workplace/audit", v)
+}
