@@ -19,7 +19,7 @@ import (
 type Config struct {
 	Listen        string        `env:"MUNI_LISTEN" default:"127.0.0.1:8080" help:"address the HTTP server listens on"`
 	DatabaseURL   string        `env:"MUNI_DATABASE_URL" default:"sqlite:./data/muni.db" help:"sqlite:PATH or postgres://user@host:port/db"`
-	BaseURL       string        `env:"MUNI_BASE_URL" default:"" help:"public URL used in e-mails and links (default http://LISTEN)"`
+	BaseURL       string        `env:"MUNI_BASE_URL" default:"" help:"public URL used in e-mails and links; empty means http://MUNI_LISTEN"`
 	NATSURL       string        `env:"MUNI_NATS_URL" default:"" help:"NATS JetStream URL; empty means the in-process event bus"`
 	LogLevel      string        `env:"MUNI_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat     string        `env:"MUNI_LOG_FORMAT" default:"text" help:"text or json"`
