@@ -1,0 +1,79 @@
+package browsertest_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/browsertest"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// TestDesignSystem renders a page that uses every component of muni.css
+// inside the shared layout, for a visitor and for an administrator (the
+// fullest header), and checks it at phone and desktop width: no sideways
+// scrolling and no serious or critical axe-core violation (colour
+// contrast included).
+func TestDesignSystem(t *testing.T) {
+	ts := styleguideServer(t)
+	b := browsertest.New(t)
+	for _, who := range []string{"visitor", "admin"} {
+		b.Open(ts.URL + "/?as=" + who)
+		b.Both("styleguide-" + who)
+	}
+	b.Resize(browsertest.Phone)
+	b.Open(ts.URL + "/?as=admin")
+	if b.Has("#menu-toggle") {
+		// On a phone the navigation folds behind a button that says so.
+		if got := b.Eval(`document.querySelector("#menu-toggle").getAttribute("aria-expanded")`); got != `"false"` {
+			t.Fatalf("menu toggle aria-expanded = %s before opening", got)
+		}
+		b.Do(clickCSS("#menu-toggle"))
+		if got := b.Eval(`document.querySelector("#menu-toggle").getAttribute("aria-expanded")`); got != `"true"` {
+			t.Fatalf("menu toggle aria-expanded = %s after opening", got)
+		}
+		if b.Eval(`document.querySelector("#site-nav").getBoundingClientRect().height > 0`) != "true" {
+			t.Fatal("the opened menu is not visible")
+		}
+		b.NoHorizontalScroll()
+		b.Screenshot("styleguide-menu-open")
+		b.Axe("styleguide-menu-open")
+	}
+}
+
+func styleguideServer(t *testing.T) *httptest.Server {
+	t.Helper()
+	cat := i18n.New()
+	if err := cat.Load(web.Locales, "locales"); err != nil {
+		t.Fatal(err)
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd, err := web.NewRenderer(cat, assets, web.Templates{Domain: "design", FS: os.DirFS("testdata")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rd.Site = web.Site{DemoNotice: true}
+	srv := &web.Server{Catalog: cat, Render: rd}
+	mux := http.NewServeMux()
+	mux.Handle("GET /static/{hash}/{path...}", assets.Handler())
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		if r.URL.Query().Get("as") == "admin" {
+			ctx = auth.With(ctx, &auth.Actor{Kind: auth.User, ID: "u1", Name: "Мария Иванова",
+				Grants: []auth.Grant{{Role: auth.RoleMunicipalAdmin, ScopeID: "m", ScopePath: "/r/m/"}}})
+		}
+		if err := rd.Page(w, r.WithContext(ctx), http.StatusOK, "design/styleguide", nil); err != nil {
+			t.Error(err)
+		}
+	})
+	ts := httptest.NewServer(srv.Languages(mux))
+	t.Cleanup(ts.Close)
+	return ts
+}
+
