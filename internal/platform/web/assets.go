@@ -18,6 +18,11 @@ var VendorFiles = []string{
 	"vendor/htmx.min.js",
 	"vendor/leaflet/leaflet.js",
 	"vendor/leaflet/leaflet.css",
+	"vendor/leaflet/images/marker-icon.png",
+	"vendor/leaflet/images/marker-icon-2x.png",
+	"vendor/leaflet/images/marker-shadow.png",
+	"vendor/leaflet/images/layers.png",
+	"vendor/leaflet/images/layers-2x.png",
 	"vendor/uplot/uPlot.iife.min.js",
 	"vendor/uplot/uPlot.min.css",
 }
@@ -72,11 +77,19 @@ func (a *Assets) Handler() http.Handler {
 	files := http.FileServerFS(a.fs)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		name := r.PathValue("path")
-		if a.hashed[name] != r.URL.Path || strings.Contains(name, "..") {
+		hashed, ok := a.hashed[name]
+		if !ok || strings.Contains(name, "..") {
 			http.NotFound(w, r)
 			return
 		}
-		w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		// A URL a stylesheet resolves relative to itself (Leaflet's
+		// images/marker-icon.png) carries the stylesheet's hash, not the
+		// file's: serve it, but cache it only briefly.
+		if hashed == r.URL.Path {
+			w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+		} else {
+			w.Header().Set("Cache-Control", "public, max-age=3600")
+		}
 		r2 := r.Clone(r.Context())
 		r2.URL.Path = "/" + name
 		files.ServeHTTP(w, r2)

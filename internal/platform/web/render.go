@@ -99,6 +99,9 @@ func (rd *Renderer) Names() []string {
 
 // View is what a page template sees as ".".
 type View struct {
+	// Page is the page's name ("identity/login"); the layout puts it on
+	// <body data-page> for styling and for the tests that visit every page.
+	Page      string
 	Lang      string
 	Actor     *auth.Actor
 	Path      string
@@ -142,7 +145,7 @@ func (rd *Renderer) Page(w http.ResponseWriter, r *http.Request, status int, nam
 	}
 	lang := Lang(r.Context())
 	v := &View{
-		Lang: lang, Actor: auth.From(r.Context()), Path: r.URL.Path, Query: r.URL.RawQuery,
+		Page: name, Lang: lang, Actor: auth.From(r.Context()), Path: r.URL.Path, Query: r.URL.RawQuery,
 		RequestID: RequestID(r.Context()), Site: rd.Site, Data: data,
 		loc: rd.catalog.Localizer(lang), assets: rd.assets,
 	}
