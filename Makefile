@@ -17,7 +17,7 @@ help:
 	@echo "make demo   start the demo municipality (installs the npm assets first)"
 	@echo "make test   go vet, then every test: SQLite, PostgreSQL, NATS and chromium"
 	@echo "make build  build bin/muni"
-	@echo "make bench  run the Go benchmarks"
+	@echo "make bench  run the Go benchmarks and the wrk benchmark of the demo"
 
 # npm ci when node_modules is missing or older than the lock file, or when
 # the vendored copies the binary embeds are gone.
@@ -43,8 +43,11 @@ test: assets vet
 build: assets
 	$(GO) build -trimpath -o bin/muni ./cmd/muni
 
+# Go benchmarks, then (when present) the wrk run against the served demo
+# whose figures go into BENCHMARKS.md.
 bench: assets
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@if [ -f scripts/bench-home.sh ]; then bash scripts/bench-home.sh; fi
 
 clean:
 	rm -rf bin
