@@ -1,0 +1,44 @@
+package identity
+
+import "context"
+
+// Place is a territory node as identity needs it.
+type Place struct {
+	ID       string
+	Path     string // materialised path, "/region/municipality/"
+	TenantID string // the municipality the node belongs to ("" above municipalities)
+	Slug     string
+	Name     string
+}
+
+// Places is identity's window on the territory tree; the app adapts the
+// territory domain to it.
+type Places interface {
+	// Place returns one node; an unknown id is an error wrapping fault.ErrNotFound.
+	Place(ctx context.Context, id string) (Place, error)
+	// Municipalities lists the nodes a resident may choose as home.
+	Municipalities(ctx context.Context) ([]Place, error)
+	// Covered lists the node at path and every node below it.
+	Covered(ctx context.Context, path string) ([]Place, error)
+}
+
+// Department is a structural unit of a municipality's administration.
+type Department struct {
+	ID             string
+	MunicipalityID string
+	Name           string
+}
+
+// Departments looks departments up, so grants for heads and operators can
+// name theirs. Optional: without it, grants carry no department.
+type Departments interface {
+	// Department returns one department; unknown ids wrap fault.ErrNotFound.
+	Department(ctx context.Context, id string) (Department, error)
+	// DepartmentsOf lists the departments of one municipality.
+	DepartmentsOf(ctx context.Context, municipalityID string) ([]Department, error)
+}
+
+// Exporter contributes another domain's section to a person's data export.
+type Exporter interface {
+	ExportUser(ctx context.Context, userID string) (section string, data any, err error)
+}
