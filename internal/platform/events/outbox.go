@@ -1,7 +1,3 @@
-// Package events is muni's event bus with a transactional outbox. A
-// service publishes inside the transaction of its change; the event is
-// delivered only after that transaction commits, at least once, to
-// consumers that record what they processed and so stay idempotent.
 package events
 
 import (
@@ -24,6 +20,7 @@ var Migrations = db.Migrations{Domain: "events", FS: db.Sub(migrations, "migrati
 // Event is one fact a domain announces ("appeal.registered").
 type Event struct {
 	ID       string          `json:"id"`
+	Seq      int64           `json:"seq"` // outbox order; set when the relay reads the row
 	Type     string          `json:"type"`
 	TenantID string          `json:"tenant_id"`
 	Payload  json.RawMessage `json:"payload"`
