@@ -65,7 +65,9 @@ func New(t testing.TB) *Browser {
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-features", "Translate,MediaRouter,OptimizationHints"),
 		chromedp.Flag("hide-scrollbars", true),
+		// Russian first, as muni is: a new visitor gets the Russian pages.
 		chromedp.Flag("lang", "ru-RU"),
+		chromedp.Flag("accept-lang", "ru-RU,ru"),
 		chromedp.Flag("force-color-profile", "srgb"),
 	}
 	ctx, cancelTimeout := context.WithTimeout(context.Background(), Timeout)

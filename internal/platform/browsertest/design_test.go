@@ -26,6 +26,15 @@ func TestDesignSystem(t *testing.T) {
 	}
 	b.Resize(browsertest.Phone)
 	b.Open(ts.URL + "/?as=admin")
+	b.ScreenshotScreen("styleguide-menu-closed")
+	// The site's name and the header's buttons share one row without
+	// overlapping, in both languages' longest names.
+	for _, lang := range []string{"ru", "en"} {
+		b.Open(ts.URL + "/?as=admin&lang=" + lang)
+		if b.Eval(headerFits) != "true" {
+			t.Errorf("%s: the brand overlaps the header buttons at %d px: %s", lang, browsertest.Phone.Width, b.Eval(headerRects))
+		}
+	}
 	if b.Has("#menu-toggle") {
 		// On a phone the navigation folds behind a button that says so.
 		if got := b.Eval(`document.querySelector("#menu-toggle").getAttribute("aria-expanded")`); got != `"false"` {
@@ -39,10 +48,24 @@ func TestDesignSystem(t *testing.T) {
 			t.Fatal("the opened menu is not visible")
 		}
 		b.NoHorizontalScroll()
-		b.Screenshot("styleguide-menu-open")
+		b.ScreenshotScreen("styleguide-menu-open")
 		b.Axe("styleguide-menu-open")
 	}
 }
+
+const headerFits = `(() => {
+  const brand = document.querySelector(".brand"), tools = document.querySelector(".header-tools");
+  const text = brand.querySelector("span");
+  return brand.getBoundingClientRect().right <= tools.getBoundingClientRect().left + 1 &&
+    text.getBoundingClientRect().right <= brand.getBoundingClientRect().right + 1 &&
+    text.scrollWidth <= text.clientWidth + 1;
+})()`
+
+const headerRects = `(() => {
+  const r = s => { const b = document.querySelector(s).getBoundingClientRect(); return [Math.round(b.left), Math.round(b.right)]; };
+  const text = document.querySelector(".brand span");
+  return {brand: r(".brand"), text: r(".brand span"), tools: r(".header-tools"), scroll: text.scrollWidth, client: text.clientWidth};
+})()`
 
 func styleguideServer(t *testing.T) *httptest.Server {
 	t.Helper()
@@ -64,6 +87,9 @@ func styleguideServer(t *testing.T) *httptest.Server {
 	mux.Handle("GET /static/{hash}/{path...}", assets.Handler())
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		if l := r.URL.Query().Get("lang"); l != "" {
+			ctx = web.WithLang(ctx, l)
+		}
 		if r.URL.Query().Get("as") == "admin" {
 			ctx = auth.With(ctx, &auth.Actor{Kind: auth.User, ID: "u1", Name: "Мария Иванова",
 				Grants: []auth.Grant{{Role: auth.RoleMunicipalAdmin, ScopeID: "m", ScopePath: "/r/m/"}}})

@@ -20,12 +20,24 @@ var unsafeName = regexp.MustCompile(`[^a-zA-Z0-9._-]+`)
 // it to $MUNI_SCREENSHOT_DIR when that is set, and returns the path.
 func (b *Browser) Screenshot(name string) string {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	return b.save(name, "", chromedp.FullScreenshot(100))
+}
+
+// ScreenshotScreen saves only what fits on the screen — what a person
+// sees first — as "<nn>-<name>-<viewport>-screen.png".
+func (b *Browser) ScreenshotScreen(name string) string {
+	b.t.Helper()
+	return b.save(name, "-screen", chromedp.CaptureScreenshot())
+}
+
+func (b *Browser) save(name, suffix string, shot chromedp.Action[[]byte]) string {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, shot)
 	if err != nil {
 		b.t.Fatalf("browser: screenshot %s: %v", name, err)
 	}
 	b.shot++
-	file := fmt.Sprintf("%02d-%s-%s.png", b.shot, unsafeName.ReplaceAllString(name, "_"), b.view.Name)
+	file := fmt.Sprintf("%02d-%s-%s%s.png", b.shot, unsafeName.ReplaceAllString(name, "_"), b.view.Name, suffix)
 	p := filepath.Join(b.dir, file)
 	if err := os.WriteFile(p, png, 0o644); err != nil {
 		b.t.Fatalf("browser: save screenshot: %v", err)
