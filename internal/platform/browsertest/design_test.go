@@ -102,4 +102,3 @@ func styleguideServer(t *testing.T) *httptest.Server {
 	t.Cleanup(ts.Close)
 	return ts
 }
-
