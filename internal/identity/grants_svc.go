@@ -40,7 +40,7 @@ func (s *Service) Grant(ctx context.Context, userID string, in GrantInput) (Gran
 		}
 		return s.record(ctx, change{action: "identity.grant.create", objectType: "grant", objectID: g.ID, tenantID: g.TenantID,
 			detail: map[string]any{"user_id": u.ID, "role": g.Role, "scope_id": g.ScopeID, "department_id": g.DepartmentID},
-			event: "identity.grant.created", payload: g})
+			event:  "identity.grant.created", payload: g})
 	})
 	return g, err
 }

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"

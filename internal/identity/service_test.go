@@ -424,7 +424,9 @@ func TestExportHoldsEverything(t *testing.T) {
 
 type exporterFunc func(ctx context.Context, id string) (string, any, error)
 
-func (f exporterFunc) ExportUser(ctx context.Context, id string) (string, any, error) { return f(ctx, id) }
+func (f exporterFunc) ExportUser(ctx context.Context, id string) (string, any, error) {
+	return f(ctx, id)
+}
 
 func TestSeedDemoIdempotent(t *testing.T) {
 	run(t, func(t *testing.T, e *env) {

@@ -86,9 +86,13 @@ func (h *handler) page(w http.ResponseWriter, r *http.Request, status int, name 
 }
 
 // flash leaves a one-time message (an i18n key) for the next page.
-func (h *handler) flash(r *http.Request, key string) { h.sessions.Put(r.Context(), "identity.flash", key) }
+func (h *handler) flash(r *http.Request, key string) {
+	h.sessions.Put(r.Context(), "identity.flash", key)
+}
 
-func (h *handler) popFlash(r *http.Request) string { return h.sessions.PopString(r.Context(), "identity.flash") }
+func (h *handler) popFlash(r *http.Request) string {
+	return h.sessions.PopString(r.Context(), "identity.flash")
+}
 
 // clientIP is the peer address; muni trusts no forwarding header unless a
 // proxy in front rewrites RemoteAddr.

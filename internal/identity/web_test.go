@@ -357,4 +357,3 @@ func TestAdminPagesRespectTenants(t *testing.T) {
 		}
 	})
 }
-
