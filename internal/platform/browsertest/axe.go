@@ -29,6 +29,7 @@ type Violation struct {
 	Targets []string `json:"targets"`
 }
 
+// String is the violation as the failure message lists it.
 func (v Violation) String() string {
 	return fmt.Sprintf("%s (%s): %s\n      %s", v.ID, v.Impact, v.Help, strings.Join(v.Targets, "\n      "))
 }
