@@ -16,8 +16,11 @@ var templatesFS embed.FS
 //go:embed locales/*.json
 var localesFS embed.FS
 
+// OpenAPI is the OpenAPI 3.1 fragment ("paths" and "components") of
+// identity's JSON API, merged by the app into /api/v1/openapi.json.
+//
 //go:embed openapi.json
-var openAPI []byte
+var OpenAPI []byte
 
 // Migrations is identity's schema.
 var Migrations = db.Migrations{Domain: "identity", FS: db.Sub(migrationsFS, "migrations")}
@@ -27,7 +30,3 @@ var Templates = web.Templates{Domain: "identity", FS: web.Sub(templatesFS, "temp
 
 // Locales holds locales/ru.json and locales/en.json for the catalog.
 var Locales = localesFS
-
-// OpenAPI is the OpenAPI 3.1 fragment ("paths" and "components") of
-// identity's JSON API, merged by the app into /api/v1/openapi.json.
-func OpenAPI() []byte { return openAPI }
