@@ -109,3 +109,12 @@ func SquareAround(c Point, km float64, wobble []float64) orb.Polygon {
 }
 
 func round6(v float64) float64 { return math.Round(v*1e6) / 1e6 }
+
+// mustGeometry encodes a polygon built in code as a GeoJSON geometry.
+func mustGeometry(p orb.Polygon) json.RawMessage {
+	b, err := json.Marshal(geojson.NewGeometry(p))
+	if err != nil {
+		panic(err) // a polygon of finite numbers always encodes
+	}
+	return b
+}

@@ -67,6 +67,8 @@ type NodeInput struct {
 	Demo       bool            `json:"demo"`
 	Source     string          `json:"source"`
 	Contacts   Contacts        `json:"contacts"`
+
+	derivedSlug bool // the slug was made from the name, so it may be adjusted
 }
 
 // Limits on free text, so a name cannot swamp a page or the database.
@@ -84,7 +86,7 @@ func (in *NodeInput) normalize() {
 	}
 	in.Kind = Kind(strings.TrimSpace(string(in.Kind)))
 	if in.Slug == "" {
-		in.Slug = Slugify(in.NameRU)
+		in.Slug, in.derivedSlug = Slugify(in.NameRU), true
 	}
 	in.Slug = strings.ToLower(in.Slug)
 }

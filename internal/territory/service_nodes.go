@@ -31,6 +31,11 @@ func (s *Service) CreateNode(ctx context.Context, in NodeInput) (Node, error) {
 	}
 	fill(&n, in, parent)
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
+		if taken, err := s.st.slugTaken(ctx, n.Slug, n.ID); err != nil {
+			return err
+		} else if taken && in.derivedSlug {
+			n.Slug += "-" + n.OKTMO // a name shared with another place: the code tells them apart
+		}
 		if err := s.checkUnique(ctx, n); err != nil {
 			return err
 		}

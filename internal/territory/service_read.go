@@ -3,6 +3,7 @@ package territory
 import (
 	"context"
 	"sort"
+	"strings"
 )
 
 // Node returns the node with id.
@@ -112,4 +113,12 @@ func (s *Service) Municipalities(ctx context.Context) ([]Municipality, error) {
 		return out[i].NameRU < out[j].NameRU
 	})
 	return out, nil
+}
+
+// Subtree lists the node at path and every node below it, in OKTMO order.
+func (s *Service) Subtree(ctx context.Context, path string) ([]Node, error) {
+	if path == "" || strings.ContainsAny(path, `%_\`) {
+		return nil, ErrNotFound
+	}
+	return s.st.queryNodes(ctx, `SELECT `+nodeColumns+` FROM territory_nodes WHERE path LIKE $1 ORDER BY oktmo`, path+"%")
 }

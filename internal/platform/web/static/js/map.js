@@ -1,0 +1,52 @@
+// map.js draws a territory map with Leaflet from GeoJSON in the
+// data-geojson attribute of every .map[data-geojson] element. No tile
+// server is needed: boundaries are drawn over the plain map background.
+// Without JavaScript or Leaflet the page still lists everything in text.
+(function () {
+  "use strict";
+
+  var styles = {
+    municipality: { color: "#1f4e8c", weight: 2, fillColor: "#e7eef8", fillOpacity: 0.5 },
+    settlement: { color: "#1d6b3a", weight: 1.5, fillColor: "#e3f2e8", fillOpacity: 0.8 }
+  };
+
+  function draw(el) {
+    if (typeof L === "undefined" || el.dataset.drawn) return;
+    var data;
+    try {
+      data = JSON.parse(el.getAttribute("data-geojson"));
+    } catch (e) {
+      return;
+    }
+    el.dataset.drawn = "1";
+    var map = L.map(el, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
+    var layer = L.geoJSON(data, {
+      style: function (f) { return styles[f.properties.role] || styles.settlement; },
+      pointToLayer: function (f, latlng) {
+        return L.circleMarker(latlng, { radius: 6, color: "#1f4e8c", weight: 2, fillColor: "#ffffff", fillOpacity: 1 });
+      },
+      onEachFeature: function (f, l) {
+        if (f.properties && f.properties.name) {
+          l.bindTooltip(f.properties.name, { sticky: f.geometry.type !== "Point" });
+        }
+      }
+    }).addTo(map);
+    var bounds = layer.getBounds();
+    if (bounds.isValid()) {
+      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12 });
+    } else {
+      map.setView([60, 90], 3);
+    }
+  }
+
+  function init() {
+    var maps = document.querySelectorAll(".map[data-geojson]");
+    for (var i = 0; i < maps.length; i++) draw(maps[i]);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
