@@ -109,6 +109,16 @@ func (s *summary) testEvent(ev event) {
 // report prints the summary and says whether everything passed.
 func (s *summary) report() bool {
 	w := s.out
+	// A test that never ended (a panic elsewhere, a timeout) keeps its
+	// output here: show it, it is what explains the failure.
+	for k, lines := range s.buffered {
+		fmt.Fprintf(w, "--- unfinished: %s %s\n", short(k.pkg), k.test)
+		s.failed++
+		s.failedNames = append(s.failedNames, short(k.pkg)+" "+k.test+" (did not finish)")
+		for _, line := range lines {
+			fmt.Fprint(w, line)
+		}
+	}
 	fmt.Fprintln(w, "\n──────── test summary ────────")
 	sort.Strings(s.skipped)
 	for _, line := range s.skipped {
