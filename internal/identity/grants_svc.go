@@ -68,7 +68,8 @@ func (s *Service) checkGrant(ctx context.Context, in GrantInput) (GrantRecord, e
 		}
 	}
 	if in.DepartmentID != "" && len(bad) == 0 {
-		if k := s.checkDepartment(ctx, in.DepartmentID, role, scope); k != "" {
+		var k string
+		if scope, k = s.departmentScope(ctx, in.DepartmentID, role, scope); k != "" {
 			bad["department_id"] = k
 		}
 	}
@@ -79,19 +80,29 @@ func (s *Service) checkGrant(ctx context.Context, in GrantInput) (GrantRecord, e
 		TenantID: scope.TenantID, DepartmentID: in.DepartmentID}, nil
 }
 
-// checkDepartment returns what is wrong with a department on a grant.
-func (s *Service) checkDepartment(ctx context.Context, id string, role auth.Role, scope Place) string {
+// departmentScope checks a department on a grant and returns the scope
+// the grant gets: a department's people work for its municipality, so a
+// scope above the municipality (the region, say) narrows to it, and a
+// scope inside it stays.
+func (s *Service) departmentScope(ctx context.Context, id string, role auth.Role, scope Place) (Place, string) {
 	if role != auth.RoleOperator && role != auth.RoleDepartmentHead {
-		return "identity.field.department.role"
+		return scope, "identity.field.department.role"
 	}
 	if s.depts == nil {
-		return "identity.field.department.unknown"
+		return scope, "identity.field.department.unknown"
 	}
 	d, err := s.depts.Department(ctx, id)
-	if err != nil || scope.TenantID == "" || d.MunicipalityID != scope.TenantID {
-		return "identity.field.department.unknown"
+	if err != nil {
+		return scope, "identity.field.department.unknown"
 	}
-	return ""
+	if scope.TenantID == d.MunicipalityID {
+		return scope, ""
+	}
+	muni, err := s.places.Place(ctx, d.MunicipalityID)
+	if err != nil || !strings.HasPrefix(muni.Path, scope.Path) {
+		return scope, "identity.field.department.unknown"
+	}
+	return muni, ""
 }
 
 // Revoke removes a grant under the same rule as granting it.

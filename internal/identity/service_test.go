@@ -462,3 +462,20 @@ func TestSeedDemoIdempotent(t *testing.T) {
 		}
 	})
 }
+
+func TestDepartmentNarrowsScope(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		platform := e.official(t, "root@example.ru", "platform_admin", "")
+		res := e.register(t, "res@example.ru", "a")
+		g, err := e.svc.Grant(e.as(t, platform.ID), res.ID, GrantInput{Role: "operator", ScopeID: "r", DepartmentID: "dep-a"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.ScopeID != "a" || g.ScopePath != "/r/a/" || g.TenantID != "a" || g.DepartmentID != "dep-a" {
+			t.Errorf("grant %+v: want the department's municipality as scope", g)
+		}
+		if _, err := e.svc.Grant(e.as(t, platform.ID), res.ID, GrantInput{Role: "operator", ScopeID: "b", DepartmentID: "dep-a"}); fieldErr(t, err, "department_id") == "" {
+			t.Errorf("department of a on scope b: %v", err)
+		}
+	})
+}
