@@ -10,6 +10,9 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
+// dbTimeout bounds one round's database work.
+const dbTimeout = 30 * time.Second
+
 // round publishes up to Batch pending rows in seq order, marks the ones
 // the bus took and reports whether the batch was full (more may wait).
 //
@@ -21,14 +24,24 @@ import (
 // relay is publishing never enter this batch. On SQLite the process is
 // the only writer, r.mu serialises rounds, and rows are read from the
 // read pool, so no write lock is held while handlers run.
+//
+// The database work runs on a context that ignores ctx's cancellation
+// (bounded by dbTimeout instead): a shutdown arriving mid-round must not
+// roll back the marks of events the bus already took, which would publish
+// them again. Publishing itself follows ctx.
 func (r *Relay) round(ctx context.Context) (full bool, err error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if err := ctx.Err(); err != nil {
+		return false, err
+	}
+	dbctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), dbTimeout)
+	defer cancel()
 	if r.db.Engine != db.Postgres {
-		return r.batch(ctx, ctx, "")
+		return r.batch(dbctx, ctx, "")
 	}
 	var pubErr error
-	err = r.db.InTx(ctx, func(tx context.Context) error {
+	err = r.db.InTx(dbctx, func(tx context.Context) error {
 		var locked bool
 		if err := r.db.Q(tx).QueryRowContext(tx,
 			`SELECT pg_try_advisory_xact_lock(hashtext(current_schema() || '.event_outbox'))`).Scan(&locked); err != nil {

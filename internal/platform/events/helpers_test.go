@@ -145,14 +145,18 @@ func (c *counting) Publish(ctx context.Context, e events.Event) error {
 	fail := c.fail
 	if fail {
 		c.failed++
-	} else {
-		c.seen[e.ID]++
 	}
 	c.mu.Unlock()
 	if fail {
 		return errBusDown
 	}
-	return c.Bus.Publish(ctx, e)
+	if err := c.Bus.Publish(ctx, e); err != nil {
+		return err
+	}
+	c.mu.Lock()
+	c.seen[e.ID]++ // counts what the bus took, not attempts
+	c.mu.Unlock()
+	return nil
 }
 
 func (c *counting) setFail(v bool) (failed int) {

@@ -289,3 +289,35 @@ func TestConcurrentRelaysPublishOnce(t *testing.T) {
 		}
 	})
 }
+
+// cancelAfterPublish is a bus on which shutdown arrives right after the
+// first event is taken, in the middle of the relay's round.
+type cancelAfterPublish struct {
+	events.Bus
+	cancel context.CancelFunc
+}
+
+func (c cancelAfterPublish) Publish(ctx context.Context, e events.Event) error {
+	err := c.Bus.Publish(ctx, e)
+	c.cancel()
+	return err
+}
+
+// A shutdown in mid-round keeps the marks of what the bus took, so the
+// drain that follows does not publish those events again.
+func TestShutdownMidRoundDoesNotRepublish(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB, b events.Bus) {
+		bus := newCounting(b)
+		ctx, cancel := context.WithCancel(context.Background())
+		o := events.NewOutbox(d)
+		relay := fastRelay(d, o, cancelAfterPublish{bus, cancel})
+		publish(t, d, o, "x.happened", 1, 2)
+		relay.Run(ctx) // publishes event 1, then sees the cancellation
+		if err := relay.Drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n, p := bus.total(); n != 2 || p != 2 {
+			t.Fatalf("%d events in %d publishes, want 2 once each", n, p)
+		}
+	})
+}
