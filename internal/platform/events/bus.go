@@ -46,7 +46,9 @@ func checkSubscription(consumer, eventType string, h Handler) error {
 // type in the caller's goroutine and reports their errors, so the relay
 // keeps a failed event pending and retries it (at-least-once, durable
 // through the outbox). Subscribers that already succeeded see the event
-// again on retry; Idempotent makes that harmless.
+// again on retry; Idempotent makes that harmless. A handler that keeps
+// failing holds back the events after it (the outbox lag gauges show it);
+// on NATS every consumer retries on its own instead.
 type InProcess struct {
 	mu   sync.RWMutex
 	subs map[string][]subscription

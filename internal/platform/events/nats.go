@@ -134,7 +134,10 @@ func (b *NATS) Subscribe(consumer, eventType string, h Handler) error {
 	if err != nil {
 		return fmt.Errorf("events: consumer %s: %w", name, err)
 	}
+	// A small prefetch: messages buffered here age towards AckWait while
+	// they wait, and idle instances should get the rest of the work.
 	cc, err := c.Consume(func(m jetstream.Msg) { b.handle(name, m, h) },
+		jetstream.PullMaxMessages(32),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if !errors.Is(err, jetstream.ErrConsumerDeleted) {
 				b.log.Warn("events: NATS consume", "consumer", name, "err", err)
