@@ -45,7 +45,7 @@ func (o *RelayOptions) defaults() {
 // Relay moves committed outbox rows to the bus in seq order and marks them
 // published. A commit that published events wakes it; a poll ticker covers
 // commits made by other instances. It is safe to run one relay per
-// instance on a shared PostgreSQL database (see claim).
+// instance on a shared PostgreSQL database (see round).
 type Relay struct {
 	db   *db.DB
 	bus  Bus
@@ -86,7 +86,7 @@ func (r *Relay) Run(ctx context.Context) {
 		case errors.Is(err, errBusy):
 			// Another instance is publishing; look again shortly, since the
 			// rows it read may not include the ones that woke us.
-			if !wait(ctx, r.opts.Poll/10) {
+			if !wait(ctx, min(r.opts.Poll/10, r.opts.RetryMin)) {
 				return
 			}
 			continue

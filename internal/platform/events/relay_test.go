@@ -321,3 +321,49 @@ func TestShutdownMidRoundDoesNotRepublish(t *testing.T) {
 		}
 	})
 }
+
+// Two running instances on PostgreSQL, each publishing and relaying,
+// deliver every event exactly once between them.
+func TestTwoRunningRelays(t *testing.T) {
+	each(t, func(t *testing.T, d *db.DB, b events.Bus) {
+		if d.Engine != db.Postgres {
+			return // one process owns a SQLite file: there is no second instance
+		}
+		d2, err := db.Open(context.Background(), d.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer d2.Close()
+		bus := newCounting(b)
+		var outs []*events.Outbox
+		ctx, cancel := context.WithCancel(context.Background())
+		var wg sync.WaitGroup
+		defer func() { cancel(); wg.Wait() }()
+		for _, dd := range []*db.DB{d, d2} {
+			o := events.NewOutbox(dd)
+			r := fastRelay(dd, o, bus)
+			outs = append(outs, o)
+			wg.Go(func() { r.Run(ctx) })
+		}
+		const perInstance = 60
+		var pub sync.WaitGroup
+		for i, dd := range []*db.DB{d, d2} {
+			pub.Go(func() {
+				for j := range perInstance {
+					if err := dd.InTx(context.Background(), func(ctx context.Context) error {
+						return outs[i].Publish(ctx, "x.happened", "t", j)
+					}); err != nil {
+						t.Error(err)
+						return
+					}
+				}
+			})
+		}
+		pub.Wait()
+		eventually(t, "every event published", func() bool { n, _ := bus.total(); return n == 2*perInstance })
+		if n, p := bus.total(); p != n {
+			t.Fatalf("%d events in %d publishes, want each once", n, p)
+		}
+		eventually(t, "every row marked published", func() bool { return lag(t, d) == 0 })
+	})
+}
