@@ -110,11 +110,21 @@ type View struct {
 	Site      Site
 	Data      any
 	loc       *i18n.Localizer
+	cat       *i18n.Catalog
 	assets    *Assets
 }
 
 // T translates a key in the page's language.
 func (v *View) T(key string, args ...any) string { return v.loc.T(key, args...) }
+
+// Label translates prefix+code when the catalog knows it and otherwise
+// shows code itself: for open-ended codes such as audit actions.
+func (v *View) Label(prefix, code string) string {
+	if v.cat != nil && v.cat.Has(v.Lang, prefix+code) {
+		return v.loc.T(prefix + code)
+	}
+	return code
+}
 
 // Asset is the cache-busting URL of a static file ("css/muni.css").
 func (v *View) Asset(name string) string { return v.assets.URL(name) }
@@ -147,7 +157,7 @@ func (rd *Renderer) Page(w http.ResponseWriter, r *http.Request, status int, nam
 	v := &View{
 		Page: name, Lang: lang, Actor: auth.From(r.Context()), Path: r.URL.Path, Query: r.URL.RawQuery,
 		RequestID: RequestID(r.Context()), Site: rd.Site, Data: data,
-		loc: rd.catalog.Localizer(lang), assets: rd.assets,
+		loc: rd.catalog.Localizer(lang), cat: rd.catalog, assets: rd.assets,
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
