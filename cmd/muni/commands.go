@@ -41,7 +41,7 @@ func commands() []command {
 		{"demo", "create the demo region (idempotent) and serve it", cmdDemo},
 		{"migrate", "apply database migrations and exit", cmdMigrate},
 		{"user", "manage users: user create -email E -password P [-role R -scope OKTMO]", cmdUser},
-		{"territory", "territory import FILE: load municipalities from a CSV", cmdTerritory},
+		{"territory", "territory import [FILE]: load municipalities from a CSV (the shipped cities file by default)", cmdTerritory},
 		{"audit", "audit verify: check the audit log's hash chain", cmdAudit},
 		{"backup", "backup FILE: consistent online snapshot of a SQLite database", cmdBackup},
 		{"version", "print the version", cmdVersion},

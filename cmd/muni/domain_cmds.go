@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 
 	"github.com/muni-platform/muni/internal/app"
 )
@@ -43,9 +42,15 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func cmdUser(ctx context.Context, env *cmdEnv, args []string) error {
-	return errors.New("user: not wired yet")
+	if len(args) == 0 || args[0] != "create" {
+		return usageError{"usage: muni user create -email E -password P -name N [-role R -scope NODE_ID]"}
+	}
+	return userCreate(ctx, env, args[1:])
 }
 
 func cmdTerritory(ctx context.Context, env *cmdEnv, args []string) error {
-	return errors.New("territory: not wired yet")
+	if len(args) == 0 || args[0] != "import" {
+		return usageError{"usage: muni territory import [FILE]"}
+	}
+	return territoryImport(ctx, env, args[1:])
 }

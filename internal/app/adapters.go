@@ -2,7 +2,9 @@ package app
 
 import (
 	"context"
+	"errors"
 
+	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -13,5 +15,15 @@ func (a *App) tenants() workplace.Tenants { return tenantList{a} }
 
 // TenantsUnder lists the municipalities at or below path.
 func (t tenantList) TenantsUnder(ctx context.Context, path string) ([]workplace.Tenant, error) {
-	return []workplace.Tenant{}, nil // replaced when territory lands
+	nodes, err := t.a.Territory.Subtree(ctx, path)
+	if err != nil && !errors.Is(err, territory.ErrNotFound) {
+		return nil, err
+	}
+	out := []workplace.Tenant{}
+	for _, n := range nodes {
+		if n.Municipal() {
+			out = append(out, workplace.Tenant{ID: n.ID, Name: n.NameRU})
+		}
+	}
+	return out, nil
 }

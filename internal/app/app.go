@@ -15,12 +15,15 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/config"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -40,8 +43,13 @@ type App struct {
 	Router   *web.Router
 	Registry *prometheus.Registry
 	Metrics  *web.Metrics
+	Outbox   *events.Outbox // domains publish through it in their transactions
+	Bus      events.Bus     // domains' consumers subscribe on it (events.Subscribe)
+	Relay    *events.Relay  // started by Serve, drained at shutdown
 
 	Workplace *workplace.Service
+	Territory *territory.Service
+	Identity  *identity.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -49,7 +57,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -71,10 +79,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Metrics = web.NewMetrics(a.Registry)
 	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies)
+	if err := a.buildEvents(ctx); err != nil {
+		return nil, err
+	}
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -87,8 +98,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if a.Web.Render, err = web.NewRenderer(a.Catalog, a.Assets,
 		// Every domain's pages: add a domain's Templates here.
 		workplace.Templates,
+		territory.Templates,
+		identity.Templates,
 	); err != nil {
 		return nil, err
+	}
+	a.Territory = territory.New(d, a.Audit, a.Outbox)
+	a.Identity = a.buildIdentity(a.Territory)
+	if a.Identity.OIDCEnabled() {
+		a.Web.Render.Site.OIDCName = cfg.OIDCName
 	}
 	a.Workplace = workplace.New(a.workSources()...)
 	if a.openAPIDoc, err = OpenAPI(Version); err != nil {
@@ -98,6 +116,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.routes()
 	a.handler = web.Chain(a.Router.Mux(),
 		web.RequestIDs,
+		routeLabels(a.Router.Mux()),
 		a.Web.Observe(a.Metrics),
 		a.Web.Recover,
 		web.SecurityHeaders,
@@ -105,6 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		a.Web.LimitBody(cfg.MaxBodyBytes),
 		a.Web.CrossOrigin,
 		a.Sessions.LoadAndSave,
+		a.Identity.AuthenticateWith(a.Web),
 	)
 	return a, nil
 }
@@ -113,7 +133,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 func (a *App) Handler() http.Handler { return a.handler }
 
 // Close releases what New started (the database stays with its opener).
-func (a *App) Close() {}
+func (a *App) Close() {
+	if a.Bus != nil {
+		if err := a.Bus.Close(); err != nil {
+			a.Log.Warn("event bus close", "err", err)
+		}
+	}
+}
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {

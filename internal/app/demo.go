@@ -32,7 +32,10 @@ type demoStep struct {
 
 // demoSteps is the one registration point of the demo, in dependency order.
 func (a *App) demoSteps() []demoStep {
-	return nil
+	return []demoStep{
+		{"territory", demoTerritory},
+		{"identity", demoIdentity},
+	}
 }
 
 // SeedDemo creates the demo region, idempotently: running it again finds

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -14,6 +16,8 @@ import (
 func openAPIFragments() map[string][]byte {
 	return map[string][]byte{
 		"workplace": workplace.OpenAPI,
+		"territory": territory.OpenAPI,
+		"identity":  identity.OpenAPI,
 	}
 }
 

@@ -7,7 +7,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -20,6 +22,24 @@ func (a *App) routes() {
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()))
+	territory.Routes(rt, a.Web.Render, a.Territory)
+	identity.Routes(rt, a.Web.Render, a.Identity)
+}
+
+// routeLabels sets r.Pattern to the pattern mux would route r to, before
+// web.Observe sees the request. Observe reads r.Pattern after the handler
+// returns, but the ServeMux sets it on the request it receives, which the
+// middleware in between has already replaced (WithContext makes a copy);
+// without this every request was labelled "unmatched".
+func routeLabels(mux *http.ServeMux) web.Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if _, pattern := mux.Handler(r); pattern != "" {
+				r.Pattern = pattern
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
@@ -30,11 +50,18 @@ func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
 // is applied, so a load balancer sends no traffic to a half-started node.
 func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 	checks := map[string]string{"database": "ok", "migrations": "ok"}
-	status := http.StatusOK
+	status := http.StatusServiceUnavailable
+	// The answer is public: causes go to the log, not to the body.
 	if err := a.DB.Ping(r.Context()); err != nil {
-		checks["database"], status = err.Error(), http.StatusServiceUnavailable
-	} else if pending, err := a.DB.Pending(r.Context(), Migrations()...); err != nil || pending {
-		checks["migrations"], status = "pending", http.StatusServiceUnavailable
+		a.Log.Warn("readyz: database unreachable", "err", err)
+		checks["database"], checks["migrations"] = "unreachable", "unknown"
+	} else if pending, err := a.DB.Pending(r.Context(), Migrations()...); err != nil {
+		a.Log.Warn("readyz: migration state unknown", "err", err)
+		checks["migrations"] = "unknown"
+	} else if pending {
+		checks["migrations"] = "pending"
+	} else {
+		status = http.StatusOK
 	}
 	return web.JSON(w, status, checks)
 }

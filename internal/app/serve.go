@@ -11,9 +11,10 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 )
 
-// Serve runs the HTTP server until ctx ends, then lets in-flight requests
-// finish within the configured grace period. ready, when not nil, receives
-// the bound address once the listener is open.
+// Serve runs the HTTP server and the outbox relay until ctx ends, then
+// lets in-flight requests finish within the configured grace period and
+// drains the outbox (their events included) within another. ready, when
+// not nil, receives the bound address once the listener is open.
 func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	ln, err := net.Listen("tcp", a.Cfg.Listen)
 	if err != nil {
@@ -28,6 +29,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go a.housekeeping(ctx)
+	stopRelay := a.startRelay()
 	errc := make(chan error, 1)
 	go func() {
 		if a.Cfg.TLSCert != "" {
@@ -42,6 +44,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	}
 	select {
 	case err := <-errc:
+		stopRelay()
 		return err
 	case <-ctx.Done():
 	}
@@ -52,7 +55,35 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
-	return err
+	stopRelay()
+	return errors.Join(err, a.drain())
+}
+
+// startRelay runs the relay until the returned function is called; that
+// function waits for it to stop. The relay does not follow Serve's ctx:
+// requests still in flight at shutdown publish events it must relay.
+func (a *App) startRelay() (stop func()) {
+	if a.Relay == nil {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { a.Relay.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }
+}
+
+// drain publishes the events still pending, within the grace period.
+func (a *App) drain() error {
+	if a.Relay == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), a.Cfg.ShutdownGrace)
+	defer cancel()
+	if err := a.Relay.Drain(ctx); err != nil {
+		return fmt.Errorf("app: outbox not drained (the events stay pending for the next start): %w", err)
+	}
+	a.Log.Info("outbox drained")
+	return nil
 }
 
 // housekeeping purges expired sessions every few minutes.
