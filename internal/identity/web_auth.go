@@ -134,7 +134,9 @@ func (h *handler) acceptForm(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) showAccept(w http.ResponseWriter, r *http.Request, status int, f *form) error {
 	id := h.sessions.GetString(r.Context(), sessPending)
 	if id == "" {
-		return seeOther(w, r, "/login")
+		// Nobody is waiting to consent: say so rather than bounce, so a
+		// bookmarked or shared link explains itself.
+		return h.page(w, r, status, "identity/accept", acceptPage{form: f, Consent: CurrentConsent})
 	}
 	u, err := h.svc.PendingUser(r.Context(), id)
 	if err != nil {

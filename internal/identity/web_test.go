@@ -31,6 +31,7 @@ func newSite(t *testing.T, e *env) *site {
 		t.Fatal(err)
 	}
 	rt := web.NewRouter(ws)
+	rt.HandleHTTP("GET /static/{hash}/{path...}", assets.Handler())
 	Routes(rt, ws.Render, e.svc)
 	h := web.Chain(rt.Mux(), web.RequestIDs, ws.Recover, ws.Languages, ws.LimitBody(4096), ws.CrossOrigin,
 		e.svc.sessions.LoadAndSave, e.svc.AuthenticateWith(ws))
