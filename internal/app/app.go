@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/alexedwards/scs/v2"
 	"github.com/prometheus/client_golang/prometheus"
@@ -113,6 +114,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		return nil, err
 	}
 	a.Router = web.NewRouter(a.Web)
+	a.Router.Cache = web.NewPageCache(5*time.Second, 2000, d.Generation)
 	a.routes()
 	a.handler = web.Chain(a.Router.Mux(),
 		web.RequestIDs,

@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -43,7 +44,14 @@ type DB struct {
 	URL    string
 	write  *sql.DB
 	read   *sql.DB
+	reads  Querier    // the read pool, through the statement cache on SQLite
+	cache  *stmtCache // nil on PostgreSQL
+	gen    atomic.Uint64
 }
+
+// Generation counts the transactions this process committed through
+// InTx; caches of derived data compare it to notice local writes.
+func (d *DB) Generation() uint64 { return d.gen.Load() }
 
 // Open connects to url ("sqlite:PATH" or "postgres://…") and checks the
 // connection.
@@ -94,6 +102,8 @@ func (d *DB) openSQLite(path string) error {
 	}
 	d.read.SetMaxOpenConns(8)
 	d.read.SetMaxIdleConns(8)
+	d.cache = newStmtCache(d.read)
+	d.reads = d.cache
 	return nil
 }
 
@@ -106,11 +116,15 @@ func (d *DB) openPostgres(rawURL string) error {
 	d.write.SetMaxIdleConns(10)
 	d.write.SetConnMaxIdleTime(5 * time.Minute)
 	d.read = d.write
+	d.reads = d.read
 	return nil
 }
 
 // Close closes every pool.
 func (d *DB) Close() error {
+	if d.cache != nil {
+		d.cache.close()
+	}
 	err := d.write.Close()
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
@@ -154,7 +168,7 @@ func (d *DB) R(ctx context.Context) Querier {
 	if s, ok := ctx.Value(txKey{}).(*txState); ok {
 		return s.tx
 	}
-	return d.read
+	return d.reads
 }
 
 // InTx runs fn in a transaction carried by the context it receives. A
@@ -178,6 +192,7 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
+	d.gen.Add(1)
 	for _, f := range s.after {
 		f()
 	}

@@ -10,6 +10,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -20,6 +21,7 @@ var Languages = []string{"ru", "en"}
 
 // Catalog is the union of every domain's messages.
 type Catalog struct {
+	memo    sync.Map // lang + "\x00" + key -> string, for messages without arguments
 	bundle  *goi18n.Bundle
 	keys    map[string]map[string]bool // lang -> keys
 	matcher language.Matcher
@@ -105,11 +107,12 @@ func (c *Catalog) Match(choice, acceptLanguage string) string {
 type Localizer struct {
 	Lang string
 	l    *goi18n.Localizer
+	memo *sync.Map
 }
 
 // Localizer returns a translator for lang.
 func (c *Catalog) Localizer(lang string) *Localizer {
-	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang)}
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang), memo: &c.memo}
 }
 
 // T translates key. args are name/value pairs for the template
@@ -117,6 +120,17 @@ func (c *Catalog) Localizer(lang string) *Localizer {
 // An unknown key comes back as itself so a missing string is visible, and
 // the catalog test catches it.
 func (l *Localizer) T(key string, args ...any) string {
+	// A page asks for dozens of fixed strings; go-i18n resolves each one
+	// through its template machinery, so remember the plain ones.
+	if len(args) == 0 {
+		mk := l.Lang + "\x00" + key
+		if s, ok := l.memo.Load(mk); ok {
+			return s.(string)
+		}
+		s := l.localize(&goi18n.LocalizeConfig{MessageID: key}, key)
+		l.memo.Store(mk, s)
+		return s
+	}
 	cfg := &goi18n.LocalizeConfig{MessageID: key}
 	if len(args) > 0 {
 		data := map[string]any{}
@@ -129,6 +143,10 @@ func (l *Localizer) T(key string, args ...any) string {
 		}
 		cfg.TemplateData = data
 	}
+	return l.localize(cfg, key)
+}
+
+func (l *Localizer) localize(cfg *goi18n.LocalizeConfig, key string) string {
 	s, err := l.l.Localize(cfg)
 	if err != nil || s == "" {
 		return key

@@ -30,6 +30,8 @@ type Router struct {
 	srv    *Server
 	mux    *http.ServeMux
 	routes []string
+	// Cache, when set, serves the routes registered with HandlePublic.
+	Cache *PageCache
 }
 
 // NewRouter returns an empty router.
@@ -39,6 +41,12 @@ func NewRouter(s *Server) *Router { return &Router{srv: s, mux: http.NewServeMux
 // ("GET /m/{slug}/{$}").
 func (rt *Router) Handle(pattern string, h HandlerFunc) {
 	rt.HandleHTTP(pattern, rt.srv.Handler(h))
+}
+
+// HandlePublic registers a public page that anonymous visitors may be
+// served from the page cache (see PageCache).
+func (rt *Router) HandlePublic(pattern string, h HandlerFunc) {
+	rt.Handle(pattern, rt.Cache.Wrap(h))
 }
 
 // HandleHTTP registers a plain http.Handler.

@@ -1,0 +1,76 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+)
+
+func TestPageCache(t *testing.T) {
+	var gen uint64
+	renders := 0
+	status := http.StatusOK
+	page := func(w http.ResponseWriter, r *http.Request) error {
+		renders++
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(status)
+		fmt.Fprintf(w, "render %d", renders)
+		return nil
+	}
+	c := NewPageCache(time.Hour, 10, func() uint64 { return gen })
+	h := c.Wrap(page)
+	get := func(mod func(*http.Request) *http.Request) (string, string) {
+		r := httptest.NewRequest("GET", "/m/luga/", nil)
+		if mod != nil {
+			r = mod(r)
+		}
+		rec := httptest.NewRecorder()
+		if err := h(rec, r); err != nil {
+			t.Fatal(err)
+		}
+		return rec.Body.String(), rec.Header().Get("X-Cache")
+	}
+	steps := []struct {
+		name      string
+		before    func()
+		mod       func(*http.Request) *http.Request
+		wantBody  string
+		wantCache string
+	}{
+		{"first render", nil, nil, "render 1", ""},
+		{"served from cache", nil, nil, "render 1", "hit"},
+		{"other language is another page", nil, func(r *http.Request) *http.Request { return r.WithContext(WithLang(r.Context(), "en")) }, "render 2", ""},
+		{"signed-in visitors bypass", nil, func(r *http.Request) *http.Request {
+			return r.WithContext(auth.With(r.Context(), &auth.Actor{Kind: auth.User, ID: "u"}))
+		}, "render 3", ""},
+		{"a session cookie bypasses", nil, func(r *http.Request) *http.Request {
+			r.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: "x"})
+			return r
+		}, "render 4", ""},
+		{"a commit invalidates", func() { gen++ }, nil, "render 5", ""},
+		{"then cached again", nil, nil, "render 5", "hit"},
+		{"errors are not cached", func() { gen++; status = http.StatusNotFound }, nil, "render 6", ""},
+		{"so the next one renders", func() { status = http.StatusOK }, nil, "render 7", ""},
+	}
+	for _, s := range steps {
+		if s.before != nil {
+			s.before()
+		}
+		body, cache := get(s.mod)
+		if body != s.wantBody || cache != s.wantCache {
+			t.Fatalf("%s: got %q (X-Cache %q), want %q (%q)", s.name, body, cache, s.wantBody, s.wantCache)
+		}
+	}
+	expired := NewPageCache(0, 10, func() uint64 { return 0 }).Wrap(page)
+	for i := 0; i < 2; i++ {
+		rec := httptest.NewRecorder()
+		expired(rec, httptest.NewRequest("GET", "/", nil))
+		if rec.Header().Get("X-Cache") == "hit" {
+			t.Fatal("expired entry served")
+		}
+	}
+}
