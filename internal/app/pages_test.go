@@ -128,10 +128,12 @@ type crawler struct {
 const crawlLimit = 400
 
 var (
-	bodyPage  = regexp.MustCompile(`<body data-page="([^"]+)"`)
-	htmlLang  = regexp.MustCompile(`<html lang="([a-z]+)"`)
-	hrefs     = regexp.MustCompile(`href="(/[^"#]*)`)
-	tags      = regexp.MustCompile(`(?s)<script.*?</script>|<[^>]+>`)
+	bodyPage = regexp.MustCompile(`<body data-page="([^"]+)"`)
+	htmlLang = regexp.MustCompile(`<html lang="([a-z]+)"`)
+	hrefs    = regexp.MustCompile(`href="(/[^"#]*)`)
+	// Text that is not prose: scripts, and identifiers shown as code
+	// (audit actions such as identity.user.create).
+	tags      = regexp.MustCompile(`(?s)<script.*?</script>|<code[^>]*>.*?</code>|<[^>]+>`)
 	idSegment = regexp.MustCompile(`/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{14,}|/\d+(/|$)`)
 )
 
@@ -237,7 +239,7 @@ func (c *crawler) rawKeys(html string) []string {
 		if !ok || rest == "" || !c.doms[dom] || strings.ContainsAny(word, "@/") {
 			continue
 		}
-		if !c.a.Catalog.Has(c.lang, word) && looksLikeKey(word) {
+		if !c.a.Catalog.Has(c.lang, word) && looksLikeKey(word) && !slices.Contains(out, word) {
 			out = append(out, word)
 		}
 	}

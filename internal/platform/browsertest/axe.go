@@ -86,7 +86,9 @@ func (b *Browser) Violations() []Violation {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	if err := chromedp.Do(b.ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
 		b.t.Fatalf("browser: inject axe-core: %v", err)
 	}
 	var out []Violation

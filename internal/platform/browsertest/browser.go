@@ -14,7 +14,11 @@ const ChromiumPath = "/usr/bin/chromium"
 
 // Timeout bounds one browser session, so a page that never answers fails
 // the test instead of hanging it.
-const Timeout = 3 * time.Minute
+const Timeout = 8 * time.Minute
+
+// StepTimeout bounds one step: an element that never appears fails the
+// step (and names it) instead of using up the session.
+const StepTimeout = 30 * time.Second
 
 // Viewports a scenario checks: the narrowest phone muni supports and an
 // ordinary laptop.
@@ -78,6 +82,11 @@ func New(t testing.TB) *Browser {
 		cancelAlloc()
 		cancelTimeout()
 	})
+	// Start the browser on the session's own context: a step's shorter
+	// context would end the browser with the step.
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("browser: start %s: %v", ChromiumPath, err)
+	}
 	b := &Browser{t: t, ctx: bctx, dir: t.TempDir()}
 	b.Resize(Desktop)
 	return b
@@ -105,9 +114,16 @@ func (b *Browser) Dir() string { return b.dir }
 // Do runs actions in order and fails the test at the first error.
 func (b *Browser) Do(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, steps...); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
 		b.t.Fatalf("browser: %v (at %s)", err, b.Location())
 	}
+}
+
+// step is the context of one step, bounded by StepTimeout.
+func (b *Browser) step() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(b.ctx, StepTimeout)
 }
 
 // Resize switches the emulated screen.
@@ -119,11 +135,24 @@ func (b *Browser) Resize(v Viewport) {
 	}
 	b.Do(chromedp.EmulateViewport(v.Width, v.Height, opts...))
 	b.view = v
+	b.settle()
+}
+
+// settle waits two animation frames, so the page's resize handlers and
+// layout have run before the next check looks at it.
+func (b *Browser) settle() {
+	b.t.Helper()
+	if loc := b.Location(); loc == "" || loc == "about:blank" {
+		return
+	}
+	b.Do(chromedp.Evaluate[chromedp.Void](`new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))`, chromedp.EvalAwaitPromise))
 }
 
 // Location is the URL of the current page ("" when it cannot be read).
 func (b *Browser) Location() string {
-	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	loc, err := chromedp.Run(ctx, chromedp.Location())
 	if err != nil {
 		return ""
 	}

@@ -22,7 +22,9 @@ func (b *Browser) Download(css string) []byte {
 	}); err != nil {
 		b.t.Fatalf("browser: allow downloads: %v", err)
 	}
-	progress := chromedp.BrowserEvents(b.ctx, browser.DownloadProgress)
+	ctx, cancel := b.step()
+	defer cancel()
+	progress := chromedp.BrowserEvents(ctx, browser.DownloadProgress)
 	b.Do(chromedp.Click(chromedp.CSS(css)))
 	for ev, err := range progress {
 		if err != nil {

@@ -12,7 +12,9 @@ import (
 // a status below 400.
 func (b *Browser) Open(url string) {
 	b.t.Helper()
-	resp, err := chromedp.Run(b.ctx, chromedp.NavigateResponse(url))
+	ctx, cancel := b.step()
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(url))
 	if err != nil {
 		b.t.Fatalf("browser: open %s: %v", url, err)
 	}
@@ -46,7 +48,9 @@ func (b *Browser) Select(css, value string) {
 // Submit clicks the button css selects and waits for the page it leads to.
 func (b *Browser) Submit(css string) {
 	b.t.Helper()
-	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(css)))
+	ctx, cancel := b.step()
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.Click(chromedp.CSS(css)))
 	if err != nil {
 		b.t.Fatalf("browser: submit %s: %v (at %s)", css, err, b.Location())
 	}
@@ -62,7 +66,9 @@ func (b *Browser) Follow(css string) { b.t.Helper(); b.Submit(css) }
 // Text is the visible text of the first element css selects.
 func (b *Browser) Text(css string) string {
 	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(css)))
+	ctx, cancel := b.step()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
 	if err != nil {
 		b.t.Fatalf("browser: text of %s: %v (at %s)", css, err, b.Location())
 	}
@@ -90,7 +96,9 @@ func (b *Browser) Contains(css string, want ...string) {
 // (a string result comes back quoted).
 func (b *Browser) Eval(expr string) string {
 	b.t.Helper()
-	raw, err := chromedp.Run(b.ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
+	ctx, cancel := b.step()
+	defer cancel()
+	raw, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
 		b.t.Fatalf("browser: eval %s: %v", expr, err)
 	}
@@ -128,7 +136,17 @@ func (b *Browser) NoHorizontalScroll() {
 func (b *Browser) waitLoaded() {
 	b.t.Helper()
 	b.Do(chromedp.WaitReady(chromedp.CSS("body")))
-	if _, err := chromedp.Run(b.ctx, chromedp.Poll[bool](`document.readyState === "complete"`)); err != nil {
+	ctx, cancel := b.step()
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.readyState === "complete"`)); err != nil {
 		b.t.Fatalf("browser: page at %s did not finish loading: %v", b.Location(), err)
 	}
+}
+
+// OpenAny navigates to url and waits for the page whatever its status, for
+// checks that cover error pages too.
+func (b *Browser) OpenAny(url string) {
+	b.t.Helper()
+	b.Do(chromedp.Navigate(url))
+	b.waitLoaded()
 }

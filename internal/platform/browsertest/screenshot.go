@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -32,7 +33,9 @@ func (b *Browser) ScreenshotScreen(name string) string {
 
 func (b *Browser) save(name, suffix string, shot chromedp.Action[[]byte]) string {
 	b.t.Helper()
-	png, err := chromedp.Run(b.ctx, shot)
+	ctx, cancel := b.step()
+	defer cancel()
+	png, err := chromedp.Run(ctx, shot)
 	if err != nil {
 		b.t.Fatalf("browser: screenshot %s: %v", name, err)
 	}
@@ -67,10 +70,13 @@ func (b *Browser) Both(name string) {
 	b.t.Helper()
 	was := b.view
 	for _, v := range []Viewport{Phone, Desktop} {
+		start := time.Now()
 		b.Resize(v)
 		b.NoHorizontalScroll()
 		b.Screenshot(name)
+		shot := time.Since(start)
 		b.Axe(name)
+		b.t.Logf("%s (%s): screenshot %v, axe %v", name, v.Name, shot.Round(time.Millisecond), (time.Since(start) - shot).Round(time.Millisecond))
 	}
 	b.Resize(was)
 }
