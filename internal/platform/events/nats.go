@@ -62,14 +62,17 @@ type NATS struct {
 	ctx  context.Context // handlers' context, cancelled by Close
 	stop context.CancelFunc
 
-	mu   sync.Mutex
-	cons []jetstream.ConsumeContext
+	mu     sync.Mutex
+	cons   []jetstream.ConsumeContext
+	closed chan struct{} // closed by the client once the connection is closed
 }
 
 // NewNATS connects to url and creates (or updates) the stream.
 func NewNATS(ctx context.Context, url string, cfg NATSConfig, log *slog.Logger) (*NATS, error) {
 	cfg.defaults()
-	nc, err := nats.Connect(url, nats.Name("muni"), nats.MaxReconnects(-1))
+	closed := make(chan struct{})
+	nc, err := nats.Connect(url, nats.Name("muni"), nats.MaxReconnects(-1),
+		nats.ClosedHandler(func(*nats.Conn) { close(closed) }))
 	if err != nil {
 		return nil, fmt.Errorf("events: NATS at %s: %w", url, err)
 	}
@@ -90,7 +93,7 @@ func NewNATS(ctx context.Context, url string, cfg NATSConfig, log *slog.Logger) 
 		nc.Close()
 		return nil, fmt.Errorf("events: stream %s: %w", cfg.Stream, err)
 	}
-	b := &NATS{cfg: cfg, log: log, nc: nc, js: js}
+	b := &NATS{cfg: cfg, log: log, nc: nc, js: js, closed: closed}
 	b.ctx, b.stop = context.WithCancel(context.Background())
 	return b, nil
 }
@@ -181,7 +184,9 @@ func (b *NATS) handle(name string, m jetstream.Msg, h Handler) {
 	_ = m.NakWithDelay(b.cfg.Retry << min(n-1, 6))
 }
 
-// Close stops every consumer and closes the connection after flushing.
+// Close stops every consumer, lets the connection flush pending acks and
+// publishes, and waits (up to 10 s) until it is closed. A handler still
+// running sees its context cancelled; its event is redelivered.
 func (b *NATS) Close() error {
 	b.mu.Lock()
 	for _, cc := range b.cons {
@@ -190,5 +195,17 @@ func (b *NATS) Close() error {
 	b.cons = nil
 	b.mu.Unlock()
 	b.stop()
-	return b.nc.Drain()
+	if err := b.nc.Drain(); err != nil {
+		if errors.Is(err, nats.ErrConnectionClosed) {
+			return nil
+		}
+		return fmt.Errorf("events: NATS drain: %w", err)
+	}
+	select {
+	case <-b.closed:
+		return nil
+	case <-time.After(10 * time.Second):
+		b.nc.Close()
+		return errors.New("events: NATS drain timed out; connection closed")
+	}
 }
