@@ -16,9 +16,11 @@ var sets = []db.Migrations{audit.Migrations, events.Migrations, Migrations}
 // run runs body on every test engine with a fresh service.
 func run(t *testing.T, body func(t *testing.T, d *db.DB, s *Service)) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		body(t, d, New(d, audit.New(d), events.NewOutbox(d)))
+		body(t, d, newService(d))
 	})
 }
+
+func newService(d *db.DB) *Service { return New(d, audit.New(d), events.NewOutbox(d)) }
 
 // platformAdmin is a context acting as a platform administrator.
 func platformAdmin() context.Context {

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -70,28 +71,26 @@ type homeView struct {
 	MapJSON     string
 }
 
-// home is a municipality's home page.
+// home is a municipality's home page. Anonymous visitors, who are most of
+// them, get a copy rendered at most homeTTL ago.
 func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	m, err := h.municipalityBySlug(ctx, r.PathValue("slug"))
+	slug, lang := r.PathValue("slug"), web.Lang(ctx)
+	shared := !auth.From(ctx).SignedIn() && r.URL.RawQuery == ""
+	if shared {
+		if p, ok := lookup(h.cache, h.cache.pages, slug+"\x00"+lang); ok {
+			p.writeTo(w)
+			return nil
+		}
+	}
+	version := h.cache.version.Load()
+	d, err := h.homeData(ctx, slug)
 	if err != nil {
 		return err
 	}
-	v := homeView{Muni: m}
-	if up, err := h.svc.Ancestors(ctx, m); err != nil {
-		return err
-	} else if len(up) > 0 {
-		v.Region = up[0]
-	}
-	if v.Settlements, err = h.svc.Children(ctx, m.ID); err != nil {
-		return err
-	}
-	if v.Departments, err = h.svc.Departments(ctx, m.ID); err != nil {
-		return err
-	}
-	lang := web.Lang(ctx)
+	v := homeView{Muni: d.Muni, Region: d.Region, Settlements: d.Settlements, Departments: d.Departments, MapJSON: d.MapJSON[lang]}
 	for _, s := range h.sections {
-		b, err := s.Section(ctx, m, lang)
+		b, err := s.Section(ctx, d.Muni, lang)
 		if err != nil {
 			return err
 		}
@@ -99,8 +98,17 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 			v.Blocks = append(v.Blocks, b)
 		}
 	}
-	v.MapJSON = mapJSON(m, v.Settlements, lang)
-	return h.render.Page(w, r, http.StatusOK, "territory/municipality", v)
+	if !shared {
+		return h.render.Page(w, r, http.StatusOK, "territory/municipality", v)
+	}
+	rec := &recorder{header: http.Header{}, status: http.StatusOK}
+	if err := h.render.Page(rec, r, http.StatusOK, "territory/municipality", v); err != nil {
+		return err
+	}
+	p := page{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
+	keep(h.cache, h.cache.pages, slug+"\x00"+lang, p, version)
+	p.writeTo(w)
+	return nil
 }
 
 type feature struct {

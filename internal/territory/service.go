@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync/atomic"
 
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -19,6 +20,8 @@ type Service struct {
 	st  *store
 	log *audit.Log
 	out *events.Outbox
+	// version counts committed changes, so cached pages know they are stale.
+	version atomic.Uint64
 }
 
 // New returns the service over d, recording changes in log and announcing
@@ -36,6 +39,7 @@ func (s *Service) record(ctx context.Context, e audit.Entry, event string, paylo
 	if err := s.log.Record(ctx, e); err != nil {
 		return err
 	}
+	db.AfterCommit(ctx, func() { s.version.Add(1) })
 	return s.out.Publish(ctx, event, e.TenantID, payload)
 }
 

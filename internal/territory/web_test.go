@@ -18,7 +18,7 @@ import (
 
 // testServer mounts the territory routes with the platform's error
 // handling; the X-Test-Actor header picks one of actors.
-func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	if err := cat.Load(web.Locales, "locales"); err != nil {
@@ -62,6 +62,7 @@ type scenario struct {
 	want    []string // substrings of the body
 	absent  []string
 	problem string // expected problem type slug
+	lang    string // the visitor's language cookie
 	writes  bool
 }
 
@@ -80,6 +81,9 @@ func (sc scenario) run(t *testing.T, h http.Handler, d *db.DB) *httptest.Respons
 		req.Header.Set("Content-Type", ct)
 	}
 	req.Header.Set("X-Test-Actor", sc.actor)
+	if sc.lang != "" {
+		req.AddCookie(&http.Cookie{Name: web.LangCookie, Value: sc.lang})
+	}
 	before := counts(t, d)
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
@@ -226,6 +230,10 @@ func TestWeb(t *testing.T) {
 			{name: "department delete", actor: "luga-admin", method: "POST", path: "/admin/m/luga/departments/" + luga.Departments["finance"] + "/delete", status: 303, writes: true},
 			{name: "departments page after", actor: "luga-admin", method: "GET", path: "/admin/m/luga/departments?done=deleted", status: 200,
 				want: []string{"Отдел удалён.", "Комитет ЖКХ", "Отдел физкультуры и спорта"}, absent: []string{"Комитет финансов"}},
+			{name: "home shows the changes at once", method: "GET", path: "/m/luga/", status: 200,
+				want: []string{"Комитет ЖКХ", "Отдел физкультуры и спорта", "Заклинье"}, absent: []string{"Комитет финансов"}},
+			{name: "home in English", method: "GET", path: "/m/luga/", status: 200, lang: "en",
+				want: []string{`<html lang="en"`, "Luga Municipal Okrug", "Education Committee"}},
 		}
 		for _, sc := range scenarios {
 			t.Run(sc.name, func(t *testing.T) { sc.run(t, h, d) })
