@@ -70,6 +70,9 @@ func (s *Service) UpdateDepartment(ctx context.Context, id string, p DepartmentP
 	}
 	old := d
 	fillDept(&d, in)
+	if len(deptChanges(old, d)) == 0 {
+		return old, nil // nothing to record
+	}
 	d.UpdatedAt = now()
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := s.checkDeptUnique(ctx, d); err != nil {

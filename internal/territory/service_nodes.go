@@ -70,6 +70,9 @@ func (s *Service) UpdateNode(ctx context.Context, id string, in NodeInput) (Node
 	}
 	old := n
 	fill(&n, in, parent)
+	if len(changedFields(old, n)) == 0 {
+		return old, nil // nothing to record
+	}
 	n.UpdatedAt = now()
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := s.checkChildren(ctx, n); err != nil {

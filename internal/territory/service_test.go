@@ -195,8 +195,14 @@ func TestDepartments(t *testing.T) {
 		if err != nil || upd.NameRU != name || upd.Email != "zhkh@luga.example" {
 			t.Fatalf("update: %+v %v", upd, err)
 		}
-		bad := "not an email"
 		before := counts(t, d)
+		if same, err := s.UpdateDepartment(ctx, dep.ID, DepartmentPatch{NameRU: &name}); err != nil || same.NameRU != name {
+			t.Fatalf("no-op update: %+v %v", same, err)
+		}
+		if !sameCounts(before, counts(t, d)) {
+			t.Fatal("an update that changes nothing wrote")
+		}
+		bad := "not an email"
 		if _, err := s.UpdateDepartment(ctx, dep.ID, DepartmentPatch{Email: &bad}); !errors.Is(err, fault.ErrInvalid) {
 			t.Fatalf("bad email accepted: %v", err)
 		}
