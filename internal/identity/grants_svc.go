@@ -8,6 +8,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // ErrGrantExists answers a grant the user already holds.
@@ -223,7 +224,7 @@ func (s *Service) placeName(ctx context.Context, id string) string {
 	if errors.Is(err, fault.ErrNotFound) || err != nil {
 		return id
 	}
-	return p.Name
+	return p.Title(web.Lang(ctx))
 }
 
 // AssignablePlaces lists the nodes on which the actor may grant roles.

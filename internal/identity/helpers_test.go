@@ -27,7 +27,7 @@ type testPlaces struct{ nodes []Place }
 func newTestPlaces() *testPlaces {
 	return &testPlaces{nodes: []Place{
 		{ID: "r", Path: "/r/", Slug: "region", Name: "Ленинградская область"},
-		{ID: "a", Path: "/r/a/", TenantID: "a", Slug: "luga", Name: "Лужский округ"},
+		{ID: "a", Path: "/r/a/", TenantID: "a", Slug: "luga", Name: "Лужский округ", NameEN: "Luga okrug"},
 		{ID: "a1", Path: "/r/a/a1/", TenantID: "a", Slug: "luga-north", Name: "Северный микрорайон"},
 		{ID: "b", Path: "/r/b/", TenantID: "b", Slug: "kirishi", Name: "Киришский район"},
 	}}

@@ -143,7 +143,7 @@ func TestOIDCCreatesPendingResidentWhoMustConsent(t *testing.T) {
 			t.Fatalf("accept: %d %s", a.status, a.body)
 		}
 		a = s.get(t, b, "/profile")
-		if a.status != 200 || !strings.Contains(a.body, "Пётр Сидоров") || !strings.Contains(a.body, "Лужский округ") {
+		if a.status != 200 || !strings.Contains(a.body, "Пётр Сидоров") || !strings.Contains(a.body, "Luga okrug") {
 			t.Fatalf("profile: %d", a.status)
 		}
 		u, _ := e.svc.st.userByEmail(t.Context(), "pyotr@example.ru")

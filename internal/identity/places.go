@@ -8,7 +8,16 @@ type Place struct {
 	Path     string // materialised path, "/region/municipality/"
 	TenantID string // the municipality the node belongs to ("" above municipalities)
 	Slug     string
-	Name     string
+	Name     string // Russian
+	NameEN   string // English, "" when the territory has none
+}
+
+// Title is the node's name in lang, Russian when English is missing.
+func (p Place) Title(lang string) string {
+	if lang == "en" && p.NameEN != "" {
+		return p.NameEN
+	}
+	return p.Name
 }
 
 // Places is identity's window on the territory tree; the app adapts the
@@ -26,7 +35,16 @@ type Places interface {
 type Department struct {
 	ID             string
 	MunicipalityID string
-	Name           string
+	Name           string // Russian
+	NameEN         string // English, "" when none
+}
+
+// Title is the department's name in lang, Russian when English is missing.
+func (d Department) Title(lang string) string {
+	if lang == "en" && d.NameEN != "" {
+		return d.NameEN
+	}
+	return d.Name
 }
 
 // Departments looks departments up, so grants for heads and operators can

@@ -94,7 +94,7 @@ func TestRegisterLoginProfileExportScenario(t *testing.T) {
 	run(t, func(t *testing.T, e *env) {
 		s := newSite(t, e)
 		b := s.browser()
-		if a := s.get(t, b, "/register"); a.status != 200 || !strings.Contains(a.body, `name="consent"`) || !strings.Contains(a.body, "Лужский округ") {
+		if a := s.get(t, b, "/register"); a.status != 200 || !strings.Contains(a.body, `name="consent"`) || !strings.Contains(a.body, "Luga okrug") {
 			t.Fatalf("register form: %d", a.status)
 		}
 		if a := s.get(t, b, "/consent/"+CurrentConsent); a.status != 200 || !strings.Contains(a.body, "152-FZ") {
