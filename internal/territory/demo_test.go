@@ -12,6 +12,7 @@ import (
 )
 
 func TestSeedDemo(t *testing.T) {
+	t.Parallel() // long: a full import per engine
 	run(t, func(t *testing.T, d *db.DB, s *Service) {
 		ctx := platformAdmin()
 		demo, err := SeedDemo(ctx, s)
@@ -42,6 +43,7 @@ func TestSeedDemo(t *testing.T) {
 }
 
 func TestSeedDemoAfterImport(t *testing.T) {
+	t.Parallel() // long: a full import per engine
 	run(t, func(t *testing.T, d *db.DB, s *Service) {
 		ctx := platformAdmin()
 		if _, err := s.Import(ctx, Cities()); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestImportShippedCities(t *testing.T) {
+	t.Parallel() // long: a full import per engine
 	run(t, func(t *testing.T, d *db.DB, s *Service) {
 		ctx := platformAdmin()
 		res, err := s.Import(ctx, Cities())

@@ -136,6 +136,8 @@ func TestWeb(t *testing.T) {
 		okrug := `{"parent_id":"` + demo.Region.ID + `","kind":"municipal_okrug","oktmo":"41609000","name_ru":"Волосовский муниципальный округ","time_zone":"Europe/Moscow"}`
 		scenarios := []scenario{
 			{name: "portal", method: "GET", path: "/", status: 200, want: []string{"Лужский муниципальный округ", "Гатчинский муниципальный округ", `href="/m/luga/"`}},
+			{name: "portal in English", method: "GET", path: "/", status: 200, lang: "en",
+				want: []string{"Luga Municipal Okrug", "Municipal okrug · 51\u00a0109 residents"}},
 			{name: "portal search", method: "GET", path: "/?q=" + url.QueryEscape("гатч"), status: 200,
 				want: []string{"Гатчинский муниципальный округ"}, absent: []string{"Лужский муниципальный округ"}},
 			{name: "portal injection search", method: "GET", path: "/?q=" + url.QueryEscape("'; DROP TABLE territory_nodes; --<script>"), status: 200,
