@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/muni-platform/muni/internal/app"
 	"github.com/muni-platform/muni/internal/platform/browsertest"
 	"github.com/muni-platform/muni/internal/platform/db"
@@ -190,7 +192,14 @@ func (j *journey) signIn(email, password string) {
 
 func (j *journey) signOutAndIn() {
 	j.t.Helper()
+	// On a phone the sign-out button sits in the folded menu.
+	j.b.Resize(browsertest.Phone)
+	if j.b.Eval(`document.querySelector("#logout").getClientRects().length`) != "0" {
+		j.t.Fatal("on a phone the navigation is not folded behind the menu button")
+	}
+	j.b.Do(chromedp.Click(chromedp.CSS("#menu-toggle")))
 	j.signOut()
+	j.b.Resize(browsertest.Desktop)
 	j.open("/login")
 	j.expectPage("identity/login")
 	j.b.Both("login")
