@@ -18,7 +18,7 @@ import (
 
 // testServer mounts the territory routes with the platform's error
 // handling; the X-Test-Actor header picks one of actors.
-func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
+func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor, sections ...HomeSection) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	if err := cat.Load(web.Locales, "locales"); err != nil {
@@ -39,7 +39,7 @@ func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Ha
 		t.Fatal(err)
 	}
 	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s)
+	Routes(rt, srv.Render, s, sections...)
 	withActor := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
