@@ -24,7 +24,7 @@ help:
 assets:
 	@if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] \
 		|| [ ! -f $(VENDOR)/htmx.min.js ]; then \
-		echo "npm ci (front-end libraries)"; npm ci --no-audit --no-fund; \
+		echo "npm ci (front-end libraries)"; npm ci --include=dev --no-audit --no-fund; \
 	fi
 
 demo: assets
