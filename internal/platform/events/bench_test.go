@@ -14,7 +14,7 @@ import (
 // idempotent handler that records it.
 func BenchmarkOutboxToHandler(b *testing.B) {
 	d := testdb.Open(b, db.SQLite, events.Migrations)
-	bus, o := events.NewInProcess(), events.NewOutbox(d)
+	bus, o := events.NewInProcess(d, quiet, 0), events.NewOutbox(d)
 	relay := events.NewRelay(d, o, bus, quiet, events.RelayOptions{Batch: 500})
 	if err := events.Subscribe(bus, d, "bench", "x.happened", func(context.Context, events.Event) error { return nil }); err != nil {
 		b.Fatal(err)

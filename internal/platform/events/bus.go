@@ -4,8 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"sync"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // Handler consumes one event. An error asks for redelivery later.
@@ -43,15 +47,19 @@ func checkSubscription(consumer, eventType string, h Handler) error {
 }
 
 // InProcess is the default bus: Publish runs every subscriber of the event
-// type in the caller's goroutine and reports their errors, so the relay
-// keeps a failed event pending and retries it (at-least-once, durable
-// through the outbox). Subscribers that already succeeded see the event
-// again on retry; Idempotent makes that harmless. A handler that keeps
-// failing holds back the events after it (the outbox lag gauges show it);
-// on NATS every consumer retries on its own instead.
+// type in the caller's goroutine (the relay's). A subscriber whose handler
+// fails gets a row in event_retry and is retried on its own, with growing
+// delays, by the relay's retry loop; the others go on, so one broken
+// consumer (say, mail while SMTP is down) holds nothing back. Publish
+// fails, and the relay keeps the event pending for everyone, only when a
+// retry cannot be recorded. Retried events can arrive after later ones,
+// as on NATS.
 type InProcess struct {
-	mu   sync.RWMutex
-	subs map[string][]subscription
+	db    *db.DB
+	log   *slog.Logger
+	retry time.Duration
+	mu    sync.RWMutex
+	subs  map[string][]subscription
 }
 
 type subscription struct {
@@ -59,8 +67,15 @@ type subscription struct {
 	h        Handler
 }
 
-// NewInProcess returns an empty in-process bus.
-func NewInProcess() *InProcess { return &InProcess{subs: map[string][]subscription{}} }
+// NewInProcess returns an empty in-process bus whose retries live in d.
+// retry is the first retry delay (default 1s); it doubles per attempt up
+// to 64 times that.
+func NewInProcess(d *db.DB, log *slog.Logger, retry time.Duration) *InProcess {
+	if retry <= 0 {
+		retry = time.Second
+	}
+	return &InProcess{db: d, log: log, retry: retry, subs: map[string][]subscription{}}
+}
 
 // Subscribe registers h for events of eventType. A consumer name may
 // subscribe to a type only once.
@@ -79,7 +94,8 @@ func (b *InProcess) Subscribe(consumer, eventType string, h Handler) error {
 	return nil
 }
 
-// Publish runs the subscribers of e.Type in order and joins their errors.
+// Publish runs the subscribers of e.Type in order; a failed one is
+// scheduled for retry.
 func (b *InProcess) Publish(ctx context.Context, e Event) error {
 	b.mu.RLock()
 	subs := b.subs[e.Type]
@@ -87,10 +103,24 @@ func (b *InProcess) Publish(ctx context.Context, e Event) error {
 	var errs []error
 	for _, s := range subs {
 		if err := call(ctx, s.h, e); err != nil {
-			errs = append(errs, fmt.Errorf("events: %s on %s %s: %w", s.consumer, e.Type, e.ID, err))
+			if rerr := b.scheduleRetry(ctx, s.consumer, e, 1, err); rerr != nil {
+				errs = append(errs, fmt.Errorf("events: %s on %s %s: %w", s.consumer, e.Type, e.ID, errors.Join(err, rerr)))
+			}
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// handler returns consumer's handler for eventType, or nil.
+func (b *InProcess) handler(consumer, eventType string) Handler {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	for _, s := range b.subs[eventType] {
+		if s.consumer == consumer {
+			return s.h
+		}
+	}
+	return nil
 }
 
 // Close does nothing: the in-process bus holds no resources.

@@ -2,8 +2,10 @@ package events_test
 
 import (
 	"context"
+	"errors"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
@@ -13,7 +15,7 @@ import (
 func TestSubscribeValidates(t *testing.T) {
 	for _, kind := range busKinds(t) {
 		t.Run(kind, func(t *testing.T) {
-			bus := newBus(t, kind)
+			bus := newBus(t, kind, testdb.Open(t, db.SQLite, events.Migrations))
 			ok := func(context.Context, events.Event) error { return nil }
 			for _, c := range []struct{ consumer, typ string }{
 				{"", "x.happened"}, {"a.b", "x.happened"}, {"a b", "x.happened"}, {"ok", ""}, {"ok", "X.Happened"}, {"ok", "x.*"}, {"ok", "x..y"},
@@ -32,8 +34,11 @@ func TestSubscribeValidates(t *testing.T) {
 	}
 }
 
+// Every subscriber runs; one that panics is caught and scheduled for
+// retry instead of taking the relay down or failing the others.
 func TestInProcessFanOutAndPanics(t *testing.T) {
-	bus := events.NewInProcess()
+	d := testdb.Open(t, db.SQLite, events.Migrations)
+	bus := events.NewInProcess(d, quiet, time.Hour)
 	var got []string
 	for _, name := range []string{"a", "b", "c"} {
 		err := bus.Subscribe(name, "x.happened", func(context.Context, events.Event) error {
@@ -50,12 +55,30 @@ func TestInProcessFanOutAndPanics(t *testing.T) {
 	if err := bus.Subscribe("a", "x.happened", func(context.Context, events.Event) error { return nil }); err == nil {
 		t.Fatal("second subscription of one consumer to one type accepted")
 	}
-	err := bus.Publish(context.Background(), events.Event{ID: "1", Type: "x.happened"})
-	if err == nil || len(got) != 3 {
-		t.Fatalf("err %v after %v; want the panic reported and every subscriber run", err, got)
+	if err := bus.Publish(context.Background(), events.Event{ID: "1", Type: "x.happened"}); err != nil || len(got) != 3 {
+		t.Fatalf("err %v after %v; want every subscriber run and the panic parked", err, got)
+	}
+	if n := count(t, d, `SELECT COUNT(*) FROM event_retry WHERE consumer = 'b' AND event_id = '1' AND attempts = 1 AND last_error LIKE '%boom%'`); n != 1 {
+		t.Fatalf("%d retry rows for the panicking consumer, want 1", n)
 	}
 	if err := bus.Publish(context.Background(), events.Event{ID: "2", Type: "y.other"}); err != nil {
 		t.Fatalf("event without subscribers: %v", err)
+	}
+}
+
+// When a retry cannot be recorded, Publish fails so the relay keeps the
+// event pending for everyone: nothing is lost.
+func TestInProcessUnrecordableRetryFailsPublish(t *testing.T) {
+	d := testdb.Open(t, db.SQLite, events.Migrations)
+	bus := events.NewInProcess(d, quiet, time.Hour)
+	if err := bus.Subscribe("a", "x.happened", func(context.Context, events.Event) error { return errors.New("fails") }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Writer().Exec(`DROP TABLE event_retry`); err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Publish(context.Background(), events.Event{ID: "1", Type: "x.happened"}); err == nil {
+		t.Fatal("Publish succeeded though the failure was recorded nowhere")
 	}
 }
 

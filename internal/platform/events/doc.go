@@ -10,13 +10,19 @@
 //   - Relay moves committed rows to a Bus in seq order, marks them
 //     published, retries with back-off and purges old rows; Drain flushes
 //     what is pending at shutdown.
-//   - Bus delivers to subscribers: InProcess (the default, handlers run in
-//     the relay's goroutine and a failing handler keeps the row pending, so
-//     it is retried) or NATS JetStream (one stream, a durable consumer per
-//     subscription shared by every instance, explicit ack, redelivery on
-//     handler error).
+//   - Bus delivers to subscribers: InProcess (the default; handlers run in
+//     the relay's goroutine and a failing one gets a row in event_retry and
+//     is retried on its own schedule, so it holds no other consumer back)
+//     or NATS JetStream (one stream, a durable consumer per subscription
+//     shared by every instance, explicit ack, delayed redelivery on handler
+//     error).
 //   - Idempotent records (consumer, event id) in event_processed in the
 //     handler's own transaction and skips events already seen.
-//   - OutboxCollector and PoolCollector export outbox lag and database pool
-//     statistics to Prometheus.
+//   - OutboxCollector and PoolCollector export outbox lag, waiting retries
+//     and database pool statistics to Prometheus.
+//
+// Order: events reach a consumer in outbox (seq) order, except that a
+// retried delivery comes after the events published meanwhile, on both
+// buses. Retention: published outbox rows and consumer records go after
+// RelayOptions.Retention (7 days); the NATS stream keeps events as long.
 package events

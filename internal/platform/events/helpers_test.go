@@ -33,11 +33,11 @@ func busKinds(t *testing.T) []string {
 	return []string{"inprocess"}
 }
 
-// newBus opens a bus of kind; a NATS bus gets a stream and subjects of
-// its own, deleted when the test ends.
-func newBus(t *testing.T, kind string) events.Bus {
+// newBus opens a bus of kind (in-process retries live in d); a NATS bus
+// gets a stream and subjects of its own, deleted when the test ends.
+func newBus(t *testing.T, kind string, d *db.DB) events.Bus {
 	if kind == "inprocess" {
-		return events.NewInProcess()
+		return events.NewInProcess(d, quiet, 5*time.Millisecond)
 	}
 	return newNATS(t, "T_"+token())
 }
@@ -77,7 +77,8 @@ func each(t *testing.T, body func(t *testing.T, d *db.DB, bus events.Bus)) {
 	for _, e := range testdb.Engines(t) {
 		for _, k := range busKinds(t) {
 			t.Run(string(e)+"/"+k, func(t *testing.T) {
-				body(t, testdb.Open(t, e, events.Migrations), newBus(t, k))
+				d := testdb.Open(t, e, events.Migrations)
+				body(t, d, newBus(t, k, d))
 			})
 		}
 	}

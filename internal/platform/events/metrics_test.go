@@ -40,6 +40,9 @@ func TestOutboxLagMetrics(t *testing.T) {
 		if v := m["muni_events_outbox_oldest_age_seconds"][0].GetGauge().GetValue(); v < 0 {
 			t.Fatalf("oldest age = %v", v)
 		}
+		if r := m["muni_events_consumer_retries_pending"]; len(r) != 1 || r[0].GetGauge().GetValue() != 0 {
+			t.Fatalf("retries gauge %v, want 0", r)
+		}
 		if v := m["muni_events_outbox_up"][0].GetGauge().GetValue(); v != 1 {
 			t.Fatalf("up = %v", v)
 		}

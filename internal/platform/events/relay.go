@@ -74,7 +74,13 @@ func (r *Relay) Wake() {
 
 // Run relays until ctx ends. Publish failures are logged and retried with
 // exponential back-off; old published rows are purged every PurgeEvery.
+// With the in-process bus it also runs the per-consumer retries.
 func (r *Relay) Run(ctx context.Context) {
+	if rt, ok := r.bus.(retrier); ok {
+		done := make(chan struct{})
+		go func() { rt.retryLoop(ctx); close(done) }()
+		defer func() { <-done }()
+	}
 	poll := time.NewTicker(r.opts.Poll)
 	defer poll.Stop()
 	purge := time.NewTicker(r.opts.PurgeEvery)
@@ -165,11 +171,13 @@ func (r *Relay) Drain(ctx context.Context) error {
 var errBusy = errors.New("events: another relay is publishing")
 
 // Purge deletes rows published before t and consumer records older than
-// t: the retention story of both tables. Unpublished rows are never purged.
+// t: the retention story of both tables. Unpublished rows, and rows a
+// consumer still has to retry, are never purged.
 func (r *Relay) Purge(ctx context.Context, t time.Time) (int64, error) {
 	var total int64
 	for _, q := range []string{
-		`DELETE FROM event_outbox WHERE published_ms IS NOT NULL AND published_ms < $1`,
+		`DELETE FROM event_outbox WHERE published_ms IS NOT NULL AND published_ms < $1
+		 AND NOT EXISTS (SELECT 1 FROM event_retry r WHERE r.event_id = event_outbox.id)`,
 		`DELETE FROM event_processed WHERE processed_ms < $1`,
 	} {
 		res, err := r.db.Q(ctx).ExecContext(ctx, q, db.Millis(t))
