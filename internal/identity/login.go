@@ -15,7 +15,7 @@ import (
 // right password returns the user with ErrNeedsConsent.
 func (s *Service) Login(ctx context.Context, email, password, ip string) (User, error) {
 	email, _ = NormalizeEmail(email)
-	key := auth.HashToken("email:" + email)
+	key := accountKey(email)
 	if throttled, err := s.throttled(ctx, key, ip); err != nil || throttled {
 		if err == nil {
 			err = ErrThrottled

@@ -109,7 +109,7 @@ func (s *Service) OIDCFinish(ctx context.Context, f OIDCFlow, code, state, ip st
 	if err != nil {
 		return User{}, err
 	}
-	s.logAttempt(ctx, auth.HashToken("email:"+u.Email), u.ID, ip, "oidc", outcomeOK)
+	s.logAttempt(ctx, accountKey(u.Email), u.ID, ip, "oidc", outcomeOK)
 	if u.Status != StatusActive {
 		return u, ErrNeedsConsent
 	}

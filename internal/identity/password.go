@@ -13,10 +13,23 @@ import (
 // RequestPasswordReset mails a reset link when email belongs to an active
 // account with a password. It answers the same either way, so nobody
 // learns which addresses are registered.
-func (s *Service) RequestPasswordReset(ctx context.Context, email string) error {
+// Past the mail limit an address gets no more mail (silently, for the
+// same reason) and an IP address gets ErrMailLimit.
+func (s *Service) RequestPasswordReset(ctx context.Context, email, ip string) error {
 	email, ok := NormalizeEmail(email)
 	if !ok {
 		return fault.Invalid("email-invalid", map[string]string{"email": "identity.field.email.invalid"})
+	}
+	byAccount, byIP, err := s.mailAllowed(ctx, email, ip)
+	if err != nil {
+		return err
+	}
+	if !byIP {
+		return ErrMailLimit
+	}
+	s.noteMail(ctx, email, "", ip, "reset")
+	if !byAccount {
+		return nil
 	}
 	u, err := s.st.userByEmail(ctx, email)
 	if errors.Is(err, ErrNotFound) || (err == nil && u.Status == StatusDeactivated) {

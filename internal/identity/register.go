@@ -29,6 +29,12 @@ func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
 	if len(bad) > 0 {
 		return User{}, fault.Invalid("registration-invalid", bad)
 	}
+	if _, byIP, err := s.mailAllowed(ctx, r.Email, r.IP); err != nil || !byIP {
+		if err == nil {
+			err = ErrMailLimit
+		}
+		return User{}, err
+	}
 	hash, err := auth.HashPassword(r.Password)
 	if err != nil {
 		return User{}, fmt.Errorf("identity: hash: %w", err)
@@ -56,6 +62,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
 	if err != nil {
 		return User{}, err
 	}
+	s.noteMail(ctx, u.Email, u.ID, r.IP, "register")
 	return u, nil
 }
 

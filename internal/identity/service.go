@@ -30,6 +30,8 @@ type Config struct {
 	OIDCSecret    string
 	ConfirmTTL    time.Duration // life of an e-mail confirmation link (default 48h)
 	ResetTTL      time.Duration // life of a password reset link (default 1h)
+	MailMax       int           // mails the public forms may send per address or IP in MailWindow (default 10)
+	MailWindow    time.Duration // (default 1h)
 }
 
 // Deps are the collaborators the app hands to identity.
@@ -80,6 +82,12 @@ func New(cfg Config, d Deps) *Service {
 	}
 	if cfg.LoginWindow <= 0 {
 		cfg.LoginWindow = 15 * time.Minute
+	}
+	if cfg.MailMax <= 0 {
+		cfg.MailMax = 10
+	}
+	if cfg.MailWindow <= 0 {
+		cfg.MailWindow = time.Hour
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

@@ -173,11 +173,11 @@ func TestPasswordResetSingleUseAndExpiry(t *testing.T) {
 	run(t, func(t *testing.T, e *env) {
 		u := e.register(t, "anna@example.ru", "a")
 		ctx := context.Background()
-		if err := e.svc.RequestPasswordReset(ctx, "nobody@example.ru"); err != nil {
+		if err := e.svc.RequestPasswordReset(ctx, "nobody@example.ru", "10.0.0.1"); err != nil {
 			t.Fatalf("unknown address must look the same: %v", err)
 		}
 		sent := len(e.mail.got)
-		if err := e.svc.RequestPasswordReset(ctx, "ANNA@example.ru"); err != nil {
+		if err := e.svc.RequestPasswordReset(ctx, "ANNA@example.ru", "10.0.0.1"); err != nil {
 			t.Fatal(err)
 		}
 		if len(e.mail.got) != sent+1 {
@@ -201,7 +201,7 @@ func TestPasswordResetSingleUseAndExpiry(t *testing.T) {
 		if _, ok, _ := e.svc.ActorFor(ctx, u.ID, e.svc.nowMs()-1); ok {
 			t.Error("old session still valid")
 		}
-		e.svc.RequestPasswordReset(ctx, u.Email)
+		e.svc.RequestPasswordReset(ctx, u.Email, "10.0.0.1")
 		late := tokenOf(e.mail.link(t, "/password/reset?token="))
 		e.now = e.now.Add(61 * time.Minute)
 		if err := e.svc.ResetPassword(ctx, late, "expired link password"); !errors.Is(err, ErrTokenInvalid) {
@@ -476,6 +476,53 @@ func TestDepartmentNarrowsScope(t *testing.T) {
 		}
 		if _, err := e.svc.Grant(e.as(t, platform.ID), res.ID, GrantInput{Role: "operator", ScopeID: "b", DepartmentID: "dep-a"}); fieldErr(t, err, "department_id") == "" {
 			t.Errorf("department of a on scope b: %v", err)
+		}
+	})
+}
+
+func TestPublicFormsLimitMail(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		e.svc.cfg.MailMax = 3
+		ctx := context.Background()
+		u := e.register(t, "anna@example.ru", "a") // one mail from 10.0.0.1
+		sent := len(e.mail.got)
+		// The address gets at most MailMax mails per window, whoever asks;
+		// the answer stays the same so it reveals nothing.
+		for i := 0; i < 5; i++ {
+			if err := e.svc.RequestPasswordReset(ctx, u.Email, "192.0.2."+string(rune('1'+i))); err != nil {
+				t.Fatalf("reset %d: %v", i, err)
+			}
+		}
+		if got := len(e.mail.got) - sent; got != 2 { // the confirmation counted as the first
+			t.Errorf("%d reset mails to one address, want 2", got)
+		}
+		// One IP may not keep registering (each registration mails).
+		reg := func(email string) error {
+			_, err := e.svc.Register(ctx, Registration{Email: email, Password: "long enough pw", Name: "Спамер", HomeID: "a",
+				Consent: true, Version: CurrentConsent, Lang: "ru", IP: "10.0.0.1"})
+			return err
+		}
+		for _, m := range []string{"v1@example.ru", "v2@example.ru"} {
+			if err := reg(m); err != nil {
+				t.Fatal(err)
+			}
+		}
+		users := count(t, e.d, "users")
+		if err := reg("v3@example.ru"); !errors.Is(err, fault.ErrTooMany) {
+			t.Fatalf("fourth registration from one IP: %v", err)
+		}
+		if n := count(t, e.d, "users"); n != users {
+			t.Errorf("refused registration wrote a user")
+		}
+		e.now = e.now.Add(61 * time.Minute)
+		if err := reg("v3@example.ru"); err != nil {
+			t.Errorf("after the window: %v", err)
+		}
+		x, _ := e.svc.Export(e.as(t, u.ID))
+		for _, l := range x.Logins {
+			if l.Outcome == "mail" {
+				t.Error("mail counters leak into the login history")
+			}
 		}
 	})
 }

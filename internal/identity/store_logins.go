@@ -53,9 +53,23 @@ func (s *store) failsForIP(ctx context.Context, ip string, since int64) (int, er
 	return n, nil
 }
 
+// countOutcome counts events with outcome since since, by account key or IP.
+func (s *store) countOutcome(ctx context.Context, column, value, outcome string, since int64) (int, error) {
+	if column != "account_key" && column != "ip" {
+		return 0, fmt.Errorf("identity: count by %q", column)
+	}
+	var n int
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM login_events WHERE `+column+` = $1 AND outcome = $2 AND at_ms > $3`,
+		value, outcome, since).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("identity: count %s: %w", outcome, err)
+	}
+	return n, nil
+}
+
 func (s *store) logins(ctx context.Context, userID string) ([]LoginEvent, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT at_ms, ip, method, outcome FROM login_events
-		WHERE user_id = $1 ORDER BY at_ms DESC LIMIT 1000`, userID)
+		WHERE user_id = $1 AND outcome <> 'mail' ORDER BY at_ms DESC LIMIT 1000`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("identity: logins: %w", err)
 	}

@@ -204,7 +204,7 @@ func (h *handler) forgotForm(w http.ResponseWriter, r *http.Request) error {
 func (h *handler) forgot(w http.ResponseWriter, r *http.Request) error {
 	f := newForm()
 	f.Values["email"] = r.PostFormValue("email")
-	if err := h.svc.RequestPasswordReset(r.Context(), f.Values["email"]); err != nil {
+	if err := h.svc.RequestPasswordReset(r.Context(), f.Values["email"], clientIP(r)); err != nil {
 		status, err := f.fail(err)
 		if err != nil {
 			return err
