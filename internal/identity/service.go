@@ -32,6 +32,7 @@ type Config struct {
 	ResetTTL      time.Duration // life of a password reset link (default 1h)
 	MailMax       int           // mails the public forms may send per address or IP in MailWindow (default 10)
 	MailWindow    time.Duration // (default 1h)
+	LoginHistory  time.Duration // how long sign-in records are kept (default 180 days)
 }
 
 // Deps are the collaborators the app hands to identity.
@@ -88,6 +89,9 @@ func New(cfg Config, d Deps) *Service {
 	}
 	if cfg.MailWindow <= 0 {
 		cfg.MailWindow = time.Hour
+	}
+	if cfg.LoginHistory <= 0 {
+		cfg.LoginHistory = 180 * 24 * time.Hour
 	}
 	if d.Log == nil {
 		d.Log = slog.Default()

@@ -526,3 +526,25 @@ func TestPublicFormsLimitMail(t *testing.T) {
 		}
 	})
 }
+
+func TestPurgeKeepsRecentRecords(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		u := e.register(t, "anna@example.ru", "a")
+		ctx := context.Background()
+		e.svc.Login(ctx, u.Email, "wrong password!", "10.0.0.1")
+		if n, err := e.svc.Purge(ctx); err != nil || n != 0 {
+			t.Fatalf("fresh records purged: %d %v", n, err)
+		}
+		e.now = e.now.Add(73 * time.Hour) // the 48-hour confirmation link expired over a day ago
+		if n, err := e.svc.Purge(ctx); err != nil || n != 1 {
+			t.Fatalf("expired link: purged %d, %v", n, err)
+		}
+		e.now = e.now.Add(181 * 24 * time.Hour)
+		if n, _ := e.svc.Purge(ctx); n != 2 { // the failed login and the registration's mail record
+			t.Errorf("old sign-in records: purged %d, want 2", n)
+		}
+		if n := count(t, e.d, "login_events"); n != 0 {
+			t.Errorf("%d login records left", n)
+		}
+	})
+}
