@@ -19,7 +19,7 @@ func (a *App) buildEvents(ctx context.Context) error {
 		}
 		a.Bus = b
 	} else {
-		a.Bus = events.NewInProcess()
+		a.Bus = events.NewInProcess(a.DB, a.Log, 0)
 	}
 	a.Relay = events.NewRelay(a.DB, a.Outbox, a.Bus, a.Log, events.RelayOptions{})
 	if err := events.RegisterMetrics(a.Registry, a.DB); err != nil {

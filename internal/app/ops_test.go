@@ -341,8 +341,9 @@ func grepLines(s, sub string) string {
 	return strings.Join(out, "\n")
 }
 
-// MUNI_NATS_URL switches the bus to NATS JetStream; an unreachable NATS
-// stops start-up instead of silently falling back to the in-process bus.
+// MUNI_NATS_URL switches the bus to NATS JetStream: with it set, an
+// unreachable NATS stops start-up instead of silently falling back to the
+// in-process bus.
 func TestEventBusChoice(t *testing.T) {
 	if _, ok := newTestApp(t, db.SQLite).Bus.(*events.InProcess); !ok {
 		t.Fatal("default bus is not in-process")
@@ -361,14 +362,7 @@ func TestEventBusChoice(t *testing.T) {
 		a.Close()
 		t.Fatal("New succeeded with NATS unreachable")
 	}
-	url := os.Getenv("MUNI_TEST_NATS_URL")
-	if url == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("MUNI_TEST_NATS_URL must be set in CI")
-		}
-		return
-	}
-	if _, ok := newTestApp(t, db.SQLite, "MUNI_NATS_URL="+url).Bus.(*events.NATS); !ok {
-		t.Fatal("MUNI_NATS_URL set but the bus is not NATS")
-	}
+	// The NATS bus itself is tested in platform/events on streams of its
+	// own; an App here would join the shared MUNI_EVENTS stream and could
+	// take events from another instance on the same server.
 }
