@@ -41,6 +41,8 @@ type Browser struct {
 	view Viewport
 	dir  string // where screenshots and downloads go
 	shot int    // screenshots taken, to number their files
+
+	problems pageProblems
 }
 
 // InCI reports whether the tests run in CI, where nothing may be skipped.
@@ -88,6 +90,9 @@ func New(t testing.TB) *Browser {
 		t.Fatalf("browser: start %s: %v", ChromiumPath, err)
 	}
 	b := &Browser{t: t, ctx: bctx, dir: t.TempDir()}
+	if err := b.watch(); err != nil {
+		t.Fatalf("browser: watch the tab: %v", err)
+	}
 	b.Resize(Desktop)
 	return b
 }

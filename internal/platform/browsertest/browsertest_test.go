@@ -23,6 +23,11 @@ const goodPage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 const badPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Bad</title></head>
 <body><main><h1>Bad</h1><img src="/x.png"><button id="nameless"></button></main></body></html>`
 
+// brokenPage throws, logs an error and loads a missing stylesheet.
+const brokenPage = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Broken</title>
+<link rel="stylesheet" href="/missing.css"></head>
+<body><main><h1>Broken</h1><img src="/missing.png" alt="missing"><script>console.error("boom"); null.x;</script></main></body></html>`
+
 const widePage = `<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>Wide</title></head>
 <body><main><h1>Wide</h1><div style="width:900px">too wide</div></main></body></html>`
@@ -38,6 +43,9 @@ func server(t *testing.T) *httptest.Server {
 	mux.Handle("/{$}", page(goodPage))
 	mux.Handle("/bad", page(badPage))
 	mux.Handle("/wide", page(widePage))
+	mux.Handle("/broken", page(brokenPage))
+	mux.HandleFunc("/missing.css", http.NotFound)
+	mux.HandleFunc("/missing.png", http.NotFound)
 	mux.HandleFunc("/next", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		_, _ = w.Write([]byte(`<!doctype html><html lang="en"><head><title>Next</title></head><body><main><h1 id="q">` +
@@ -123,4 +131,21 @@ func TestHorizontalScrollIsCaught(t *testing.T) {
 	}
 	b.Open(ts.URL)
 	b.NoHorizontalScroll()
+}
+
+func TestPageProblemsAreCaught(t *testing.T) {
+	ts := server(t)
+	b := New(t)
+	b.Open(ts.URL)
+	if ps := b.problems.take(); len(ps) != 0 {
+		t.Fatalf("good page: %v", ps)
+	}
+	b.Open(ts.URL + "/broken")
+	b.settle()
+	got := strings.Join(b.problems.take(), "\n")
+	for _, want := range []string{"script error", "console.error: boom", "/missing.png answered 404", "missing.css"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("problems of the broken page lack %q:\n%s", want, got)
+		}
+	}
 }

@@ -64,8 +64,9 @@ func (b *Browser) copyOut(dir, test, file string, png []byte) {
 }
 
 // Both screenshots the current page at phone and desktop width, checks
-// that neither scrolls sideways and runs axe-core at each width; it leaves
-// the browser at the viewport it found.
+// that neither scrolls sideways, runs axe-core at each width and fails on
+// the page's script and loading errors; it leaves the browser at the
+// viewport it found.
 func (b *Browser) Both(name string) {
 	b.t.Helper()
 	was := b.view
@@ -79,4 +80,5 @@ func (b *Browser) Both(name string) {
 		b.t.Logf("%s (%s): screenshot %v, axe %v", name, v.Name, shot.Round(time.Millisecond), (time.Since(start) - shot).Round(time.Millisecond))
 	}
 	b.Resize(was)
+	b.NoPageErrors(name)
 }
