@@ -118,7 +118,6 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.routes()
 	a.handler = web.Chain(a.Router.Mux(),
 		web.RequestIDs,
-		routeLabels(a.Router.Mux()),
 		a.Web.Observe(a.Metrics),
 		a.Web.Recover,
 		web.SecurityHeaders,

@@ -26,22 +26,6 @@ func (a *App) routes() {
 	identity.Routes(rt, a.Web.Render, a.Identity)
 }
 
-// routeLabels sets r.Pattern to the pattern mux would route r to, before
-// web.Observe sees the request. Observe reads r.Pattern after the handler
-// returns, but the ServeMux sets it on the request it receives, which the
-// middleware in between has already replaced (WithContext makes a copy);
-// without this every request was labelled "unmatched".
-func routeLabels(mux *http.ServeMux) web.Middleware {
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if _, pattern := mux.Handler(r); pattern != "" {
-				r.Pattern = pattern
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-}
-
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, map[string]string{"status": "ok"})
 }

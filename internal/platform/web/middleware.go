@@ -89,20 +89,21 @@ func (s *Server) Observe(m *Metrics) Middleware {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			sw := &statusWriter{ResponseWriter: w}
-			next.ServeHTTP(sw, r)
+			route := new(string) // filled in by the Router when a pattern matches
+			next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), routeKey{}, route)))
 			if sw.status == 0 {
 				sw.status = http.StatusOK
 			}
 			d := time.Since(start)
-			route := r.Pattern // set by the ServeMux on this same request
-			if route == "" {
-				route = "unmatched"
+			label := *route
+			if label == "" {
+				label = "unmatched"
 			}
 			if m != nil {
-				m.observe(r.Method, route, sw.status, d)
+				m.observe(r.Method, label, sw.status, d)
 			}
 			if s.Log.Enabled(r.Context(), slog.LevelDebug) || sw.status >= 500 {
-				s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", route, "status", sw.status,
+				s.Log.Info("request", "method", r.Method, "path", r.URL.Path, "route", label, "status", sw.status,
 					"bytes", sw.bytes, "duration", d, "request_id", RequestID(r.Context()))
 			}
 		})
@@ -148,6 +149,8 @@ func SecurityHeaders(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+type routeKey struct{}
 
 type langKey struct{}
 

@@ -51,7 +51,14 @@ func (rt *Router) HandlePublic(pattern string, h HandlerFunc) {
 
 // HandleHTTP registers a plain http.Handler.
 func (rt *Router) HandleHTTP(pattern string, h http.Handler) {
-	rt.mux.Handle(pattern, h)
+	// Tell Observe which pattern matched: the ServeMux sets r.Pattern only
+	// on the request it was handed, which middleware has since copied.
+	rt.mux.Handle(pattern, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if p, ok := r.Context().Value(routeKey{}).(*string); ok {
+			*p = pattern
+		}
+		h.ServeHTTP(w, r)
+	}))
 	rt.routes = append(rt.routes, pattern)
 }
 
