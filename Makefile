@@ -9,7 +9,9 @@ VENDOR := internal/platform/web/static/vendor
 # these at other servers by setting them in the environment.
 MUNI_TEST_POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 MUNI_TEST_NATS_URL ?= nats://127.0.0.1:4222
-export MUNI_TEST_POSTGRES_URL MUNI_TEST_NATS_URL
+# The browser tests copy their screenshots here, for people to look at.
+MUNI_SCREENSHOT_DIR ?= $(CURDIR)/bin/screenshots
+export MUNI_TEST_POSTGRES_URL MUNI_TEST_NATS_URL MUNI_SCREENSHOT_DIR
 
 .PHONY: help assets demo test vet build bench clean
 
@@ -38,6 +40,8 @@ vet:
 test: assets vet
 	@echo "go test ./...  (PostgreSQL: $(MUNI_TEST_POSTGRES_URL), NATS: $(MUNI_TEST_NATS_URL))"
 	$(GO) build -o bin/testsummary ./scripts/testsummary
+	rm -rf "$(MUNI_SCREENSHOT_DIR)"
+	@echo "browser screenshots go to $(MUNI_SCREENSHOT_DIR)"
 	$(GO) test -json -count=1 -timeout 20m ./... | bin/testsummary
 
 build: assets
