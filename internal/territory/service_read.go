@@ -41,9 +41,10 @@ type NodeQuery struct {
 	Limit     int
 }
 
-// Nodes returns a page of nodes in OKTMO order.
+// Nodes returns a page of nodes in OKTMO order, without their boundaries
+// (Node has them).
 func (s *Service) Nodes(ctx context.Context, q NodeQuery) ([]Node, error) {
-	f := nodeFilter{ParentID: q.ParentID, AnyParent: q.AnyParent, AfterCode: q.After, Limit: q.Limit}
+	f := nodeFilter{ParentID: q.ParentID, AnyParent: q.AnyParent, AfterCode: q.After, Limit: q.Limit, Light: true}
 	if q.Kind != "" {
 		if !q.Kind.Valid() {
 			return nil, invalid("territory-invalid", map[string]string{"kind": "territory.kind.unknown"})
@@ -82,7 +83,7 @@ type Municipality struct {
 }
 
 // Municipalities lists every municipal formation with its region, by
-// region and name.
+// region and name, without boundaries.
 func (s *Service) Municipalities(ctx context.Context) ([]Municipality, error) {
 	var kinds []Kind
 	for _, k := range Kinds() {
@@ -90,11 +91,11 @@ func (s *Service) Municipalities(ctx context.Context) ([]Municipality, error) {
 			kinds = append(kinds, k)
 		}
 	}
-	munis, err := s.st.listNodes(ctx, nodeFilter{AnyParent: true, Kinds: kinds})
+	munis, err := s.st.listNodes(ctx, nodeFilter{AnyParent: true, Kinds: kinds, Light: true})
 	if err != nil {
 		return nil, err
 	}
-	regions, err := s.st.listNodes(ctx, nodeFilter{})
+	regions, err := s.st.listNodes(ctx, nodeFilter{Light: true})
 	if err != nil {
 		return nil, err
 	}

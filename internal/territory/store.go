@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
@@ -93,10 +94,15 @@ type nodeFilter struct {
 	Kinds     []Kind
 	AfterCode string
 	Limit     int
+	Light     bool // leave boundaries out: listings do not draw them
 }
 
 func (s *store) listNodes(ctx context.Context, f nodeFilter) ([]Node, error) {
-	q := `SELECT ` + nodeColumns + ` FROM territory_nodes WHERE oktmo > $1`
+	cols := nodeColumns
+	if f.Light {
+		cols = strings.Replace(cols, "boundary", "'' AS boundary", 1)
+	}
+	q := `SELECT ` + cols + ` FROM territory_nodes WHERE oktmo > $1`
 	args := []any{f.AfterCode}
 	switch {
 	case f.AnyParent:
