@@ -1,6 +1,7 @@
 package territory
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -76,12 +77,11 @@ type homeView struct {
 func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	slug, lang := r.PathValue("slug"), web.Lang(ctx)
+	key := slug + "\x00" + lang
 	shared := !auth.From(ctx).SignedIn() && r.URL.RawQuery == ""
-	if shared {
-		if p, ok := lookup(h.cache, h.cache.pages, slug+"\x00"+lang); ok {
-			p.writeTo(w)
-			return nil
-		}
+	if p, ok := lookup(h.cache, h.cache.pages, key); ok && shared {
+		p.writeTo(w)
+		return nil
 	}
 	version := h.cache.version.Load()
 	d, err := h.homeData(ctx, slug)
@@ -89,14 +89,8 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := homeView{Muni: d.Muni, Region: d.Region, Settlements: d.Settlements, Departments: d.Departments, MapJSON: d.MapJSON[lang]}
-	for _, s := range h.sections {
-		b, err := s.Section(ctx, d.Muni, lang)
-		if err != nil {
-			return err
-		}
-		if b.Title != "" && (len(b.Items) > 0 || b.Text != "") {
-			v.Blocks = append(v.Blocks, b)
-		}
+	if v.Blocks, err = h.blocks(ctx, d.Muni, lang); err != nil {
+		return err
 	}
 	if !shared {
 		return h.render.Page(w, r, http.StatusOK, "territory/municipality", v)
@@ -106,9 +100,25 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	p := page{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
-	keep(h.cache, h.cache.pages, slug+"\x00"+lang, p, version)
+	keep(h.cache, h.cache.pages, key, p, version)
 	p.writeTo(w)
 	return nil
+}
+
+// blocks asks every home section for its block, keeping those with
+// something to show.
+func (h *handler) blocks(ctx context.Context, m Node, lang string) ([]HomeBlock, error) {
+	var out []HomeBlock
+	for _, s := range h.sections {
+		b, err := s.Section(ctx, m, lang)
+		if err != nil {
+			return nil, err
+		}
+		if b.Title != "" && (len(b.Items) > 0 || b.Text != "") {
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
 
 type feature struct {
