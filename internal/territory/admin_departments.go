@@ -42,7 +42,7 @@ func (h *handler) adminDepartmentEdit(w http.ResponseWriter, r *http.Request) er
 	}
 	d := v.Editing
 	for name, val := range map[string]string{"name_ru": d.NameRU, "name_en": d.NameEN, "code": d.Code, "email": d.Email,
-		"phone": d.Phone, "description": d.Description} {
+		"phone": d.Phone, "description": d.Description, "description_en": d.DescriptionEN} {
 		v.Form.set(name, val)
 	}
 	return h.render.Page(w, r, http.StatusOK, "territory/admin_departments", v)
@@ -56,7 +56,7 @@ func (h *handler) adminDepartmentUpdate(w http.ResponseWriter, r *http.Request) 
 	}
 	in := postedDepartment(r)
 	p := DepartmentPatch{Code: &in.Code, NameRU: &in.NameRU, NameEN: &in.NameEN, Email: &in.Email, Phone: &in.Phone,
-		Description: &in.Description}
+		Description: &in.Description, DescriptionEN: &in.DescriptionEN}
 	_, err = h.svc.UpdateDepartment(r.Context(), v.Editing.ID, p)
 	return h.afterDepartmentChange(w, r, v, err, "saved")
 }

@@ -162,7 +162,8 @@ func (s *Service) ensureDepartment(ctx context.Context, muniID string, in Depart
 		if d.Input() == in {
 			return d.ID, nil
 		}
-		p := DepartmentPatch{NameRU: &in.NameRU, NameEN: &in.NameEN, Email: &in.Email, Phone: &in.Phone, Description: &in.Description}
+		p := DepartmentPatch{NameRU: &in.NameRU, NameEN: &in.NameEN, Email: &in.Email, Phone: &in.Phone,
+			Description: &in.Description, DescriptionEN: &in.DescriptionEN}
 		_, err := s.UpdateDepartment(ctx, d.ID, p)
 		return d.ID, err
 	}

@@ -22,8 +22,12 @@ type demoPlace struct {
 	SizeKM                float64
 }
 
-func dept(code, ru, en, email, phone, desc string) DepartmentInput {
-	return DepartmentInput{Code: code, NameRU: ru, NameEN: en, Email: email, Phone: phone, Description: desc}
+func dept(code, ru, en, email, phone string, about ...string) DepartmentInput {
+	d := DepartmentInput{Code: code, NameRU: ru, NameEN: en, Email: email, Phone: phone}
+	if len(about) == 2 {
+		d.Description, d.DescriptionEN = about[0], about[1]
+	}
+	return d
 }
 
 var demoLuga = demoMuni{
@@ -42,23 +46,32 @@ var demoLuga = demoMuni{
 	},
 	Departments: []DepartmentInput{
 		dept("appeals", "Общий отдел — работа с обращениями граждан", "General Department — Citizens' Appeals",
-			"obrashcheniya@luga-demo.example", "+7 81372 20001", "Регистрирует обращения граждан, следит за сроками ответа по 59-ФЗ."),
+			"obrashcheniya@luga-demo.example", "+7 81372 20001", "Регистрирует обращения граждан, следит за сроками ответа по 59-ФЗ.",
+			"Registers citizens' appeals and keeps the answer deadlines of Federal Law 59-FZ."),
 		dept("housing", "Комитет жилищно-коммунального хозяйства", "Housing and Utilities Committee",
-			"zhkh@luga-demo.example", "+7 81372 20002", "Тепло-, водо- и электроснабжение, управляющие компании, капитальный ремонт."),
+			"zhkh@luga-demo.example", "+7 81372 20002", "Тепло-, водо- и электроснабжение, управляющие компании, капитальный ремонт.",
+			"Heating, water and power supply, housing management companies, major repairs."),
 		dept("roads", "Отдел благоустройства и дорожного хозяйства", "Public Spaces and Roads Department",
-			"blagoustroystvo@luga-demo.example", "+7 81372 20003", "Дороги, освещение, дворы, парки и уборка территорий."),
+			"blagoustroystvo@luga-demo.example", "+7 81372 20003", "Дороги, освещение, дворы, парки и уборка территорий.",
+			"Roads, street lighting, courtyards, parks and cleaning."),
 		dept("transport", "Отдел транспорта", "Transport Department",
-			"transport@luga-demo.example", "+7 81372 20004", "Муниципальные автобусные маршруты и расписания."),
+			"transport@luga-demo.example", "+7 81372 20004", "Муниципальные автобусные маршруты и расписания.",
+			"Municipal bus routes and timetables."),
 		dept("education", "Комитет образования", "Education Committee",
-			"obrazovanie@luga-demo.example", "+7 81372 20005", "Детские сады, школы и дополнительное образование."),
+			"obrazovanie@luga-demo.example", "+7 81372 20005", "Детские сады, школы и дополнительное образование.",
+			"Kindergartens, schools and after-school education."),
 		dept("social", "Отдел социальной защиты населения", "Social Protection Department",
-			"sotszashchita@luga-demo.example", "+7 81372 20006", "Меры социальной поддержки, помощь семьям и пожилым."),
+			"sotszashchita@luga-demo.example", "+7 81372 20006", "Меры социальной поддержки, помощь семьям и пожилым.",
+			"Social support, help for families and older people."),
 		dept("architecture", "Отдел архитектуры и градостроительства", "Architecture and Urban Planning Department",
-			"arkhitektura@luga-demo.example", "+7 81372 20007", "Градостроительные планы, разрешения на строительство."),
+			"arkhitektura@luga-demo.example", "+7 81372 20007", "Градостроительные планы, разрешения на строительство.",
+			"Urban development plans and building permits."),
 		dept("finance", "Комитет финансов", "Finance Committee",
-			"finansy@luga-demo.example", "+7 81372 20008", "Бюджет округа и отчёты о его исполнении."),
+			"finansy@luga-demo.example", "+7 81372 20008", "Бюджет округа и отчёты о его исполнении.",
+			"The okrug's budget and reports on how it is spent."),
 		dept("economy", "Отдел экономики и инвестиций", "Economy and Investment Department",
-			"ekonomika@luga-demo.example", "+7 81372 20009", "Инвестиционные площадки, поддержка малого бизнеса."),
+			"ekonomika@luga-demo.example", "+7 81372 20009", "Инвестиционные площадки, поддержка малого бизнеса.",
+			"Investment sites and support for small businesses."),
 	},
 }
 
@@ -69,9 +82,9 @@ var demoGatchina = demoMuni{
 	Settlements: []demoPlace{{OKTMO: "41618101001", NameRU: "Гатчина", NameEN: "Gatchina", SizeKM: 9}},
 	Departments: []DepartmentInput{
 		dept("appeals", "Общий отдел — работа с обращениями граждан", "General Department — Citizens' Appeals",
-			"obrashcheniya@gatchina-demo.example", "+7 81371 90001", ""),
-		dept("housing", "Комитет по ЖКХ", "Housing and Utilities Committee", "zhkh@gatchina-demo.example", "+7 81371 90002", ""),
-		dept("roads", "Отдел дорожного хозяйства", "Roads Department", "dorogi@gatchina-demo.example", "+7 81371 90003", ""),
+			"obrashcheniya@gatchina-demo.example", "+7 81371 90001"),
+		dept("housing", "Комитет по ЖКХ", "Housing and Utilities Committee", "zhkh@gatchina-demo.example", "+7 81371 90002"),
+		dept("roads", "Отдел дорожного хозяйства", "Roads Department", "dorogi@gatchina-demo.example", "+7 81371 90003"),
 	},
 }
 
@@ -85,7 +98,7 @@ var demoKingisepp = demoMuni{
 	},
 	Departments: []DepartmentInput{
 		dept("appeals", "Общий отдел — работа с обращениями граждан", "General Department — Citizens' Appeals",
-			"obrashcheniya@kingisepp-demo.example", "+7 81375 40001", ""),
-		dept("housing", "Отдел ЖКХ", "Housing and Utilities Department", "zhkh@kingisepp-demo.example", "+7 81375 40002", ""),
+			"obrashcheniya@kingisepp-demo.example", "+7 81375 40001"),
+		dept("housing", "Отдел ЖКХ", "Housing and Utilities Department", "zhkh@kingisepp-demo.example", "+7 81375 40002"),
 	},
 }

@@ -106,10 +106,12 @@ func departmentForm() form {
 		{Name: "email", Label: "territory.department.field.email", Type: "email", MaxLength: 254},
 		{Name: "phone", Label: "territory.department.field.phone", Type: "tel", MaxLength: 25},
 		{Name: "description", Label: "territory.department.field.description", Type: "textarea", MaxLength: maxDescription},
+		{Name: "description_en", Label: "territory.department.field.description_en", Type: "textarea", MaxLength: maxDescription},
 	}}
 }
 
 func postedDepartment(r *http.Request) DepartmentInput {
 	return DepartmentInput{Code: r.PostFormValue("code"), NameRU: r.PostFormValue("name_ru"), NameEN: r.PostFormValue("name_en"),
-		Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"), Description: r.PostFormValue("description")}
+		Email: r.PostFormValue("email"), Phone: r.PostFormValue("phone"), Description: r.PostFormValue("description"),
+		DescriptionEN: r.PostFormValue("description_en")}
 }

@@ -131,7 +131,7 @@ func (s *Service) municipality(ctx context.Context, id string) (Node, error) {
 
 func fillDept(d *Department, in DepartmentInput) {
 	d.Code, d.NameRU, d.NameEN = in.Code, in.NameRU, in.NameEN
-	d.Email, d.Phone, d.Description = in.Email, in.Phone, in.Description
+	d.Email, d.Phone, d.Description, d.DescriptionEN = in.Email, in.Phone, in.Description, in.DescriptionEN
 }
 
 // checkDeptUnique reports a code or name already used in the municipality.
@@ -177,7 +177,8 @@ func deptChanges(a, b Department) []string {
 		name string
 		diff bool
 	}{{"code", a.Code != b.Code}, {"name_ru", a.NameRU != b.NameRU}, {"name_en", a.NameEN != b.NameEN},
-		{"email", a.Email != b.Email}, {"phone", a.Phone != b.Phone}, {"description", a.Description != b.Description}} {
+		{"email", a.Email != b.Email}, {"phone", a.Phone != b.Phone}, {"description", a.Description != b.Description},
+		{"description_en", a.DescriptionEN != b.DescriptionEN}} {
 		if c.diff {
 			out = append(out, c.name)
 		}

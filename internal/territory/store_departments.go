@@ -9,27 +9,28 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
-const deptColumns = `id, muni_id, code, name_ru, name_en, email, phone, description, created_ms, updated_ms`
+const deptColumns = `id, muni_id, code, name_ru, name_en, email, phone, description, description_en, created_ms, updated_ms`
 
 func scanDept(s scanner) (Department, error) {
 	var d Department
 	var created, updated int64
-	err := s.Scan(&d.ID, &d.MuniID, &d.Code, &d.NameRU, &d.NameEN, &d.Email, &d.Phone, &d.Description, &created, &updated)
+	err := s.Scan(&d.ID, &d.MuniID, &d.Code, &d.NameRU, &d.NameEN, &d.Email, &d.Phone, &d.Description, &d.DescriptionEN, &created, &updated)
 	d.CreatedAt, d.UpdatedAt = db.Time(created), db.Time(updated)
 	return d, err
 }
 
 func (s *store) createDept(ctx context.Context, d Department) error {
 	_, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO territory_departments (`+deptColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-		d.ID, d.MuniID, d.Code, d.NameRU, d.NameEN, d.Email, d.Phone, d.Description, db.Millis(d.CreatedAt), db.Millis(d.UpdatedAt))
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+		d.ID, d.MuniID, d.Code, d.NameRU, d.NameEN, d.Email, d.Phone, d.Description, d.DescriptionEN,
+		db.Millis(d.CreatedAt), db.Millis(d.UpdatedAt))
 	return err
 }
 
 func (s *store) updateDept(ctx context.Context, d Department) error {
 	_, err := s.db.Q(ctx).ExecContext(ctx, `UPDATE territory_departments SET code = $2, name_ru = $3, name_en = $4,
-		email = $5, phone = $6, description = $7, updated_ms = $8 WHERE id = $1`,
-		d.ID, d.Code, d.NameRU, d.NameEN, d.Email, d.Phone, d.Description, db.Millis(d.UpdatedAt))
+		email = $5, phone = $6, description = $7, description_en = $8, updated_ms = $9 WHERE id = $1`,
+		d.ID, d.Code, d.NameRU, d.NameEN, d.Email, d.Phone, d.Description, d.DescriptionEN, db.Millis(d.UpdatedAt))
 	return err
 }
 

@@ -237,7 +237,7 @@ func TestWeb(t *testing.T) {
 			{name: "home shows the changes at once", method: "GET", path: "/m/luga/", status: 200,
 				want: []string{"Комитет ЖКХ", "Отдел физкультуры и спорта", "Заклинье"}, absent: []string{"Комитет финансов"}},
 			{name: "home in English", method: "GET", path: "/m/luga/", status: 200, lang: "en",
-				want: []string{`<html lang="en"`, "Luga Municipal Okrug", "Education Committee"}},
+				want: []string{`<html lang="en"`, "Luga Municipal Okrug", "Education Committee", "Kindergartens, schools"}},
 		}
 		for _, sc := range scenarios {
 			t.Run(sc.name, func(t *testing.T) { sc.run(t, h, d) })
