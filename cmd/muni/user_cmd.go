@@ -17,7 +17,7 @@ import (
 // one role, for the person who runs the deployment (the first platform
 // administrator, say).
 func userCreate(ctx context.Context, env *cmdEnv, args []string) error {
-	fs := flags("user create -email E -password P -name N [-role R -scope NODE_ID]",
+	fs := flags("user create -email E -password P -name N [-role R -scope OKTMO|SLUG|NODE_ID]",
 		"Creates an active account, optionally with one role on a territory node.\n"+
 			"Roles: resident, operator, department_head, municipal_admin, regional_operator, platform_admin\n"+
 			"(platform_admin takes no -scope). With -password - the password is read from standard input.")
@@ -25,7 +25,7 @@ func userCreate(ctx context.Context, env *cmdEnv, args []string) error {
 	password := fs.String("password", "-", `password (at least 10 characters); "-" reads it from standard input`)
 	name := fs.String("name", "", "display name")
 	role := fs.String("role", "", "role to grant (optional)")
-	scope := fs.String("scope", "", "territory node id the role is granted on")
+	scope := fs.String("scope", "", "territory node the role is granted on: its OKTMO code, URL slug or id")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -51,7 +51,8 @@ func userCreate(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Identity.CreateUser(ctx, identity.NewUser{Email: *email, Password: *password, Name: *name, Role: *role, ScopeID: *scope})
+	scopeID := scopeNode(ctx, a, *scope)
+	u, err := a.Identity.CreateUser(ctx, identity.NewUser{Email: *email, Password: *password, Name: *name, Role: *role, ScopeID: scopeID})
 	if err != nil {
 		return explain(a, err)
 	}
@@ -61,6 +62,21 @@ func userCreate(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	fmt.Fprintln(env.out)
 	return nil
+}
+
+// scopeNode resolves -scope given as an OKTMO code or a slug to the
+// node's id; anything else is passed on as an id for identity to check.
+func scopeNode(ctx context.Context, a *app.App, scope string) string {
+	if scope == "" {
+		return ""
+	}
+	if n, err := a.Territory.NodeByOKTMO(ctx, scope); err == nil {
+		return n.ID
+	}
+	if n, err := a.Territory.NodeBySlug(ctx, scope); err == nil {
+		return n.ID
+	}
+	return scope
 }
 
 // explain turns a validation failure into one readable line per field.

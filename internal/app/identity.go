@@ -31,7 +31,7 @@ func (a *App) buildIdentity(t *territory.Service, exporters ...identity.Exporter
 type identityPlaces struct{ t *territory.Service }
 
 func placeOf(n territory.Node) identity.Place {
-	return identity.Place{ID: n.ID, Path: n.Path, TenantID: n.TenantID, Slug: n.Slug, Name: n.NameRU}
+	return identity.Place{ID: n.ID, Path: n.Path, TenantID: n.TenantID, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN}
 }
 
 // Place returns one territory node.
@@ -66,7 +66,7 @@ func (p identityPlaces) Covered(ctx context.Context, path string) ([]identity.Pl
 // Department returns one department.
 func (p identityPlaces) Department(ctx context.Context, id string) (identity.Department, error) {
 	d, err := p.t.Department(ctx, id)
-	return identity.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU}, err
+	return identity.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU, NameEN: d.NameEN}, err
 }
 
 // DepartmentsOf lists a municipality's departments.
@@ -74,7 +74,7 @@ func (p identityPlaces) DepartmentsOf(ctx context.Context, muniID string) ([]ide
 	ds, err := p.t.Departments(ctx, muniID)
 	out := make([]identity.Department, 0, len(ds))
 	for _, d := range ds {
-		out = append(out, identity.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU})
+		out = append(out, identity.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU, NameEN: d.NameEN})
 	}
 	return out, err
 }

@@ -100,6 +100,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			} else if n > 0 {
 				a.Log.Debug("expired sessions purged", "count", n)
 			}
+			if n, err := a.Identity.Purge(ctx); err != nil {
+				a.Log.Warn("identity purge failed", "err", err)
+			} else if n > 0 {
+				a.Log.Debug("old sign-in records and e-mail links purged", "count", n)
+			}
 		}
 	}
 }
