@@ -135,6 +135,14 @@ func (r cityRow) chain() ([]link, string) {
 
 // subjectNames spells the subject's full Russian and English names.
 func (r cityRow) subjectNames() (ru, en string) {
+	ru, en = r.spellSubject()
+	if known, ok := subjectsEN[r.Region]; ok {
+		en = known
+	}
+	return ru, en
+}
+
+func (r cityRow) spellSubject() (ru, en string) {
 	base, tr := r.Region, Transliterate(r.Region)
 	switch r.RegionType {
 	case "обл":
@@ -158,15 +166,9 @@ func (r cityRow) subjectNames() (ru, en string) {
 		return base + " автономный округ", tr + " Autonomous Okrug"
 	case "Аобл":
 		return base + " автономная область", tr + " Autonomous Oblast"
-	case "г":
-		if en, ok := federalCities[base]; ok {
-			return base, en
-		}
 	}
 	return base, tr
 }
-
-var federalCities = map[string]string{"Москва": "Moscow", "Санкт-Петербург": "Saint Petersburg", "Севастополь": "Sevastopol"}
 
 // formationNames spells the formation's names and its slug.
 func (r cityRow) formationNames(k Kind) (ru, en, slug string) {

@@ -31,7 +31,7 @@ func TestImportShippedCities(t *testing.T) {
 			t.Fatalf("formation %+v", mo)
 		}
 		region := must[Node](t)(s.Node(ctx, mo.ParentID))
-		if region.OKTMO != "41000000" || region.NameRU != "Ленинградская область" || region.TenantID != "" {
+		if region.OKTMO != "41000000" || region.NameRU != "Ленинградская область" || region.NameEN != "Leningrad Oblast" || region.TenantID != "" {
 			t.Fatalf("region %+v", region)
 		}
 		if !strings.HasPrefix(luga.Path, region.Path) || !strings.HasPrefix(luga.Path, mo.Path) {
