@@ -6,7 +6,6 @@ import (
 	"net/http"
 	"strings"
 
-	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -72,37 +71,33 @@ type homeView struct {
 	MapJSON     string
 }
 
-// home is a municipality's home page. Anonymous visitors, who are most of
-// them, get a copy rendered at most homeTTL ago.
+// home is a municipality's home page. It is registered as a public page,
+// so anonymous visitors, who are most of them, may get a copy from the
+// platform's page cache.
 func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
-	slug, lang := r.PathValue("slug"), web.Lang(ctx)
-	key := slug + "\x00" + lang
-	shared := !auth.From(ctx).SignedIn() && r.URL.RawQuery == ""
-	if p, ok := lookup(h.cache, h.cache.pages, key); ok && shared {
-		p.writeTo(w)
-		return nil
-	}
-	version := h.cache.version.Load()
-	d, err := h.homeData(ctx, slug)
+	m, err := h.municipalityBySlug(ctx, r.PathValue("slug"))
 	if err != nil {
 		return err
 	}
-	v := homeView{Muni: d.Muni, Region: d.Region, Settlements: d.Settlements, Departments: d.Departments, MapJSON: d.MapJSON[lang]}
-	if v.Blocks, err = h.blocks(ctx, d.Muni, lang); err != nil {
+	lang := web.Lang(ctx)
+	v := homeView{Muni: m}
+	if up, err := h.svc.Ancestors(ctx, m); err != nil {
+		return err
+	} else if len(up) > 0 {
+		v.Region = up[0]
+	}
+	if v.Settlements, err = h.svc.st.listNodes(ctx, nodeFilter{ParentID: m.ID}); err != nil {
 		return err
 	}
-	if !shared {
-		return h.render.Page(w, r, http.StatusOK, "territory/municipality", v)
-	}
-	rec := &recorder{header: http.Header{}, status: http.StatusOK}
-	if err := h.render.Page(rec, r, http.StatusOK, "territory/municipality", v); err != nil {
+	if v.Departments, err = h.svc.st.deptsOf(ctx, m.ID, "", 0); err != nil {
 		return err
 	}
-	p := page{status: rec.status, header: rec.header, body: rec.buf.Bytes()}
-	keep(h.cache, h.cache.pages, key, p, version)
-	p.writeTo(w)
-	return nil
+	v.MapJSON = mapJSON(m, v.Settlements, lang)
+	if v.Blocks, err = h.blocks(ctx, m, lang); err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "territory/municipality", v)
 }
 
 // blocks asks every home section for its block, keeping those with

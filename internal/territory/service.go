@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync/atomic"
 
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -20,8 +19,6 @@ type Service struct {
 	st  *store
 	log *audit.Log
 	out *events.Outbox
-	// version counts committed changes, so cached pages know they are stale.
-	version atomic.Uint64
 }
 
 // New returns the service over d, recording changes in log and announcing
@@ -39,7 +36,6 @@ func (s *Service) record(ctx context.Context, e audit.Entry, event string, paylo
 	if err := s.log.Record(ctx, e); err != nil {
 		return err
 	}
-	db.AfterCommit(ctx, func() { s.version.Add(1) })
 	return s.out.Publish(ctx, event, e.TenantID, payload)
 }
 

@@ -37,16 +37,15 @@ type handler struct {
 	svc      *Service
 	render   *web.Renderer
 	sections []HomeSection
-	cache    *homeCache
 }
 
 // Routes mounts the public pages (region portal, municipality home, data
 // sources), the administration pages and the JSON API.
 func Routes(rt *web.Router, render *web.Renderer, svc *Service, sections ...HomeSection) {
-	h := &handler{svc: svc, render: render, sections: sections, cache: newHomeCache(&svc.version)}
-	rt.Handle("GET /{$}", h.portal)
-	rt.Handle("GET /m/{slug}/{$}", h.home)
-	rt.Handle("GET /about/data", h.aboutData)
+	h := &handler{svc: svc, render: render, sections: sections}
+	rt.HandlePublic("GET /{$}", h.portal)
+	rt.HandlePublic("GET /m/{slug}/{$}", h.home)
+	rt.HandlePublic("GET /about/data", h.aboutData)
 
 	rt.Handle("GET /admin/territory", h.adminTree)
 	rt.Handle("POST /admin/territory", h.adminTreeCreate)
