@@ -9,15 +9,16 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
-// Migrations is one domain's embedded migration set: FS holds a folder per
-// engine ("sqlite", "postgres") of goose SQL files.
+// Migrations is one domain's embedded migration set: FS holds goose SQL
+// files in "common" (both engines) and, where DDL differs, in a folder per
+// engine ("sqlite", "postgres") whose files replace same-named common ones.
 type Migrations struct {
 	Domain string
 	FS     fs.FS
 }
 
 func (d *DB) provider(m Migrations) (*goose.Provider, error) {
-	sub, err := fs.Sub(m.FS, string(d.Engine))
+	sub, err := migrationFS(m, d.Engine)
 	if err != nil {
 		return nil, fmt.Errorf("db: migrations of %s: %w", m.Domain, err)
 	}
