@@ -67,6 +67,26 @@ func (e *cmdEnv) logger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
+// app loads the settings, opens and migrates the database and builds the
+// application; done closes both.
+func (e *cmdEnv) app(ctx context.Context) (*app.App, func(), error) {
+	cfg, err := e.config()
+	if err != nil {
+		return nil, nil, err
+	}
+	log := e.logger(cfg)
+	d, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := app.New(ctx, cfg, log, d)
+	if err != nil {
+		d.Close()
+		return nil, nil, err
+	}
+	return a, func() { a.Close(); d.Close() }, nil
+}
+
 func run(ctx context.Context, args, environ []string) error {
 	env := &cmdEnv{environ: environ, out: os.Stdout}
 	top := flag.NewFlagSet("muni", flag.ContinueOnError)
@@ -118,21 +138,11 @@ func cmdServe(ctx context.Context, env *cmdEnv, args []string) error {
 }
 
 func serve(ctx context.Context, env *cmdEnv) error {
-	cfg, err := env.config()
+	a, done, err := env.app(ctx)
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	a, err := app.New(ctx, cfg, log, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	defer done()
 	return a.Serve(ctx, nil)
 }
 

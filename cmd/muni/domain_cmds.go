@@ -2,11 +2,9 @@ package main
 
 import (
 	"context"
-
-	"github.com/muni-platform/muni/internal/app"
 )
 
-// The commands below are filled in as their domains land.
+// The commands that work through the domains: demo, user, territory.
 
 func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flags("demo [-seed-only]", "Creates the demo region (idempotently), prints the logins and serves it.")
@@ -14,26 +12,16 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := env.config()
+	a, done, err := env.app(ctx)
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	a, err := app.New(ctx, cfg, log, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	defer done()
 	world, err := a.SeedDemo(ctx)
 	if err != nil {
 		return err
 	}
-	world.Print(env.out, cfg.PublicURL())
+	world.Print(env.out, a.Cfg.PublicURL())
 	if *seedOnly {
 		return nil
 	}

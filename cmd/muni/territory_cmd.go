@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-
-	"github.com/muni-platform/muni/internal/app"
 )
 
 // territoryImport runs "muni territory import [FILE]": the shipped cities
@@ -32,21 +30,11 @@ func territoryImport(ctx context.Context, env *cmdEnv, args []string) error {
 		defer f.Close()
 		r = f
 	}
-	cfg, err := env.config()
+	a, done, err := env.app(ctx)
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	a, err := app.New(ctx, cfg, log, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	defer done()
 	res, err := a.ImportTerritory(ctx, r)
 	if err != nil {
 		return err

@@ -36,21 +36,11 @@ func userCreate(ctx context.Context, env *cmdEnv, args []string) error {
 		}
 		*password = strings.TrimRight(line, "\r\n")
 	}
-	cfg, err := env.config()
+	a, done, err := env.app(ctx)
 	if err != nil {
 		return err
 	}
-	log := env.logger(cfg)
-	d, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	a, err := app.New(ctx, cfg, log, d)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
+	defer done()
 	scopeID := scopeNode(ctx, a, *scope)
 	u, err := a.Identity.CreateUser(ctx, identity.NewUser{Email: *email, Password: *password, Name: *name, Role: *role, ScopeID: scopeID})
 	if err != nil {
