@@ -32,10 +32,24 @@
       }
     }).addTo(map);
     var bounds = layer.getBounds();
-    if (bounds.isValid()) {
-      map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12 });
-    } else {
-      map.setView([60, 90], 3);
+    function fit() {
+      if (bounds.isValid()) {
+        map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12, animate: false });
+      } else {
+        map.setView([60, 90], 3, { animate: false });
+      }
+    }
+    fit();
+    // A phone turned sideways (or a window resized) changes the map's
+    // size: redraw and fit the boundaries again.
+    if (typeof ResizeObserver !== "undefined") {
+      var width = el.clientWidth;
+      new ResizeObserver(function () {
+        if (el.clientWidth === width) return;
+        width = el.clientWidth;
+        map.invalidateSize({ animate: false });
+        fit();
+      }).observe(el);
     }
   }
 
