@@ -6,6 +6,9 @@ import (
 	"os"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/browsertest"
 	"github.com/muni-platform/muni/internal/platform/i18n"
@@ -24,6 +27,7 @@ func TestDesignSystem(t *testing.T) {
 		b.Open(ts.URL + "/?as=" + who)
 		b.Both("styleguide-" + who)
 	}
+	keyboard(t, b, ts.URL)
 	b.Resize(browsertest.Phone)
 	b.Open(ts.URL + "/?as=admin")
 	b.ScreenshotScreen("styleguide-menu-closed")
@@ -52,6 +56,46 @@ func TestDesignSystem(t *testing.T) {
 		b.Axe("styleguide-menu-open")
 	}
 }
+
+// keyboard checks what a keyboard user meets first: Tab shows the skip
+// link on screen, Enter on it moves focus to the main content, and the
+// next focused element wears a visible focus outline.
+func keyboard(t *testing.T, b *browsertest.Browser, base string) {
+	t.Helper()
+	b.Open(base + "/?as=visitor")
+	b.Do(chromedp.KeyEvent(kb.Tab))
+	var skip struct {
+		Class              string
+		Left, Top, Outline float64
+	}
+	b.EvalInto(focused, &skip)
+	if skip.Class != "skip-link" || skip.Left < 0 || skip.Top < 0 || skip.Outline < 2 {
+		t.Fatalf("first Tab: focused %+v, want the skip link on screen with an outline", skip)
+	}
+	b.ScreenshotScreen("styleguide-skip-link")
+	b.Do(chromedp.KeyEvent(kb.Enter))
+	var id string
+	b.EvalInto(`document.activeElement.id`, &id)
+	if id != "main" {
+		t.Fatalf("the skip link moved focus to %q, want main", id)
+	}
+	b.Do(chromedp.KeyEvent(kb.Tab))
+	var next struct {
+		Class              string
+		Left, Top, Outline float64
+	}
+	b.EvalInto(focused, &next)
+	if next.Outline < 2 {
+		t.Fatalf("the first link in the content has no visible focus outline: %+v", next)
+	}
+}
+
+// focused describes the focused element: class, position and outline width.
+const focused = `(() => {
+  const el = document.activeElement, r = el.getBoundingClientRect(), cs = getComputedStyle(el);
+  return {Class: el.className, Left: r.left, Top: r.top,
+    Outline: cs.outlineStyle === "none" ? 0 : parseFloat(cs.outlineWidth)};
+})()`
 
 const headerFits = `(() => {
   const brand = document.querySelector(".brand"), tools = document.querySelector(".header-tools");
