@@ -29,7 +29,9 @@ func TestDue(t *testing.T) {
 	clocks := NewClocks(RussianCalendar())
 	next := RuleAnswer
 	next.OffDay = OffDayNext
-	sla := func(n int, u Unit, working bool) Rule { return SLA{Amount: n, Unit: u, Working: working}.Rule("Яма") }
+	sla := func(n int, u Unit, working bool) Rule {
+		return SLA{Amount: n, Unit: u, Working: working}.Rule("Яма")
+	}
 	for _, tc := range []struct {
 		name string
 		rule Rule
