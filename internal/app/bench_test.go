@@ -9,9 +9,11 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
-// BenchmarkHomePage renders the demo municipality's home page in process
-// (no network), beside /healthz as the floor of the middleware chain. The
-// over-the-wire figures come from scripts/bench-home.sh with wrk.
+// BenchmarkHomePage serves the demo municipality's home page in process
+// (no network): as an anonymous visitor (page cache), with a session
+// cookie (rendered afresh each time), and /healthz as the floor of the
+// middleware chain. The over-the-wire figures come from
+// scripts/bench-home.sh with wrk.
 func BenchmarkHomePage(b *testing.B) {
 	a := newTestApp(b, db.SQLite)
 	w, err := a.SeedDemo(context.Background())
@@ -19,13 +21,23 @@ func BenchmarkHomePage(b *testing.B) {
 		b.Fatal(err)
 	}
 	h := a.Handler()
-	for _, path := range []string{"/healthz", "/m/" + w.Municipality + "/"} {
-		b.Run(path, func(b *testing.B) {
+	home := "/m/" + w.Municipality + "/"
+	for _, tc := range []struct{ name, path, cookie string }{
+		{"healthz", "/healthz", ""},
+		{"home-anonymous", home, ""},
+		{"home-uncached", home, "muni_session=bench"},
+	} {
+		path := tc.path
+		b.Run(tc.name, func(b *testing.B) {
 			b.ReportAllocs()
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					rec := httptest.NewRecorder()
-					h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+					req := httptest.NewRequest("GET", path, nil)
+					if tc.cookie != "" {
+						req.Header.Set("Cookie", tc.cookie)
+					}
+					h.ServeHTTP(rec, req)
 					if rec.Code != http.StatusOK {
 						b.Fatalf("%s: %d", path, rec.Code)
 					}
