@@ -79,7 +79,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a := &App{Cfg: cfg, Log: log, DB: d, Audit: audit.New(d), Registry: prometheus.NewRegistry()}
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Metrics = web.NewMetrics(a.Registry)
-	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.SecureCookies)
+	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.Secure())
 	if err := a.buildEvents(ctx); err != nil {
 		return nil, err
 	}

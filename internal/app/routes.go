@@ -55,7 +55,7 @@ func (a *App) readyz(w http.ResponseWriter, r *http.Request) error {
 func (a *App) switchLang(w http.ResponseWriter, r *http.Request) error {
 	lang := a.Catalog.Match(r.PathValue("lang"), "")
 	http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.Cfg.SecureCookies})
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.Cfg.Secure()})
 	next := r.URL.Query().Get("next")
 	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
 		next = "/"

@@ -26,7 +26,7 @@ type Config struct {
 	MaxBodyBytes  int64         `env:"MUNI_MAX_BODY_BYTES" default:"1048576" help:"largest request body accepted, in bytes"`
 	SessionIdle   time.Duration `env:"MUNI_SESSION_IDLE" default:"30m" help:"a session ends after this much inactivity"`
 	SessionMax    time.Duration `env:"MUNI_SESSION_MAX" default:"12h" help:"a session ends this long after login, active or not"`
-	SecureCookies bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure (set when served over TLS)"`
+	SecureCookies bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure even without MUNI_TLS_CERT or an https MUNI_BASE_URL (behind a TLS proxy)"`
 	TLSCert       string        `env:"MUNI_TLS_CERT" default:"" help:"TLS certificate file; with MUNI_TLS_KEY serves HTTPS"`
 	TLSKey        string        `env:"MUNI_TLS_KEY" default:"" help:"TLS private key file"`
 	LoginMaxFails int           `env:"MUNI_LOGIN_MAX_FAILS" default:"5" help:"failed logins per account or IP before throttling"`
@@ -88,6 +88,12 @@ func (c Config) validate() error {
 		return fmt.Errorf("config: MUNI_TLS_CERT and MUNI_TLS_KEY go together")
 	}
 	return nil
+}
+
+// Secure reports whether cookies must carry the Secure flag: when muni
+// serves TLS itself, when its public URL is https, or when told so.
+func (c Config) Secure() bool {
+	return c.SecureCookies || c.TLSCert != "" || strings.HasPrefix(c.BaseURL, "https://")
 }
 
 // PublicURL is the base URL for links in mail and redirects.

@@ -28,6 +28,9 @@ func TestLoad(t *testing.T) {
 		{"file, env wins", file, []string{"MUNI_SESSION_IDLE=5m"}, func(c Config) bool {
 			return c.Listen == "0.0.0.0:9000" && c.SessionIdle == 5*time.Minute
 		}, ""},
+		{"secure cookies follow TLS", "", []string{"MUNI_BASE_URL=https://luga.example"}, func(c Config) bool {
+			return c.Secure() && !Config{}.Secure()
+		}, ""},
 		{"bad duration", "", []string{"MUNI_SESSION_IDLE=soon"}, nil, "MUNI_SESSION_IDLE"},
 		{"bad url", "", []string{"MUNI_DATABASE_URL=mysql://x"}, nil, "MUNI_DATABASE_URL"},
 		{"bad size", "", []string{"MUNI_MAX_BODY_BYTES=-1"}, nil, "MUNI_MAX_BODY_BYTES"},
