@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-func zone(t *testing.T, name string) *time.Location {
+func loadZone(t *testing.T, name string) *time.Location {
 	t.Helper()
 	loc, err := time.LoadLocation(name)
 	if err != nil {
@@ -61,7 +61,7 @@ func TestDue(t *testing.T) {
 		{"UTC+12 Kamchatka", RuleAnswer, "Asia/Kamchatka", "2025-03-04 08:30", "2025-04-03 23:59"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			loc := zone(t, tc.zone)
+			loc := loadZone(t, tc.zone)
 			d := clocks.Due(tc.rule, at(t, loc, tc.from), loc)
 			if got := d.At.In(loc).Format("2006-01-02 15:04"); got != tc.want {
 				t.Errorf("due %s, want %s", got, tc.want)
@@ -90,7 +90,7 @@ func TestDueSameInstantAcrossZones(t *testing.T) {
 		{"Asia/Magadan", "2025-04-03T12:59:59Z"},
 		{"Asia/Kamchatka", "2025-04-03T11:59:59Z"},
 	} {
-		d := clocks.Due(RuleAnswer, instant, zone(t, tc.zone))
+		d := clocks.Due(RuleAnswer, instant, loadZone(t, tc.zone))
 		if got := d.At.Format(time.RFC3339); got != tc.wantUTC {
 			t.Errorf("%s: due %s, want %s", tc.zone, got, tc.wantUTC)
 		}
@@ -99,7 +99,7 @@ func TestDueSameInstantAcrossZones(t *testing.T) {
 
 func TestExtension(t *testing.T) {
 	clocks := NewClocks(RussianCalendar())
-	msk := zone(t, "Europe/Moscow")
+	msk := loadZone(t, "Europe/Moscow")
 	answer := clocks.Due(RuleAnswer, at(t, msk, "2025-01-10 12:00"), msk) // 7 Feb
 	for _, tc := range []struct {
 		days int
@@ -126,7 +126,7 @@ func TestExtension(t *testing.T) {
 
 func TestDueBeyondCalendar(t *testing.T) {
 	clocks := NewClocks(RussianCalendar())
-	msk := zone(t, "Europe/Moscow")
+	msk := loadZone(t, "Europe/Moscow")
 	d := clocks.Due(RuleAnswer, at(t, msk, "2028-03-01 10:00"), msk)
 	if d.Calendar != "ru-2025-2027.1 (weekends only)" {
 		t.Errorf("calendar %q", d.Calendar)

@@ -1,0 +1,32 @@
+package appeals
+
+import "context"
+
+// Municipality is what appeals needs of a municipal formation: its scope
+// for grants and its time zone for deadlines. The app adapts the
+// territory domain to it.
+type Municipality struct {
+	ID       string
+	Path     string // materialised territory path, what grants are scoped to
+	Slug     string
+	Name     string
+	NameEN   string
+	TimeZone string // IANA zone deadlines are counted in
+}
+
+// Department is a municipality's department that items are routed to.
+type Department struct {
+	ID             string
+	MunicipalityID string
+	Name           string
+	NameEN         string
+}
+
+// Places reads municipalities and departments; the app adapts the
+// territory domain to it. Unknown ids return an error wrapping
+// fault.ErrNotFound.
+type Places interface {
+	Municipality(ctx context.Context, id string) (Municipality, error)
+	MunicipalityBySlug(ctx context.Context, slug string) (Municipality, error)
+	Department(ctx context.Context, id string) (Department, error)
+}

@@ -1,0 +1,160 @@
+package appeals
+
+import (
+	"context"
+	"errors"
+
+	"github.com/muni-platform/muni/internal/platform/audit"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/db"
+)
+
+// ActSubmit is the history's first step: the item was received.
+const ActSubmit Action = "submit"
+
+// Submit receives an appeal or a report and starts its first clock:
+// registration for an appeal (59-FZ art. 8 p. 2), the category's SLA for
+// a report. Anyone signed in may submit; a visitor who is not signed in
+// (or who asks to stay anonymous) only where the category allows
+// anonymous reports — and then gets no answer.
+func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
+	who := auth.From(ctx)
+	in.normalize()
+	if who.Kind != auth.User {
+		in.Anonymous = true
+	}
+	muni, err := s.municipality(ctx, in.TenantID)
+	if errors.Is(err, ErrNotFound) {
+		return Appeal{}, invalid("appeal-invalid", map[string]string{"municipality_id": "appeals.municipality.unknown"})
+	}
+	if err != nil {
+		return Appeal{}, err
+	}
+	cat, err := s.categoryFor(ctx, in.CategoryID)
+	if err != nil {
+		return Appeal{}, err
+	}
+	if bad := in.validate(cat); len(bad) > 0 {
+		return Appeal{}, invalid("appeal-invalid", bad)
+	}
+	loc, err := zone(muni)
+	if err != nil {
+		return Appeal{}, err
+	}
+	a := s.newAppeal(in, muni, cat, who)
+	first := s.clocks.Due(RuleRegister, a.ReceivedAt, loc)
+	if a.Regime == RegimeReport {
+		first = s.clocks.Due(cat.SLA.Rule(cat.NameRU), a.ReceivedAt, loc)
+	}
+	err = s.db.InTx(ctx, func(ctx context.Context) error {
+		if err := s.st.createAppeal(ctx, a); err != nil {
+			return err
+		}
+		if err := s.st.addStep(ctx, a.ID, Step{Seq: 1, Action: ActSubmit, To: Received, ActorID: a.AuthorID, At: a.ReceivedAt}); err != nil {
+			return err
+		}
+		if err := s.st.addDeadline(ctx, a.ID, first); err != nil {
+			return err
+		}
+		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,
+			TenantID: a.TenantID, Detail: map[string]any{"regime": a.Regime, "kind": a.Kind, "category_id": a.CategoryID,
+				"anonymous": a.Anonymous()}}, "appeal.received", eventOf(a, ActSubmit))
+	})
+	if err != nil {
+		return Appeal{}, wrap("submit", err)
+	}
+	return s.st.appeal(ctx, a.ID)
+}
+
+func (s *Service) newAppeal(in SubmitInput, muni Municipality, cat *Category, who *auth.Actor) Appeal {
+	now := s.now()
+	a := Appeal{ID: db.NewID(), TenantID: muni.ID, TenantPath: muni.Path, Regime: in.Regime, Kind: in.Kind,
+		Collective: in.Collective, CategoryID: in.CategoryID, State: Received, Description: in.Description,
+		Point: in.Point, Address: in.Address, ReceivedAt: now, UpdatedAt: now}
+	if !in.Anonymous {
+		a.AuthorID, a.AuthorName = who.ID, in.AuthorName
+		if a.AuthorName == "" {
+			a.AuthorName = who.Name
+		}
+	}
+	if cat != nil {
+		a.DepartmentID = cat.DepartmentID
+	}
+	return a
+}
+
+// categoryFor reads the named category; none named, or an unknown one, is
+// nil, which validation reports.
+func (s *Service) categoryFor(ctx context.Context, id string) (*Category, error) {
+	if id == "" {
+		return nil, nil
+	}
+	c, err := s.st.category(ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Appeal returns one item with its deadlines and history to its author or
+// to an official over it; to anyone else it does not exist.
+func (s *Service) Appeal(ctx context.Context, id string) (Appeal, error) {
+	who, err := actor(ctx)
+	if err != nil {
+		return Appeal{}, err
+	}
+	a, err := s.st.appeal(ctx, id)
+	if err != nil {
+		return Appeal{}, err
+	}
+	if !canRead(who, a) {
+		return Appeal{}, ErrNotFound
+	}
+	return a, nil
+}
+
+// Mine lists the signed-in person's own items, newest first, before the
+// cursor id (empty for the first page).
+func (s *Service) Mine(ctx context.Context, beforeID string, limit int) ([]Summary, error) {
+	who, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if who.Kind != auth.User {
+		return []Summary{}, nil
+	}
+	return s.st.list(ctx, listQuery{AuthorID: who.ID, BeforeID: beforeID, Limit: clampLimit(limit)})
+}
+
+// QueueFilter narrows the officials' list.
+type QueueFilter struct {
+	State      State
+	CategoryID string
+	OpenOnly   bool
+	BeforeID   string
+	Limit      int
+}
+
+// Queue lists the items the official may work on: those of the
+// municipalities (and departments) their grants cover.
+func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Summary, error) {
+	who, err := actor(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !who.Staff() {
+		return nil, ErrForbidden
+	}
+	return s.st.list(ctx, listQuery{Scopes: staffScopes(who, auth.RoleOperator), OpenOnly: f.OpenOnly, State: f.State,
+		CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)})
+}
+
+func clampLimit(n int) int {
+	if n <= 0 || n > 500 {
+		return 100
+	}
+	return n
+}

@@ -1,0 +1,176 @@
+package appeals
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/db"
+)
+
+const categoryColumns = `id, tenant_id, code, regime, name_ru, name_en, sla_amount, sla_unit, sla_working,
+	allow_anonymous, department_id, active, created_ms`
+
+func scanCategory(s scanner) (Category, error) {
+	var c Category
+	var working, anon, active int
+	var created int64
+	err := s.Scan(&c.ID, &c.TenantID, &c.Code, &c.Regime, &c.NameRU, &c.NameEN, &c.SLA.Amount, &c.SLA.Unit, &working,
+		&anon, &c.DepartmentID, &active, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, ErrNotFound
+	}
+	c.SLA.Working, c.AllowAnonymous, c.Active = working == 1, anon == 1, active == 1
+	c.CreatedAt = db.Time(created)
+	return c, err
+}
+
+func (s *store) createCategory(ctx context.Context, c Category) error {
+	_, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO appeals_categories (`+categoryColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		c.ID, c.TenantID, c.Code, c.Regime, c.NameRU, c.NameEN, c.SLA.Amount, c.SLA.Unit, b2i(c.SLA.Working),
+		b2i(c.AllowAnonymous), c.DepartmentID, b2i(c.Active), db.Millis(c.CreatedAt))
+	return err
+}
+
+func (s *store) category(ctx context.Context, id string) (Category, error) {
+	return scanCategory(s.db.R(ctx).QueryRowContext(ctx, `SELECT `+categoryColumns+` FROM appeals_categories WHERE id = $1`, id))
+}
+
+func (s *store) categories(ctx context.Context, tenantID string) ([]Category, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+categoryColumns+` FROM appeals_categories
+		WHERE tenant_id = $1 ORDER BY regime DESC, name_ru`, tenantID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Category{}
+	for rows.Next() {
+		c, err := scanCategory(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Summary is one line of a list: an item and the clock that ends first.
+type Summary struct {
+	Appeal
+	Due *Deadline `json:"due,omitempty"`
+}
+
+const summarySelect = `SELECT a.id, a.tenant_id, a.tenant_path, a.regime, a.kind, a.collective, a.category_id,
+	a.author_id, a.author_name, a.state, a.department_id, a.assignee_id, a.description, a.lat, a.lon, a.address,
+	a.extended, a.answer, a.reason, a.redirect_to, a.demo, a.received_ms, a.updated_ms,
+	d.clock, d.rule, d.basis, d.calendar, d.from_ms, d.due_ms
+	FROM appeals a LEFT JOIN appeals_deadlines d ON d.appeal_id = a.id AND d.closed_ms IS NULL
+	AND d.due_ms = (SELECT MIN(due_ms) FROM appeals_deadlines x WHERE x.appeal_id = a.id AND x.closed_ms IS NULL)`
+
+func scanSummary(s scanner) (Summary, error) {
+	var sm Summary
+	var lat, lon sql.NullFloat64
+	var collective, extended, demo int
+	var received, updated int64
+	var clock, rule, basis, cal sql.NullString
+	var from, due sql.NullInt64
+	a := &sm.Appeal
+	err := s.Scan(&a.ID, &a.TenantID, &a.TenantPath, &a.Regime, &a.Kind, &collective, &a.CategoryID, &a.AuthorID,
+		&a.AuthorName, &a.State, &a.DepartmentID, &a.AssigneeID, &a.Description, &lat, &lon, &a.Address, &extended,
+		&a.Answer, &a.Reason, &a.RedirectTo, &demo, &received, &updated, &clock, &rule, &basis, &cal, &from, &due)
+	if err != nil {
+		return sm, err
+	}
+	if lat.Valid && lon.Valid {
+		a.Point = &Point{Lat: lat.Float64, Lon: lon.Float64}
+	}
+	a.Collective, a.Extended, a.Demo = collective == 1, extended == 1, demo == 1
+	a.ReceivedAt, a.UpdatedAt = db.Time(received), db.Time(updated)
+	if due.Valid {
+		sm.Due = &Deadline{Due: Due{Clock: Clock(clock.String), Rule: rule.String, Basis: basis.String,
+			Calendar: cal.String, From: db.Time(from.Int64), At: db.Time(due.Int64)}}
+	}
+	return sm, nil
+}
+
+// Scope is one part of what a reader may see: the items under a
+// territory path, optionally of one department only.
+type Scope struct {
+	Path         string
+	DepartmentID string
+}
+
+// listQuery selects summaries by author or by scopes, newest first.
+type listQuery struct {
+	AuthorID   string
+	Scopes     []Scope
+	OpenOnly   bool
+	State      State
+	CategoryID string
+	BeforeID   string // cursor: ids are time-ordered UUIDv7
+	Limit      int
+}
+
+func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
+	var where []string
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	if q.AuthorID != "" {
+		where = append(where, "a.author_id = "+arg(q.AuthorID))
+	}
+	if q.Scopes != nil {
+		var or []string
+		for _, sc := range q.Scopes {
+			c := "a.tenant_path LIKE " + arg(likePrefix(sc.Path)) + ` ESCAPE '\'`
+			if sc.DepartmentID != "" {
+				c += " AND a.department_id = " + arg(sc.DepartmentID)
+			}
+			or = append(or, "("+c+")")
+		}
+		if len(or) == 0 {
+			return []Summary{}, nil
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	if q.OpenOnly {
+		where = append(where, "a.state NOT IN ('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')")
+	}
+	if q.State != "" {
+		where = append(where, "a.state = "+arg(q.State))
+	}
+	if q.CategoryID != "" {
+		where = append(where, "a.category_id = "+arg(q.CategoryID))
+	}
+	if q.BeforeID != "" {
+		where = append(where, "a.id < "+arg(q.BeforeID))
+	}
+	sqlText := summarySelect
+	if len(where) > 0 {
+		sqlText += " WHERE " + strings.Join(where, " AND ")
+	}
+	sqlText += " ORDER BY a.id DESC LIMIT " + arg(q.Limit)
+	rows, err := s.db.R(ctx).QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []Summary{}
+	for rows.Next() {
+		sm, err := scanSummary(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sm)
+	}
+	return out, rows.Err()
+}
+
+// likePrefix escapes a path for a LIKE prefix match. Territory paths hold
+// only ids and slashes, but escaping keeps the match exact regardless.
+func likePrefix(p string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(p) + "%"
+}
