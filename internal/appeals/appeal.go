@@ -1,6 +1,7 @@
 package appeals
 
 import (
+	"strings"
 	"time"
 )
 
@@ -113,4 +114,30 @@ func (c Category) Name(lang string) string {
 		return c.NameEN
 	}
 	return c.NameRU
+}
+
+// Title is a short neutral line for lists: the description's start.
+func (a Appeal) Title() string {
+	const max = 80
+	r := []rune(a.Description)
+	if len(r) <= max {
+		return a.Description
+	}
+	return strings.TrimSpace(string(r[:max])) + "…"
+}
+
+// Title is the department's name in lang, Russian when English is missing.
+func (d Department) Title(lang string) string {
+	if lang == "en" && d.NameEN != "" {
+		return d.NameEN
+	}
+	return d.Name
+}
+
+// Stopped is when the clock stopped; zero while it runs.
+func (d Deadline) Stopped() time.Time {
+	if d.ClosedAt == nil {
+		return time.Time{}
+	}
+	return *d.ClosedAt
 }

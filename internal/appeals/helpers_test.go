@@ -53,6 +53,16 @@ func (fakePlaces) Department(_ context.Context, id string) (Department, error) {
 	return Department{}, fault.ErrNotFound
 }
 
+func (fakePlaces) Departments(_ context.Context, muniID string) ([]Department, error) {
+	var out []Department
+	for _, d := range []Department{depA1, depA2, depB1} {
+		if d.MunicipalityID == muniID {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
 // officials knows the operators tests assign work to.
 type officials map[string]string // user id -> municipality path
 
@@ -90,7 +100,9 @@ func official(id string, role auth.Role, m Municipality, dept string) context.Co
 		Grants: []auth.Grant{{Role: role, ScopeID: m.ID, ScopePath: m.Path, DepartmentID: dept}}})
 }
 
-func admin(m Municipality) context.Context { return official("admin-"+m.ID, auth.RoleMunicipalAdmin, m, "") }
+func admin(m Municipality) context.Context {
+	return official("admin-"+m.ID, auth.RoleMunicipalAdmin, m, "")
+}
 
 // counts returns the number of rows in every table a write touches.
 func (e *env) counts() map[string]int {

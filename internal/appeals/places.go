@@ -29,4 +29,5 @@ type Places interface {
 	Municipality(ctx context.Context, id string) (Municipality, error)
 	MunicipalityBySlug(ctx context.Context, slug string) (Municipality, error)
 	Department(ctx context.Context, id string) (Department, error)
+	Departments(ctx context.Context, municipalityID string) ([]Department, error)
 }

@@ -364,3 +364,19 @@ func TestCreateCategory(t *testing.T) {
 		}
 	})
 }
+
+func TestExportUser(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		a := e.complaint(resident("r1"))
+		e.complaint(resident("r2"))
+		must[Appeal](t)(e.svc.Register(official("op-a", auth.RoleOperator, muniA, ""), a.ID))
+		name, data, err := e.svc.ExportUser(context.Background(), "r1")
+		if err != nil || name != "appeals" {
+			t.Fatal(name, err)
+		}
+		got, ok := data.([]Appeal)
+		if !ok || len(got) != 1 || got[0].ID != a.ID || len(got[0].History) != 2 || len(got[0].Deadlines) != 3 {
+			t.Errorf("export %+v", data)
+		}
+	})
+}

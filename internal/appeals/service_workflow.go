@@ -349,3 +349,15 @@ func openClock(a Appeal, c Clock) (Deadline, bool) {
 	}
 	return Deadline{}, false
 }
+
+// Steps lists the workflow actions the actor in ctx may take on a now.
+func (s *Service) Steps(ctx context.Context, a Appeal) []Action {
+	who := auth.From(ctx)
+	var out []Action
+	for _, act := range Actions(a.Regime, a.State) {
+		if authorizeStep(who, a, act, s.now()) == nil && !(act == ActExtend && a.Extended) {
+			out = append(out, act)
+		}
+	}
+	return out
+}

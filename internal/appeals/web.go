@@ -1,0 +1,78 @@
+package appeals
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+type handler struct {
+	svc    *Service
+	render *web.Renderer
+}
+
+// Routes mounts the resident pages (submit, my appeals), the detail page
+// with the officials' workflow actions, and the JSON API.
+func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
+	h := &handler{svc: svc, render: render}
+	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
+	rt.Handle("POST /m/{slug}/appeals", h.submit)
+	rt.Handle("GET /appeals/mine", h.mine)
+	rt.Handle("GET /appeals/{id}", h.show)
+	rt.Handle("POST /appeals/{id}/{action}", h.act)
+
+	rt.Handle("GET /api/v1/appeals/mine", h.apiMine)
+	rt.Handle("GET /api/v1/appeals/{id}", h.apiAppeal)
+	rt.Handle("POST /api/v1/municipalities/{slug}/appeals", h.apiSubmit)
+}
+
+// form is what a page with a form shows: values entered, messages per
+// field (i18n keys) and the alert above the form.
+type form struct {
+	Values map[string]string
+	Errors map[string]string
+	Alert  string
+}
+
+func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }
+
+// fail puts a refusal of the person's input into the form and returns
+// the status to render with; any other error comes back to the caller.
+func (f *form) fail(err error) (int, error) {
+	fe, ok := fault.As(err)
+	if !ok || !(errors.Is(err, fault.ErrInvalid) || errors.Is(err, fault.ErrConflict)) {
+		return 0, err
+	}
+	for k, v := range fe.Fields {
+		f.Errors[k] = v
+	}
+	f.Alert = "appeals.form.fix"
+	if fe.Key != "" && fe.Key != "error.invalid" {
+		f.Alert = fe.Key
+	}
+	status, _, _ := web.Classify(err)
+	return status, nil
+}
+
+// signIn sends a visitor to the login page and back; it reports whether
+// the actor is signed in.
+func signIn(w http.ResponseWriter, r *http.Request) bool {
+	if auth.From(r.Context()).SignedIn() {
+		return true
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	return false
+}
+
+func (h *handler) municipality(ctx context.Context, slug string) (Municipality, error) {
+	m, err := h.svc.places.MunicipalityBySlug(ctx, slug)
+	if errors.Is(err, fault.ErrNotFound) {
+		return m, ErrNotFound
+	}
+	return m, err
+}

@@ -1,0 +1,162 @@
+package appeals
+
+import (
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// newPage is the submission form of one municipality.
+type newPage struct {
+	*form
+	Muni      Municipality
+	Reports   []Category
+	Kinds     []Kind
+	Anonymous bool // some category takes anonymous reports
+	SignedIn  bool
+	Sent      bool
+}
+
+func (h *handler) newForm(w http.ResponseWriter, r *http.Request) error {
+	f := newForm()
+	if a := auth.From(r.Context()); a.Kind == auth.User {
+		f.Values["author_name"] = a.Name
+	}
+	return h.showNew(w, r, http.StatusOK, f)
+}
+
+func (h *handler) showNew(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	m, err := h.municipality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	cats, err := h.svc.Categories(r.Context(), m.ID)
+	if err != nil {
+		return err
+	}
+	p := newPage{form: f, Muni: m, Kinds: Kinds(), SignedIn: auth.From(r.Context()).Kind == auth.User,
+		Sent: r.URL.Query().Get("sent") == "1"}
+	for _, c := range cats {
+		if c.Active && c.Regime == RegimeReport {
+			p.Reports = append(p.Reports, c)
+			p.Anonymous = p.Anonymous || c.AllowAnonymous
+		}
+	}
+	return h.render.Page(w, r, status, "appeals/new", p)
+}
+
+// submit takes the form: the topic is "report:<category id>" or
+// "appeal:<kind>".
+func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.municipality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	f := newForm()
+	for _, k := range []string{"topic", "description", "address", "lat", "lon", "author_name", "collective", "anonymous"} {
+		f.Values[k] = r.PostFormValue(k)
+	}
+	in := SubmitInput{TenantID: m.ID, Description: f.Values["description"], Address: f.Values["address"],
+		AuthorName: f.Values["author_name"], Collective: f.Values["collective"] == "yes", Anonymous: f.Values["anonymous"] == "yes",
+		Point: parsePoint(f.Values["lat"], f.Values["lon"])}
+	regime, rest, _ := strings.Cut(f.Values["topic"], ":")
+	in.Regime = Regime(regime)
+	if in.Regime == RegimeReport {
+		in.CategoryID = rest
+	} else {
+		in.Kind = Kind(rest)
+	}
+	a, err := h.svc.Submit(r.Context(), in)
+	if err != nil {
+		if in.Regime == "" {
+			err = invalid("appeal-invalid", map[string]string{"topic": "appeals.topic.required"})
+		}
+		status, err := f.fail(err)
+		if err != nil {
+			return err
+		}
+		if f.Errors["regime"] != "" || f.Errors["kind"] != "" || f.Errors["category_id"] != "" {
+			f.Errors["topic"] = "appeals.topic.required"
+		}
+		return h.showNew(w, r, status, f)
+	}
+	if a.Anonymous() {
+		http.Redirect(w, r, "/m/"+m.Slug+"/appeals/new?sent=1", http.StatusSeeOther)
+		return nil
+	}
+	http.Redirect(w, r, "/appeals/"+a.ID+"?sent=1", http.StatusSeeOther)
+	return nil
+}
+
+// parsePoint reads coordinates typed or set by the map; none is nil, and
+// a malformed one is NaN, which validation refuses with its message.
+func parsePoint(lat, lon string) *Point {
+	lat, lon = strings.TrimSpace(lat), strings.TrimSpace(lon)
+	if lat == "" && lon == "" {
+		return nil
+	}
+	num := func(s string) float64 {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", "."), 64)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}
+	return &Point{Lat: num(lat), Lon: num(lon)}
+}
+
+// minePage is a resident's list of their appeals and reports.
+type minePage struct {
+	Items []Summary
+	Next  string
+}
+
+func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	const page = 50
+	items, err := h.svc.Mine(r.Context(), r.URL.Query().Get("before"), page)
+	if err != nil {
+		return err
+	}
+	p := minePage{Items: items}
+	if len(items) == page {
+		p.Next = items[len(items)-1].ID
+	}
+	return h.render.Page(w, r, http.StatusOK, "appeals/mine", p)
+}
+
+// apiMine lists the signed-in person's items as JSON.
+func (h *handler) apiMine(w http.ResponseWriter, r *http.Request) error {
+	items, err := h.svc.Mine(r.Context(), r.URL.Query().Get("before"), 100)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, web.List[Summary]{Items: items})
+}
+
+// apiSubmit receives an item as JSON for the municipality at {slug}.
+func (h *handler) apiSubmit(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.municipality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	var in SubmitInput
+	if err := web.DecodeJSON(r, &in); err != nil {
+		return err
+	}
+	in.TenantID = m.ID
+	a, err := h.svc.Submit(r.Context(), in)
+	if err != nil {
+		return err
+	}
+	if a.Anonymous() {
+		return web.JSON(w, http.StatusCreated, map[string]any{"id": a.ID, "state": a.State})
+	}
+	return web.JSON(w, http.StatusCreated, a)
+}
