@@ -51,6 +51,7 @@ type Service struct {
 	officials Officials
 	clocks    Clocks
 	now       func() time.Time
+	demo      bool // items created are marked demo data
 }
 
 // New returns the service.

@@ -70,7 +70,7 @@ func (s *Service) newAppeal(in SubmitInput, muni Municipality, cat *Category, wh
 	now := s.now()
 	a := Appeal{ID: db.NewID(), TenantID: muni.ID, TenantPath: muni.Path, Regime: in.Regime, Kind: in.Kind,
 		Collective: in.Collective, CategoryID: in.CategoryID, State: Received, Description: in.Description,
-		Point: in.Point, Address: in.Address, ReceivedAt: now, UpdatedAt: now}
+		Point: in.Point, Address: in.Address, Demo: s.demo, ReceivedAt: now, UpdatedAt: now}
 	if !in.Anonymous {
 		a.AuthorID, a.AuthorName = who.ID, in.AuthorName
 		if a.AuthorName == "" {

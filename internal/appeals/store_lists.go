@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
 )
@@ -173,4 +174,21 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 func likePrefix(p string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return r.Replace(p) + "%"
+}
+
+func (s *store) countDemo(ctx context.Context, tenantID string) (int, error) {
+	var n int
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM appeals WHERE tenant_id = $1 AND demo = 1`, tenantID).Scan(&n)
+	return n, err
+}
+
+// demoTotals counts the demo items and those with a clock overdue at now.
+func (s *store) demoTotals(ctx context.Context, now time.Time) (items, overdue int, err error) {
+	q := s.db.R(ctx)
+	if err = q.QueryRowContext(ctx, `SELECT COUNT(*) FROM appeals WHERE demo = 1`).Scan(&items); err != nil {
+		return
+	}
+	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT a.id) FROM appeals a JOIN appeals_deadlines d ON d.appeal_id = a.id
+		WHERE a.demo = 1 AND d.closed_ms IS NULL AND d.due_ms < $1`, db.Millis(now)).Scan(&overdue)
+	return
 }

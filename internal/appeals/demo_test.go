@@ -1,0 +1,36 @@
+package appeals
+
+import (
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+)
+
+func TestSeedDemo(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		ctx := official("system", auth.RolePlatformAdmin, Municipality{Path: "/"}, "")
+		in := DemoInput{Now: e.now, Residents: []DemoResident{{"r1", "Анна Иванова"}, {"r2", "Пётр Смирнов"}},
+			Municipalities: []DemoMunicipality{{ID: muniA.ID, Items: 120, Departments: map[string]string{"roads": depA1.ID, "appeals": depA2.ID}}}}
+		res, err := SeedDemo(ctx, e.svc, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Categories != len(demoCategories) || res.Items != 120 || res.Overdue == 0 || res.Overdue == res.Items {
+			t.Errorf("demo %+v", res)
+		}
+		states := map[State]int{}
+		for _, s := range must[[]Summary](t)(e.svc.Queue(admin(muniA), QueueFilter{Limit: 500})) {
+			states[s.State]++
+		}
+		for _, s := range States() {
+			if states[s] == 0 {
+				t.Errorf("no demo item is %s: %v", s, states)
+			}
+		}
+		before := e.counts()
+		again, err := SeedDemo(ctx, e.svc, in)
+		if err != nil || again.Items != res.Items || e.counts()["appeals"] != before["appeals"] {
+			t.Errorf("a second run added items: %+v, %v", again, err)
+		}
+	})
+}
