@@ -50,15 +50,7 @@ func (a *api) users(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := web.List[User]{Items: us}
-	if len(us) > pg.Limit {
-		out.Items = us[:pg.Limit]
-		out.NextCursor = web.EncodeCursor(out.Items[pg.Limit-1].ID)
-	}
-	if out.Items == nil {
-		out.Items = []User{}
-	}
-	return web.JSON(w, http.StatusOK, out)
+	return web.JSON(w, http.StatusOK, web.NewList(us, pg.Limit, func(x User) string { return x.ID }))
 }
 
 func (a *api) grant(w http.ResponseWriter, r *http.Request) error {

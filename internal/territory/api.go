@@ -28,15 +28,7 @@ func (h *handler) apiNodes(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := web.List[Node]{Items: nodes}
-	if len(nodes) > page.Limit {
-		out.Items = nodes[:page.Limit]
-		out.NextCursor = web.EncodeCursor(out.Items[page.Limit-1].OKTMO)
-	}
-	if out.Items == nil {
-		out.Items = []Node{}
-	}
-	return web.JSON(w, http.StatusOK, out)
+	return web.JSON(w, http.StatusOK, web.NewList(nodes, page.Limit, func(x Node) string { return x.OKTMO }))
 }
 
 // apiNode returns one node.
@@ -83,15 +75,7 @@ func (h *handler) apiDepartments(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	out := web.List[Department]{Items: deps}
-	if len(deps) > page.Limit {
-		out.Items = deps[:page.Limit]
-		out.NextCursor = web.EncodeCursor(out.Items[page.Limit-1].Code)
-	}
-	if out.Items == nil {
-		out.Items = []Department{}
-	}
-	return web.JSON(w, http.StatusOK, out)
+	return web.JSON(w, http.StatusOK, web.NewList(deps, page.Limit, func(x Department) string { return x.Code }))
 }
 
 // apiCreateDepartment adds a department to a municipality.

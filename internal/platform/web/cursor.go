@@ -45,3 +45,18 @@ func ParsePage(r *http.Request, def, max int) (Page, error) {
 	}
 	return p, nil
 }
+
+// NewList builds a page from items fetched with limit+1 rows: the extra row
+// only says there is more, and the cursor is the key of the last item kept.
+// Items is never nil, so clients always get an array.
+func NewList[T any](items []T, limit int, key func(T) string) List[T] {
+	out := List[T]{Items: items}
+	if len(items) > limit {
+		out.Items = items[:limit]
+		out.NextCursor = EncodeCursor(key(out.Items[limit-1]))
+	}
+	if out.Items == nil {
+		out.Items = []T{}
+	}
+	return out
+}

@@ -163,3 +163,35 @@ func TestCursorPagination(t *testing.T) {
 		}
 	}
 }
+
+// A path no route matches is answered like any other error (a problem or
+// the error page, never the mux's plain text), and a known path asked with
+// the wrong method keeps its 405 with the methods it allows.
+func TestUnmatchedPaths(t *testing.T) {
+	h, _ := testServer(t, 1024)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/no/such/page", nil))
+	var p web.Problem
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != http.StatusNotFound || p.Type != web.ProblemBase+"not-found" || p.Detail == "" {
+		t.Fatalf("unknown path: %d %s", rec.Code, rec.Body)
+	}
+	rec = httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("DELETE", "/api/v1/things", nil))
+	if rec.Code != http.StatusMethodNotAllowed || rec.Header().Get("Allow") != "GET, POST" {
+		t.Fatalf("wrong method: %d, Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
+}
+
+func TestNewList(t *testing.T) {
+	key := func(s string) string { return s }
+	if l := web.NewList([]string{"a", "b", "c"}, 2, key); len(l.Items) != 2 || l.NextCursor != web.EncodeCursor("b") {
+		t.Fatalf("more rows than the limit: %+v", l)
+	}
+	if l := web.NewList([]string{"a", "b"}, 2, key); len(l.Items) != 2 || l.NextCursor != "" {
+		t.Fatalf("exactly the limit: %+v", l)
+	}
+	if l := web.NewList[string](nil, 2, key); l.Items == nil {
+		t.Fatal("nil items would encode as null")
+	}
+}
