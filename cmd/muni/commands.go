@@ -15,6 +15,7 @@ import (
 	"github.com/muni-platform/muni/internal/app"
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/config"
+	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // usageError makes main exit with 2.
@@ -67,19 +68,23 @@ func (e *cmdEnv) logger(cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, opts))
 }
 
-// app loads the settings, opens and migrates the database and builds the
-// application; done closes both.
-func (e *cmdEnv) app(ctx context.Context) (*app.App, func(), error) {
+// database loads the settings and opens and migrates the database.
+func (e *cmdEnv) database(ctx context.Context) (*db.DB, config.Config, error) {
 	cfg, err := e.config()
 	if err != nil {
-		return nil, nil, err
+		return nil, cfg, err
 	}
-	log := e.logger(cfg)
-	d, err := app.Open(ctx, cfg, log)
+	d, err := app.Open(ctx, cfg, e.logger(cfg))
+	return d, cfg, err
+}
+
+// app opens the database and builds the application; done closes both.
+func (e *cmdEnv) app(ctx context.Context) (*app.App, func(), error) {
+	d, cfg, err := e.database(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	a, err := app.New(ctx, cfg, log, d)
+	a, err := app.New(ctx, cfg, e.logger(cfg), d)
 	if err != nil {
 		d.Close()
 		return nil, nil, err
@@ -151,11 +156,7 @@ func cmdMigrate(ctx context.Context, env *cmdEnv, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := env.config()
-	if err != nil {
-		return err
-	}
-	d, err := app.Open(ctx, cfg, env.logger(cfg))
+	d, _, err := env.database(ctx)
 	if err != nil {
 		return err
 	}
@@ -168,11 +169,7 @@ func cmdAudit(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(args) != 1 || args[0] != "verify" {
 		return usageError{"usage: muni audit verify"}
 	}
-	cfg, err := env.config()
-	if err != nil {
-		return err
-	}
-	d, err := app.Open(ctx, cfg, env.logger(cfg))
+	d, _, err := env.database(ctx)
 	if err != nil {
 		return err
 	}
@@ -189,19 +186,15 @@ func cmdBackup(ctx context.Context, env *cmdEnv, args []string) error {
 	if len(args) > 1 {
 		return usageError{"usage: muni backup [FILE]"}
 	}
-	cfg, err := env.config()
-	if err != nil {
-		return err
-	}
-	path := cfg.DataDir + "/backup-" + time.Now().UTC().Format("20060102-150405") + ".db"
-	if len(args) == 1 {
-		path = args[0]
-	}
-	d, err := app.Open(ctx, cfg, env.logger(cfg))
+	d, cfg, err := env.database(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	path := cfg.DataDir + "/backup-" + time.Now().UTC().Format("20060102-150405") + ".db"
+	if len(args) == 1 {
+		path = args[0]
+	}
 	if err := app.Backup(ctx, d, path); err != nil {
 		return err
 	}
