@@ -75,9 +75,16 @@ func (c *PageCache) Wrap(h HandlerFunc) HandlerFunc {
 		if err := h(rec, r); err != nil {
 			return err
 		}
-		if rec.status == http.StatusOK {
-			c.store(key, &cachedPage{gen: gen, expires: now.Add(c.ttl), status: rec.status,
-				header: rec.Header().Clone(), body: rec.buf.Bytes()})
+		// A page that sets a cookie is someone's own; the request id and
+		// the other per-request headers are set afresh on every hit.
+		if rec.status == http.StatusOK && rec.Header().Get("Set-Cookie") == "" {
+			h := http.Header{}
+			for _, k := range []string{"Content-Type", "Content-Language"} {
+				if v := rec.Header().Values(k); len(v) > 0 {
+					h[k] = v
+				}
+			}
+			c.store(key, &cachedPage{gen: gen, expires: now.Add(c.ttl), status: rec.status, header: h, body: rec.buf.Bytes()})
 		}
 		return nil
 	}

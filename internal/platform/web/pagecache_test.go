@@ -14,9 +14,14 @@ func TestPageCache(t *testing.T) {
 	var gen uint64
 	renders := 0
 	status := http.StatusOK
+	cookie := false
 	page := func(w http.ResponseWriter, r *http.Request) error {
 		renders++
+		w.Header().Set("X-Request-ID", fmt.Sprint("req-", renders))
 		w.Header().Set("Content-Type", "text/html")
+		if cookie {
+			http.SetCookie(w, &http.Cookie{Name: "c", Value: "v"})
+		}
 		w.WriteHeader(status)
 		fmt.Fprintf(w, "render %d", renders)
 		return nil
@@ -29,8 +34,12 @@ func TestPageCache(t *testing.T) {
 			r = mod(r)
 		}
 		rec := httptest.NewRecorder()
+		rec.Header().Set("X-Request-ID", "current") // as the RequestIDs middleware does
 		if err := h(rec, r); err != nil {
 			t.Fatal(err)
+		}
+		if id := rec.Header().Get("X-Request-ID"); rec.Header().Get("X-Cache") == "hit" && id != "current" {
+			t.Fatalf("a cache hit replayed request id %q", id)
 		}
 		return rec.Body.String(), rec.Header().Get("X-Cache")
 	}
@@ -55,6 +64,9 @@ func TestPageCache(t *testing.T) {
 		{"then cached again", nil, nil, "render 5", "hit"},
 		{"errors are not cached", func() { gen++; status = http.StatusNotFound }, nil, "render 6", ""},
 		{"so the next one renders", func() { status = http.StatusOK }, nil, "render 7", ""},
+		{"and is cached", nil, nil, "render 7", "hit"},
+		{"a page setting a cookie", func() { gen++; cookie = true }, nil, "render 8", ""},
+		{"is not cached", func() { cookie = false }, nil, "render 9", ""},
 	}
 	for _, s := range steps {
 		if s.before != nil {
