@@ -17,3 +17,9 @@ var Templates = web.Templates{Domain: "appeals", FS: web.Sub(templateFS, "templa
 
 // Locales are the appeals messages, locales/ru.json and locales/en.json.
 var Locales = localeFS
+
+// OpenAPI is the fragment of the API document that describes the appeals
+// routes: "paths" and "components.schemas".
+//
+//go:embed openapi.json
+var OpenAPI []byte
