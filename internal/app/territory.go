@@ -44,3 +44,19 @@ func demoTerritory(ctx context.Context, a *App, w *DemoWorld) error {
 		d.Region.NameRU, len(d.All()), deps, territory.CitiesSource))
 	return nil
 }
+
+// holdsDemo reports whether the database holds demo data, so every page
+// says so, however the server was started.
+func (a *App) holdsDemo(ctx context.Context) bool {
+	ms, err := a.Territory.Municipalities(ctx)
+	if err != nil {
+		a.Log.Warn("demo check failed", "err", err)
+		return false
+	}
+	for _, m := range ms {
+		if m.Demo {
+			return true
+		}
+	}
+	return false
+}
