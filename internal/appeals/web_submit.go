@@ -72,9 +72,6 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	a, err := h.svc.Submit(r.Context(), in)
 	if err != nil {
-		if in.Regime == "" {
-			err = invalid("appeal-invalid", map[string]string{"topic": "appeals.topic.required"})
-		}
 		status, err := f.fail(err)
 		if err != nil {
 			return err
