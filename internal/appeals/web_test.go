@@ -1,0 +1,171 @@
+package appeals
+
+import (
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// testServer mounts the appeals routes with the platform's error
+// handling; the X-Test-Actor header picks one of actors.
+func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+	t.Helper()
+	cat := i18n.New()
+	for _, l := range []fs.FS{web.Locales, Locales} {
+		if err := cat.Load(l, "locales"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if missing := cat.Missing(); len(missing) > 0 {
+		t.Fatalf("messages missing from a language: %v", missing)
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
+	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
+		t.Fatal(err)
+	}
+	rt := web.NewRouter(srv)
+	Routes(rt, srv.Render, s)
+	withActor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
+				r = r.WithContext(auth.With(r.Context(), a))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+}
+
+// scenario is one request and what must come of it.
+type scenario struct {
+	name     string
+	actor    string
+	method   string
+	path     string
+	form     url.Values
+	json     string
+	status   int
+	location string   // prefix of the redirect target
+	want     []string // substrings of the body
+	writes   bool
+}
+
+func (sc scenario) run(t *testing.T, e *env, h http.Handler) *httptest.ResponseRecorder {
+	t.Helper()
+	var body io.Reader
+	req := httptest.NewRequest(sc.method, sc.path, nil)
+	switch {
+	case sc.form != nil:
+		body = strings.NewReader(sc.form.Encode())
+		req = httptest.NewRequest(sc.method, sc.path, body)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	case sc.json != "":
+		req = httptest.NewRequest(sc.method, sc.path, strings.NewReader(sc.json))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json")
+	}
+	req.Header.Set("X-Test-Actor", sc.actor)
+	before := e.counts()
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != sc.status {
+		t.Fatalf("%s: status %d, want %d\n%.500s", sc.name, rec.Code, sc.status, rec.Body.String())
+	}
+	if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, sc.location) {
+		t.Errorf("%s: redirected to %q, want %q…", sc.name, loc, sc.location)
+	}
+	for _, w := range sc.want {
+		if !strings.Contains(rec.Body.String(), w) {
+			t.Errorf("%s: body lacks %q\n%.800s", sc.name, w, rec.Body.String())
+		}
+	}
+	if wrote := !maps.Equal(before, e.counts()); wrote != sc.writes {
+		t.Errorf("%s: wrote = %v, want %v", sc.name, wrote, sc.writes)
+	}
+	return rec
+}
+
+func TestWebScenarios(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pot := e.pothole(true)
+		own := e.complaint(resident("r1"))
+		h := testServer(t, e.svc, map[string]*auth.Actor{
+			"r1":    auth.From(resident("r1")),
+			"r2":    auth.From(resident("r2")),
+			"op":    auth.From(official("op-a", auth.RoleOperator, muniA, "")),
+			"head":  auth.From(official("head-a", auth.RoleDepartmentHead, muniA, "")),
+			"other": auth.From(official("op-b", auth.RoleMunicipalAdmin, muniB, "")),
+		})
+		complaint := url.Values{"topic": {"appeal:complaint"}, "description": {"Не вывозят мусор третью неделю."}, "author_name": {"Иван Петров"}}
+		long := `{"regime":"report","category_id":"` + pot.ID + `","description":"` + strings.Repeat("я", 10000) + `","address":"ул. Ленина, 1"}`
+		for _, sc := range []scenario{
+			{name: "the form, to a visitor", method: "GET", path: "/m/a/appeals/new", status: 200,
+				want: []string{`name="topic"`, "report:" + pot.ID, "appeal:complaint", `autocomplete="street-address"`}},
+			{name: "an unknown municipality", method: "GET", path: "/m/zz/appeals/new", status: 404},
+			{name: "an empty form", actor: "r1", method: "POST", path: "/m/a/appeals", form: url.Values{}, status: 400,
+				want: []string{`id="topic-error"`, `id="description-error"`, `aria-invalid="true"`}},
+			{name: "coordinates out of range", actor: "r1", method: "POST", path: "/m/a/appeals", status: 400,
+				form: url.Values{"topic": {"report:" + pot.ID}, "description": {"Яма у остановки школы."}, "lat": {"95"}, "lon": {"30"}},
+				want: []string{`id="point-error"`}},
+			{name: "a complaint", actor: "r1", method: "POST", path: "/m/a/appeals", form: complaint, status: 303, location: "/appeals/", writes: true},
+			{name: "an anonymous report", method: "POST", path: "/m/a/appeals", status: 303, location: "/m/a/appeals/new?sent=1", writes: true,
+				form: url.Values{"topic": {"report:" + pot.ID}, "description": {"Яма у остановки школы."}, "address": {"ул. Ленина, 1"}}},
+			{name: "a formal appeal from a visitor", method: "POST", path: "/m/a/appeals", form: complaint, status: 400,
+				want: []string{"не может быть анонимным"}},
+			{name: "my appeals, to a visitor", method: "GET", path: "/appeals/mine", status: 303, location: "/login?next="},
+			{name: "my appeals", actor: "r1", method: "GET", path: "/appeals/mine", status: 200, want: []string{"/appeals/" + own.ID}},
+			{name: "an appeal, to its author", actor: "r1", method: "GET", path: "/appeals/" + own.ID, status: 200,
+				want: []string{"59-ФЗ, ст. 8 ч. 2", "Europe/Moscow"}},
+			{name: "an appeal, to another resident", actor: "r2", method: "GET", path: "/appeals/" + own.ID, status: 404},
+			{name: "an appeal, to another municipality", actor: "other", method: "GET", path: "/appeals/" + own.ID, status: 404},
+			{name: "an appeal, to a visitor", method: "GET", path: "/appeals/" + own.ID, status: 303, location: "/login?next="},
+			{name: "the author cannot register", actor: "r1", method: "POST", path: "/appeals/" + own.ID + "/register", form: url.Values{}, status: 403},
+			{name: "an unknown step", actor: "op", method: "POST", path: "/appeals/" + own.ID + "/approve", form: url.Values{}, status: 404},
+			{name: "register", actor: "op", method: "POST", path: "/appeals/" + own.ID + "/register", form: url.Values{}, status: 303, location: "/appeals/" + own.ID, writes: true},
+			{name: "the steps an operator may take", actor: "op", method: "GET", path: "/appeals/" + own.ID, status: 200,
+				want: []string{`id="step-assign"`, `id="step-redirect"`, `id="step-no_answer"`, "59-ФЗ, ст. 12 ч. 1"}},
+			{name: "assign to another municipality's department", actor: "op", method: "POST", path: "/appeals/" + own.ID + "/assign",
+				form: url.Values{"department_id": {depB1.ID}}, status: 400, want: []string{`id="assign-department-error"`, "<details id=\"step-assign\" open>"}},
+			{name: "assign", actor: "op", method: "POST", path: "/appeals/" + own.ID + "/assign", form: url.Values{"department_id": {depA1.ID}},
+				status: 303, writes: true},
+			{name: "extend by a malformed number", actor: "head", method: "POST", path: "/appeals/" + own.ID + "/extend",
+				form: url.Values{"days": {"abc"}, "reason": {"Запрос"}}, status: 400, want: []string{`id="extend-days-error"`}},
+			{name: "extend", actor: "head", method: "POST", path: "/appeals/" + own.ID + "/extend",
+				form: url.Values{"days": {"30"}, "reason": {"Запрос в другой орган"}}, status: 303, writes: true},
+			{name: "extend again", actor: "head", method: "POST", path: "/appeals/" + own.ID + "/extend",
+				form: url.Values{"days": {"5"}, "reason": {"Ещё запрос"}}, status: 409, want: []string{"сейчас недоступно"}},
+			{name: "API: a 10,000-character description", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", json: long,
+				status: 400, want: []string{`"type":"/problems/appeal-invalid"`, `"description"`}},
+			{name: "API: an unknown field", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals",
+				json: `{"regime":"appeal","kind":"complaint","description":"Текст жалобы длинный.","priority":1}`, status: 400, want: []string{"unknown-field"}},
+			{name: "API: a report", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", status: 201, writes: true,
+				json: `{"regime":"report","category_id":"` + pot.ID + `","description":"Яма у остановки школы.","point":{"lat":59.9,"lon":30.3}}`,
+				want: []string{`"state":"received"`, `"basis":"Регламент категории «Яма на дороге»"`}},
+		} {
+			sc.run(t, e, h)
+		}
+		rec := scenario{name: "API: one appeal", actor: "r1", method: "GET", path: "/api/v1/appeals/" + own.ID, status: 200}.run(t, e, h)
+		var got Appeal
+		if err := json.Unmarshal(rec.Body.Bytes(), &got); err != nil || got.State != Extended || len(got.History) != 4 {
+			t.Errorf("API appeal: %v %+v", err, got)
+		}
+		if strings.Contains(rec.Body.String(), `"r1"`) {
+			t.Error("the API shows the author's account id")
+		}
+	})
+}
