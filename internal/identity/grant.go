@@ -12,16 +12,19 @@ const RootPath = "/"
 
 // GrantRecord is a stored role grant.
 type GrantRecord struct {
-	ID           string    `json:"id"`
-	UserID       string    `json:"user_id"`
-	Role         string    `json:"role"`
-	ScopeID      string    `json:"scope_id"`
-	ScopePath    string    `json:"scope_path"`
-	ScopeName    string    `json:"scope_name,omitempty"`
-	TenantID     string    `json:"tenant_id"`
-	DepartmentID string    `json:"department_id,omitempty"`
-	GrantedBy    string    `json:"granted_by"`
-	Created      time.Time `json:"created_at"`
+	ID           string `json:"id"`
+	UserID       string `json:"user_id"`
+	Role         string `json:"role"`
+	ScopeID      string `json:"scope_id"`
+	ScopePath    string `json:"scope_path"`
+	ScopeName    string `json:"scope_name,omitempty"`
+	TenantID     string `json:"tenant_id"`
+	DepartmentID string `json:"department_id,omitempty"`
+	// DepartmentName is the department's name in the request's language,
+	// filled in for display like ScopeName.
+	DepartmentName string    `json:"department_name,omitempty"`
+	GrantedBy      string    `json:"granted_by"`
+	Created        time.Time `json:"created_at"`
 }
 
 // Grant returns the auth form of the record.

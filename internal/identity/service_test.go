@@ -287,6 +287,18 @@ func TestGrantRules(t *testing.T) {
 				t.Errorf("%s: refused but wrote a grant", c.name)
 			}
 		}
+		// The user's page names the department, not its id.
+		_, shown, err := e.svc.UserDetail(ctxA, resA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		named := map[string]string{}
+		for _, g := range shown {
+			named[g.Role] = g.DepartmentName
+		}
+		if named["department_head"] != "ЖКХ" || named["operator"] != "" {
+			t.Errorf("department names of A's grants: %v", named)
+		}
 		// Revocation follows the same rule and isolation.
 		gs, _ := e.svc.st.grants(context.Background(), resB.ID)
 		for _, g := range gs {

@@ -85,12 +85,26 @@ func (s *Service) Me(ctx context.Context) (User, []GrantRecord, error) {
 	return u, s.named(ctx, gs), err
 }
 
-// named fills in the scope names of grants, for display.
+// named fills in the scope and department names of grants, for display.
 func (s *Service) named(ctx context.Context, gs []GrantRecord) []GrantRecord {
 	for i := range gs {
 		gs[i].ScopeName = s.placeName(ctx, gs[i].ScopeID)
+		gs[i].DepartmentName = s.departmentName(ctx, gs[i].DepartmentID)
 	}
 	return gs
+}
+
+// departmentName is the department's name in the request's language, or
+// its id when it cannot be looked up.
+func (s *Service) departmentName(ctx context.Context, id string) string {
+	if id == "" || s.depts == nil {
+		return id
+	}
+	d, err := s.depts.Department(ctx, id)
+	if err != nil {
+		return id
+	}
+	return d.Title(web.Lang(ctx))
 }
 
 func (s *Service) placeName(ctx context.Context, id string) string {

@@ -103,9 +103,9 @@ func departmentForm() form {
 		{Name: "name_ru", Label: "territory.department.field.name_ru", Type: "text", Required: true, MaxLength: maxName},
 		{Name: "name_en", Label: "territory.department.field.name_en", Type: "text", MaxLength: maxName},
 		{Name: "code", Label: "territory.department.field.code", Hint: "territory.department.field.code_hint", Type: "text", Required: true, MaxLength: 32},
-		{Name: "email", Label: "territory.department.field.email", Type: "email", MaxLength: 254},
-		{Name: "phone", Label: "territory.department.field.phone", Type: "tel", MaxLength: 25},
-		{Name: "description", Label: "territory.department.field.description", Type: "textarea", MaxLength: maxDescription},
+		{Name: "email", Label: "territory.department.field.email", Hint: "territory.department.field.email_hint", Type: "email", MaxLength: 254},
+		{Name: "phone", Label: "territory.department.field.phone", Hint: "territory.department.field.phone_hint", Type: "tel", MaxLength: 25},
+		{Name: "description", Label: "territory.department.field.description", Hint: "territory.department.field.description_hint", Type: "textarea", MaxLength: maxDescription},
 		{Name: "description_en", Label: "territory.department.field.description_en", Type: "textarea", MaxLength: maxDescription},
 	}}
 }

@@ -69,6 +69,7 @@ type homeView struct {
 	Departments []Department
 	Blocks      []HomeBlock
 	MapJSON     string
+	DemoSource  string // the source the demo's nodes carry, shown translated
 }
 
 // home is a municipality's home page. It is registered as a public page,
@@ -94,6 +95,7 @@ func (h *handler) home(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.MapJSON = mapJSON(m, v.Settlements, lang)
+	v.DemoSource = DemoSource
 	if v.Blocks, err = h.blocks(ctx, m, lang); err != nil {
 		return err
 	}

@@ -182,3 +182,21 @@ func TestDepartmentValidation(t *testing.T) {
 		}
 	}
 }
+
+func TestZoneOffsets(t *testing.T) {
+	for _, c := range []struct {
+		tz   string
+		want ZoneOffsets
+	}{
+		{"Europe/Moscow", ZoneOffsets{UTC: "+3", MSK: ""}},
+		{"Asia/Yekaterinburg", ZoneOffsets{UTC: "+5", MSK: "+2"}},
+		{"Europe/Kaliningrad", ZoneOffsets{UTC: "+2", MSK: "−1"}},
+		{"Asia/Kolkata", ZoneOffsets{UTC: "+5:30", MSK: "+2:30"}},
+		{"", ZoneOffsets{}},
+		{"Nowhere/Town", ZoneOffsets{}},
+	} {
+		if got := (Node{TimeZone: c.tz}).Offsets(); got != c.want {
+			t.Errorf("%q: %+v, want %+v", c.tz, got, c.want)
+		}
+	}
+}

@@ -1,6 +1,8 @@
 package territory
 
 import (
+	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -31,4 +33,40 @@ func CheckTimeZone(tz string) string {
 		return "territory.timezone.invalid"
 	}
 	return ""
+}
+
+// ZoneOffsets are a time zone's standard offsets, as people in Russia
+// read them: from UTC ("+3") and from Moscow time ("" in Moscow, "+2",
+// "−1").
+type ZoneOffsets struct {
+	UTC, MSK string
+}
+
+// Offsets is the node's zone as offsets, for pages that show people
+// "МСК+2 (UTC+5)" rather than an IANA name. Russia keeps no summer time,
+// so the offset of the present moment is the zone's.
+func (n Node) Offsets() ZoneOffsets {
+	loc, err := time.LoadLocation(n.TimeZone)
+	if err != nil || n.TimeZone == "" {
+		return ZoneOffsets{}
+	}
+	_, secs := time.Now().In(loc).Zone()
+	return ZoneOffsets{UTC: signedHours(secs), MSK: signedHours(secs - 3*3600)}
+}
+
+// signedHours writes an offset in seconds as "+3", "−1", "+5:30", or ""
+// for zero; the minus is the typographic one.
+func signedHours(secs int) string {
+	if secs == 0 {
+		return ""
+	}
+	sign := "+"
+	if secs < 0 {
+		sign, secs = "−", -secs
+	}
+	s := sign + strconv.Itoa(secs/3600)
+	if m := secs % 3600 / 60; m != 0 {
+		s += fmt.Sprintf(":%02d", m)
+	}
+	return s
 }

@@ -178,7 +178,16 @@ var funcs = template.FuncMap{
 		}
 		return t.In(loc).Format("02.01.2006 15:04")
 	},
-	"day":  func(t time.Time) string { return t.Format("02.01.2006") },
+	"day": func(t time.Time) string { return t.Format("02.01.2006") },
+	// dayIn is the calendar day of t in the zone tz, like date without
+	// the time: a moment stored in UTC falls on the day people there saw.
+	"dayIn": func(t time.Time, tz string) string {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "" {
+			loc = time.UTC
+		}
+		return t.In(loc).Format("02.01.2006")
+	},
 	"add":  func(a, b int) int { return a + b },
 	"base": path.Base,
 	"thousands": func(n int64) string {

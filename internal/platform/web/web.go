@@ -6,11 +6,13 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
 
+	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
@@ -34,8 +36,40 @@ type Router struct {
 	Cache *PageCache
 }
 
-// NewRouter returns an empty router.
-func NewRouter(s *Server) *Router { return &Router{srv: s, mux: http.NewServeMux()} }
+// NewRouter returns a router whose only route answers the paths no other
+// route matches: with the error page (or problem+json) for 404, and with
+// 405 and an Allow header when another method would have matched.
+func NewRouter(s *Server) *Router {
+	rt := &Router{srv: s, mux: http.NewServeMux()}
+	// Registered on the mux directly: it is not one of the routes the
+	// OpenAPI document describes, and Observe labels it "unmatched".
+	rt.mux.Handle("/", s.Handler(rt.unmatched))
+	return rt
+}
+
+// probeMethods are the methods unmatched tries, to tell 405 from 404.
+var probeMethods = []string{http.MethodGet, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete}
+
+// unmatched answers a request no route matched.
+func (rt *Router) unmatched(w http.ResponseWriter, r *http.Request) error {
+	var allow []string
+	for _, m := range probeMethods {
+		if m == r.Method {
+			continue
+		}
+		probe := r.Clone(r.Context())
+		probe.Method = m
+		if _, pattern := rt.mux.Handler(probe); pattern != "" && pattern != "/" {
+			allow = append(allow, m)
+		}
+	}
+	if len(allow) > 0 {
+		w.Header().Set("Allow", strings.Join(allow, ", "))
+		http.Error(w, http.StatusText(http.StatusMethodNotAllowed), http.StatusMethodNotAllowed)
+		return nil
+	}
+	return fmt.Errorf("web: no route for %s: %w", r.URL.Path, fault.ErrNotFound)
+}
 
 // Handle registers an error-returning handler for a ServeMux pattern
 // ("GET /m/{slug}/{$}").
