@@ -380,3 +380,50 @@ func TestExportUser(t *testing.T) {
 		}
 	})
 }
+
+func TestPublicReportsHidePeopleAndAppeals(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		op := official("op-a", auth.RoleOperator, muniA, "")
+		pot := e.pothole(false)
+		open := e.report(resident("r1"), pot)
+		done := e.report(resident("r2"), pot)
+		for _, step := range []func(string) (Appeal, error){
+			func(id string) (Appeal, error) { return e.svc.Register(op, id) },
+			func(id string) (Appeal, error) { return e.svc.Assign(op, id, AssignInput{DepartmentID: depA1.ID}) },
+			func(id string) (Appeal, error) { return e.svc.Start(op, id) },
+			func(id string) (Appeal, error) { return e.svc.Fix(op, id, "") },
+		} {
+			must[Appeal](t)(step(done.ID))
+		}
+		e.complaint(resident("r1"))
+		other := must[Category](t)(e.svc.CreateCategory(admin(muniB), muniB.ID, CategoryInput{Code: "snow", Regime: RegimeReport,
+			NameRU: "Снег", SLA: SLA{Amount: 1, Unit: Days}}))
+		must[Appeal](t)(e.svc.Submit(resident("r3"), SubmitInput{TenantID: muniB.ID, Regime: RegimeReport, CategoryID: other.ID,
+			Description: "Не убран снег у школы.", Address: "ул. Школьная"}))
+		ids := func(f PublicFilter) []string {
+			var out []string
+			for _, p := range must[[]PublicReport](t)(e.svc.PublicReports(context.Background(), muniA.ID, f)) {
+				out = append(out, p.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		both := []string{open.ID, done.ID}
+		slices.Sort(both)
+		if got := ids(PublicFilter{}); !slices.Equal(got, both) {
+			t.Errorf("public reports %v, want the two reports only", got)
+		}
+		if got := ids(PublicFilter{Status: "open"}); !slices.Equal(got, []string{open.ID}) {
+			t.Errorf("open reports %v", got)
+		}
+		if got := ids(PublicFilter{Status: "closed"}); !slices.Equal(got, []string{done.ID}) {
+			t.Errorf("closed reports %v", got)
+		}
+		e.now = e.now.Add(30 * 24 * time.Hour)
+		for _, p := range must[[]PublicReport](t)(e.svc.PublicReports(context.Background(), muniA.ID, PublicFilter{})) {
+			if p.ID == open.ID && !p.Overdue || p.ID == done.ID && (p.Overdue || !p.Closed) {
+				t.Errorf("report %+v", p)
+			}
+		}
+	})
+}

@@ -108,7 +108,10 @@ type Scope struct {
 type listQuery struct {
 	AuthorID   string
 	Scopes     []Scope
+	TenantID   string
+	Regime     Regime
 	OpenOnly   bool
+	ClosedOnly bool
 	State      State
 	CategoryID string
 	BeforeID   string // cursor: ids are time-ordered UUIDv7
@@ -136,8 +139,18 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 		}
 		where = append(where, "("+strings.Join(or, " OR ")+")")
 	}
+	if q.TenantID != "" {
+		where = append(where, "a.tenant_id = "+arg(q.TenantID))
+	}
+	if q.Regime != "" {
+		where = append(where, "a.regime = "+arg(q.Regime))
+	}
+	const closed = "('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')"
 	if q.OpenOnly {
-		where = append(where, "a.state NOT IN ('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')")
+		where = append(where, "a.state NOT IN "+closed)
+	}
+	if q.ClosedOnly {
+		where = append(where, "a.state IN "+closed)
 	}
 	if q.State != "" {
 		where = append(where, "a.state = "+arg(q.State))

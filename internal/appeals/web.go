@@ -8,18 +8,24 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 type handler struct {
 	svc    *Service
 	render *web.Renderer
+	cat    *i18n.Catalog
 }
 
-// Routes mounts the resident pages (submit, my appeals), the detail page
-// with the officials' workflow actions, and the JSON API.
-func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
-	h := &handler{svc: svc, render: render}
+// Routes mounts the resident pages (submit, my appeals), the public map
+// and list of issue reports, the detail page with the officials' workflow
+// actions, and the JSON API. cat translates what pages carry as data (map
+// tooltips).
+func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalog) {
+	h := &handler{svc: svc, render: render, cat: cat}
+	rt.HandlePublic("GET /m/{slug}/reports", h.publicReports)
+	rt.HandlePublic("GET /api/v1/municipalities/{slug}/reports", h.apiPublicReports)
 	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
 	rt.Handle("POST /m/{slug}/appeals", h.submit)
 	rt.Handle("GET /appeals/mine", h.mine)

@@ -39,7 +39,7 @@ func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Ha
 		t.Fatal(err)
 	}
 	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s)
+	Routes(rt, srv.Render, s, cat)
 	withActor := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
@@ -156,6 +156,10 @@ func TestWebScenarios(t *testing.T) {
 			{name: "API: a report", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", status: 201, writes: true,
 				json: `{"regime":"report","category_id":"` + pot.ID + `","description":"Яма у остановки школы.","point":{"lat":59.9,"lon":30.3}}`,
 				want: []string{`"state":"received"`, `"basis":"Регламент категории «Яма на дороге»"`}},
+			{name: "the public reports", method: "GET", path: "/m/a/reports", status: 200,
+				want: []string{`data-geojson=`, "Яма на дороге", "ул. Ленина, 1"}},
+			{name: "the public reports API", method: "GET", path: "/api/v1/municipalities/a/reports?status=open", status: 200,
+				want: []string{`"category_id":"` + pot.ID + `"`}},
 		} {
 			sc.run(t, e, h)
 		}

@@ -1,0 +1,52 @@
+package appeals
+
+import (
+	"context"
+	"time"
+)
+
+// PublicReport is an issue report as anyone may see it: what, where,
+// since when and how it stands — never who sent it, and not the text,
+// which may name people and has not been moderated.
+type PublicReport struct {
+	ID         string    `json:"id"`
+	CategoryID string    `json:"category_id"`
+	State      State     `json:"state"`
+	Closed     bool      `json:"closed"`
+	Point      *Point    `json:"point,omitempty"`
+	Address    string    `json:"address,omitempty"`
+	ReceivedAt time.Time `json:"received_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
+	Due        time.Time `json:"due,omitempty"` // the running SLA deadline
+	Overdue    bool      `json:"overdue"`
+}
+
+// PublicFilter narrows the public list: Status is "open", "closed" or ""
+// for both.
+type PublicFilter struct {
+	Status     string
+	CategoryID string
+	BeforeID   string
+	Limit      int
+}
+
+// PublicReports lists a municipality's issue reports (formal appeals are
+// never public), newest first, with personal data left out.
+func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
+	items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
+		ClosedOnly: f.Status == "closed", CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)})
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]PublicReport, 0, len(items))
+	for _, it := range items {
+		p := PublicReport{ID: it.ID, CategoryID: it.CategoryID, State: it.State, Closed: it.State.Closed(), Point: it.Point,
+			Address: it.Address, ReceivedAt: it.ReceivedAt, UpdatedAt: it.UpdatedAt}
+		if it.Due != nil {
+			p.Due, p.Overdue = it.Due.At, it.Due.Overdue(now)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
