@@ -10,6 +10,7 @@ import (
 // which may name people and has not been moderated.
 type PublicReport struct {
 	ID         string    `json:"id"`
+	Department string    `json:"department_id,omitempty"`
 	CategoryID string    `json:"category_id"`
 	State      State     `json:"state"`
 	Closed     bool      `json:"closed"`
@@ -24,24 +25,28 @@ type PublicReport struct {
 // PublicFilter narrows the public list: Status is "open", "closed" or ""
 // for both.
 type PublicFilter struct {
-	Status     string
-	CategoryID string
-	BeforeID   string
-	Limit      int
+	Status      string
+	CategoryID  string
+	BeforeID    string
+	Limit       int
+	IDs         []string  // only these reports
+	CategoryIDs []string  // only these categories
+	From, To    time.Time // received within [From, To]
 }
 
 // PublicReports lists a municipality's issue reports (formal appeals are
 // never public), newest first, with personal data left out.
 func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
 	items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
-		ClosedOnly: f.Status == "closed", CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)})
+		ClosedOnly: f.Status == "closed", CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit),
+		IDs: f.IDs, CategoryIDs: f.CategoryIDs, From: f.From, To: f.To})
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
 	out := make([]PublicReport, 0, len(items))
 	for _, it := range items {
-		p := PublicReport{ID: it.ID, CategoryID: it.CategoryID, State: it.State, Closed: it.State.Closed(), Point: it.Point,
+		p := PublicReport{ID: it.ID, Department: it.DepartmentID, CategoryID: it.CategoryID, State: it.State, Closed: it.State.Closed(), Point: it.Point,
 			Address: it.Address, ReceivedAt: it.ReceivedAt, UpdatedAt: it.UpdatedAt}
 		if it.Due != nil {
 			p.Due, p.Overdue = it.Due.At, it.Due.Overdue(now)

@@ -16,7 +16,9 @@ const ActSubmit Action = "submit"
 // registration for an appeal (59-FZ art. 8 p. 2), the category's SLA for
 // a report. Anyone signed in may submit; a visitor who is not signed in
 // (or who asks to stay anonymous) only where the category allows
-// anonymous reports — and then gets no answer.
+// anonymous reports — and then gets no answer. An API key scoped to the
+// municipality (an Open311 client) submits reports in any category,
+// unsigned.
 func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	who := auth.From(ctx)
 	in.normalize()
@@ -30,6 +32,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if err != nil {
 		return Appeal{}, err
 	}
+	in.vouched = who.Kind == auth.Machine && who.Can(auth.RoleResident, muni.Path)
 	cat, err := s.categoryFor(ctx, in.CategoryID)
 	if err != nil {
 		return Appeal{}, err
@@ -153,7 +156,7 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Summary, error) {
 }
 
 func clampLimit(n int) int {
-	if n <= 0 || n > 500 {
+	if n <= 0 || n > 1000 {
 		return 100
 	}
 	return n

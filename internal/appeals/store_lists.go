@@ -106,16 +106,19 @@ type Scope struct {
 
 // listQuery selects summaries by author or by scopes, newest first.
 type listQuery struct {
-	AuthorID   string
-	Scopes     []Scope
-	TenantID   string
-	Regime     Regime
-	OpenOnly   bool
-	ClosedOnly bool
-	State      State
-	CategoryID string
-	BeforeID   string // cursor: ids are time-ordered UUIDv7
-	Limit      int
+	AuthorID    string
+	Scopes      []Scope
+	TenantID    string
+	Regime      Regime
+	IDs         []string  // only these items
+	CategoryIDs []string  // only these categories
+	From, To    time.Time // received within [From, To]
+	OpenOnly    bool
+	ClosedOnly  bool
+	State       State
+	CategoryID  string
+	BeforeID    string // cursor: ids are time-ordered UUIDv7
+	Limit       int
 }
 
 func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
@@ -144,6 +147,18 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	}
 	if q.Regime != "" {
 		where = append(where, "a.regime = "+arg(q.Regime))
+	}
+	if len(q.IDs) > 0 {
+		where = append(where, "a.id IN ("+placeholders(arg, q.IDs)+")")
+	}
+	if len(q.CategoryIDs) > 0 {
+		where = append(where, "a.category_id IN ("+placeholders(arg, q.CategoryIDs)+")")
+	}
+	if !q.From.IsZero() {
+		where = append(where, "a.received_ms >= "+arg(db.Millis(q.From)))
+	}
+	if !q.To.IsZero() {
+		where = append(where, "a.received_ms <= "+arg(db.Millis(q.To)))
 	}
 	const closed = "('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')"
 	if q.OpenOnly {
@@ -204,4 +219,13 @@ func (s *store) demoTotals(ctx context.Context, now time.Time) (items, overdue i
 	err = q.QueryRowContext(ctx, `SELECT COUNT(DISTINCT a.id) FROM appeals a JOIN appeals_deadlines d ON d.appeal_id = a.id
 		WHERE a.demo = 1 AND d.closed_ms IS NULL AND d.due_ms < $1`, db.Millis(now)).Scan(&overdue)
 	return
+}
+
+// args_ adds each value as a placeholder and returns them comma-separated.
+func placeholders(arg func(any) string, vs []string) string {
+	ps := make([]string, len(vs))
+	for i, v := range vs {
+		ps[i] = arg(v)
+	}
+	return strings.Join(ps, ", ")
 }

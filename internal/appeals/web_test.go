@@ -1,6 +1,7 @@
 package appeals
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"io/fs"
@@ -40,6 +41,7 @@ func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Ha
 	}
 	rt := web.NewRouter(srv)
 	Routes(rt, srv.Render, s, cat)
+	Open311Routes(rt, s, fakeKeys{}, cat)
 	withActor := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
@@ -49,6 +51,18 @@ func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Ha
 		})
 	}
 	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+}
+
+// fakeKeys knows two API keys: one scoped to muni A, one to muni B.
+type fakeKeys struct{}
+
+func (fakeKeys) AuthenticateKey(_ context.Context, token string) (*auth.Actor, error) {
+	scope := map[string]Municipality{"key-a": muniA, "key-b": muniB}
+	m, ok := scope[token]
+	if !ok {
+		return nil, ErrUnauthorized
+	}
+	return &auth.Actor{Kind: auth.Machine, ID: token, Grants: []auth.Grant{{Role: auth.RoleOperator, ScopeID: m.ID, ScopePath: m.Path}}}, nil
 }
 
 // scenario is one request and what must come of it.
