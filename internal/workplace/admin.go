@@ -19,10 +19,42 @@ type Tenants interface {
 	TenantsUnder(ctx context.Context, path string) ([]Tenant, error)
 }
 
+// People names the users who appear in the audit log; the app adapts the
+// identity domain to it. It leaves out the ids it may not name for the
+// actor in ctx.
+type People interface {
+	UserNames(ctx context.Context, ids []string) (map[string]string, error)
+}
+
 // AuditView reads the audit log within the actor's reach.
 type AuditView struct {
 	log     *audit.Log
 	tenants Tenants
+	people  People // optional
+}
+
+// WithPeople lets the viewer name the users who acted or were acted on.
+func (v *AuditView) WithPeople(p People) *AuditView {
+	v.people = p
+	return v
+}
+
+// UserNames names the users among the records' actors and objects, as
+// far as People allows the actor in ctx; empty without People.
+func (v *AuditView) UserNames(ctx context.Context, recs []audit.Record) (map[string]string, error) {
+	if v.people == nil || len(recs) == 0 {
+		return map[string]string{}, nil
+	}
+	var ids []string
+	for _, r := range recs {
+		if r.ActorKind == "user" {
+			ids = append(ids, r.ActorID)
+		}
+		if r.ObjectType == "user" {
+			ids = append(ids, r.ObjectID)
+		}
+	}
+	return v.people.UserNames(ctx, ids)
 }
 
 // NewAuditView returns the viewer.
@@ -68,7 +100,8 @@ func (v *AuditView) Entries(ctx context.Context, actor *auth.Actor, beforeSeq in
 
 type adminView struct {
 	Records []audit.Record
-	Names   map[string]string
+	Names   map[string]string // municipalities by id
+	People  map[string]string // users by id, those the actor may see
 	Next    int64
 }
 
@@ -91,6 +124,9 @@ func (h *handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v := adminView{Records: recs, Names: names}
+	if v.People, err = h.audit.UserNames(r.Context(), recs); err != nil {
+		return err
+	}
 	if len(recs) == 100 {
 		v.Next = recs[len(recs)-1].Seq
 	}
