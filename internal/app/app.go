@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -51,6 +52,7 @@ type App struct {
 	Workplace *workplace.Service
 	Territory *territory.Service
 	Identity  *identity.Service
+	Appeals   *appeals.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -58,7 +60,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -86,7 +88,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -101,11 +103,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		workplace.Templates,
 		territory.Templates,
 		identity.Templates,
+		appeals.Templates,
 	); err != nil {
 		return nil, err
 	}
 	a.Territory = territory.New(d, a.Audit, a.Outbox)
-	a.Identity = a.buildIdentity(a.Territory)
+	a.Appeals = a.buildAppeals()
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals)
+	a.Web.Render.Site.DemoNotice = a.holdsDemo(ctx)
 	if a.Identity.OIDCEnabled() {
 		a.Web.Render.Site.OIDCName = cfg.OIDCName
 	}
@@ -144,5 +149,5 @@ func (a *App) Close() {
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {
-	return nil
+	return []workplace.Source{appealQueue{a.Appeals}}
 }

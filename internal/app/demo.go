@@ -35,6 +35,7 @@ func (a *App) demoSteps() []demoStep {
 	return []demoStep{
 		{"territory", demoTerritory},
 		{"identity", demoIdentity},
+		{"appeals", demoAppeals},
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sort"
 
+	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -18,6 +19,7 @@ func openAPIFragments() map[string][]byte {
 		"workplace": workplace.OpenAPI,
 		"territory": territory.OpenAPI,
 		"identity":  identity.OpenAPI,
+		"appeals":   appeals.OpenAPI,
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
@@ -21,9 +22,11 @@ func (a *App) routes() {
 	rt.Handle("GET /readyz", a.readyz)
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
-	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()))
-	territory.Routes(rt, a.Web.Render, a.Territory)
+	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()).WithPeople(a.Identity))
+	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a})
 	identity.Routes(rt, a.Web.Render, a.Identity)
+	appeals.Routes(rt, a.Web.Render, a.Appeals, a.Catalog)
+	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {

@@ -1,0 +1,145 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/workplace"
+)
+
+// buildAppeals makes the appeals service over the territory tree.
+func (a *App) buildAppeals() *appeals.Service {
+	return appeals.New(appeals.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Places: appealPlaces{a.Territory}})
+}
+
+// appealPlaces adapts the territory domain to appeals.Places.
+type appealPlaces struct{ t *territory.Service }
+
+func appealMuni(n territory.Node) (appeals.Municipality, error) {
+	if !n.Municipal() {
+		return appeals.Municipality{}, territory.ErrNotFound
+	}
+	return appeals.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+}
+
+// Municipality returns one municipal formation.
+func (p appealPlaces) Municipality(ctx context.Context, id string) (appeals.Municipality, error) {
+	n, err := p.t.Node(ctx, id)
+	if err != nil {
+		return appeals.Municipality{}, err
+	}
+	return appealMuni(n)
+}
+
+// MunicipalityBySlug returns the municipal formation at /m/{slug}/.
+func (p appealPlaces) MunicipalityBySlug(ctx context.Context, slug string) (appeals.Municipality, error) {
+	n, err := p.t.NodeBySlug(ctx, slug)
+	if err != nil {
+		return appeals.Municipality{}, err
+	}
+	return appealMuni(n)
+}
+
+// Department returns one department.
+func (p appealPlaces) Department(ctx context.Context, id string) (appeals.Department, error) {
+	d, err := p.t.Department(ctx, id)
+	return appeals.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU, NameEN: d.NameEN}, err
+}
+
+// Departments lists a municipality's departments.
+func (p appealPlaces) Departments(ctx context.Context, muniID string) ([]appeals.Department, error) {
+	ds, err := p.t.Departments(ctx, muniID)
+	out := make([]appeals.Department, 0, len(ds))
+	for _, d := range ds {
+		out = append(out, appeals.Department{ID: d.ID, MunicipalityID: d.MuniID, Name: d.NameRU, NameEN: d.NameEN})
+	}
+	return out, err
+}
+
+// appealQueue feeds the officials' work queue with open appeals and
+// reports, each with its nearest deadline and that deadline's legal basis.
+type appealQueue struct{ svc *appeals.Service }
+
+// Name is the source's name in the queue's filter.
+func (q appealQueue) Name() string { return "appeals" }
+
+// Queue lists the open items the actor works on.
+func (q appealQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.Filter) ([]workplace.Item, error) {
+	items, err := q.svc.Queue(auth.With(ctx, actor), appeals.QueueFilter{OpenOnly: true, Limit: 500})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workplace.Item, 0, len(items))
+	for _, s := range items {
+		it := workplace.Item{Source: "appeals", Kind: "appeals.regime." + string(s.Regime), ID: s.ID, Title: s.Title(),
+			URL: "/appeals/" + s.ID, TenantID: s.TenantID, State: "appeals.state." + string(s.State)}
+		if s.Due != nil {
+			it.Due, it.Basis = s.Due.At, s.Due.Basis
+		}
+		// Among equal deadlines: residents' "me too" raises a report; a
+		// legal deadline outranks an SLA due at the same moment.
+		it.Priority = s.Supporters
+		if s.Regime == appeals.RegimeAppeal {
+			it.Priority = 1 << 20
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// appealsHome is the appeals block of a municipality's home page.
+type appealsHome struct{ a *App }
+
+// Section links to the submission form, the public reports and the
+// person's own appeals.
+func (h appealsHome) Section(ctx context.Context, muni territory.Node, lang string) (territory.HomeBlock, error) {
+	l := h.a.Catalog.Localizer(lang)
+	return territory.HomeBlock{Title: l.T("appeals.home.title"), Text: l.T("appeals.home.text"),
+		Items: []territory.HomeItem{{Title: l.T("appeals.home.new"), URL: "/m/" + muni.Slug + "/appeals/new"},
+			{Title: l.T("appeals.home.reports"), URL: "/m/" + muni.Slug + "/reports"}},
+		MoreURL: "/appeals/mine", MoreText: l.T("appeals.home.mine")}, nil
+}
+
+// demoAppeals is the demo step that files several hundred reports and
+// appeals, signed by the identity step's residents, across every state.
+func demoAppeals(ctx context.Context, a *App, w *DemoWorld) error {
+	td, ok := w.ids["territory"].(territory.Demo)
+	if !ok {
+		return fmt.Errorf("the territory step must run first")
+	}
+	users, err := a.Identity.Users(AsSystem(ctx), identity.UserQuery{Search: "@demo.example", Limit: 1000})
+	if err != nil {
+		return err
+	}
+	in := appeals.DemoInput{Now: time.Now()}
+	for _, u := range users {
+		// Residents' demo addresses end in a three-digit number; officials' do not.
+		if local, _, _ := strings.Cut(u.Email, "@"); len(local) > 4 && strings.Trim(local[len(local)-4:], ".0123456789") == "" {
+			in.Residents = append(in.Residents, appeals.DemoResident{ID: u.ID, Name: u.Name})
+		}
+	}
+	for i, m := range td.All() {
+		n := 60
+		if i == 0 {
+			n = 240
+		}
+		dm := appeals.DemoMunicipality{ID: m.ID, Departments: m.Departments, Items: n}
+		if c := m.Center; c != nil {
+			dm.Center = &appeals.Point{Lat: c.Lat, Lon: c.Lon}
+		}
+		in.Municipalities = append(in.Municipalities, dm)
+	}
+	res, err := appeals.SeedDemo(AsSystem(ctx), a.Appeals, in)
+	if err != nil {
+		return err
+	}
+	w.Notes = append(w.Notes, fmt.Sprintf("appeals: %d categories, %d reports and appeals (%d overdue)",
+		res.Categories, res.Items, res.Overdue))
+	return nil
+}
