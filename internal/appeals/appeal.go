@@ -47,6 +47,9 @@ type Appeal struct {
 	Reason       string     `json:"reason,omitempty"`      // art. 11 reason of no answer or return
 	RedirectTo   string     `json:"redirect_to,omitempty"` // the body it was redirected to
 	Demo         bool       `json:"demo"`
+	Supporters   int        `json:"supporters"`             // residents who said "me too"
+	ConfirmedAt  *time.Time `json:"confirmed_at,omitempty"` // the author confirmed the fix
+	Rating       int        `json:"rating,omitempty"`       // the author's 1–5 rating of the fix
 	ReceivedAt   time.Time  `json:"received_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Deadlines    []Deadline `json:"deadlines"`
@@ -140,4 +143,12 @@ func (d Deadline) Stopped() time.Time {
 		return time.Time{}
 	}
 	return *d.ClosedAt
+}
+
+// Confirmed is when the author confirmed the fix; zero if not.
+func (a Appeal) Confirmed() time.Time {
+	if a.ConfirmedAt == nil {
+		return time.Time{}
+	}
+	return *a.ConfirmedAt
 }

@@ -14,6 +14,7 @@ type DemoMunicipality struct {
 	ID          string
 	Departments map[string]string
 	Items       int
+	Center      *Point // reports are pinned around it; none without
 }
 
 // DemoResident is a demo resident who signs items.
@@ -127,6 +128,10 @@ func (s *Service) demoItems(ctx context.Context, m DemoMunicipality, cats []Cate
 		who := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: r.ID, Name: r.Name,
 			Grants: []auth.Grant{{Role: auth.RoleResident}}})
 		sub := demoSubmission(i, m.ID, cats, r)
+		if sub.Regime == RegimeReport && m.Center != nil {
+			// Scattered over a few kilometres around the centre, deterministically.
+			sub.Point = &Point{Lat: m.Center.Lat + float64((i*37)%61-30)/1000, Lon: m.Center.Lon + float64((i*53)%83-41)/1000}
+		}
 		if sub.Anonymous {
 			who = auth.With(ctx, auth.Anon)
 		}
@@ -135,6 +140,9 @@ func (s *Service) demoItems(ctx context.Context, m DemoMunicipality, cats []Cate
 			return fmt.Errorf("appeals: demo item %d: %w", i, err)
 		}
 		if err := ds.demoWalk(ctx, a, i, m, &clock, in.Now); err != nil {
+			return fmt.Errorf("appeals: demo item %d: %w", i, err)
+		}
+		if err := ds.demoFeedback(ctx, who, a.ID, i, in); err != nil {
 			return fmt.Errorf("appeals: demo item %d: %w", i, err)
 		}
 	}
@@ -222,6 +230,28 @@ func (s *Service) demoStep(ctx context.Context, id string, act Action, dept stri
 		_, err = s.NoAnswer(ctx, id, ReasonRepeated, "Ответ по существу дан ранее; новых доводов нет.")
 	case ActReopen:
 		_, err = s.Reopen(ctx, id, "Заявитель сообщил, что проблема осталась.")
+	}
+	return err
+}
+
+// demoFeedback adds what residents do after filing: a neighbour's "me
+// too" on some open reports, the author's confirmation of some fixes.
+func (s *Service) demoFeedback(ctx, author context.Context, id string, i int, in DemoInput) error {
+	a, err := s.st.appeal(ctx, id)
+	if err != nil || a.Regime != RegimeReport {
+		return err
+	}
+	if !a.State.Closed() && i%4 == 0 && len(in.Residents) > 1 {
+		r := in.Residents[(i+1)%len(in.Residents)]
+		if r.ID != a.AuthorID {
+			neighbour := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: r.ID, Name: r.Name})
+			if _, err := s.Support(neighbour, id); err != nil {
+				return err
+			}
+		}
+	}
+	if a.State == Fixed && i%20 == 9 && !a.Anonymous() {
+		_, err = s.Confirm(author, id, 3+i%3)
 	}
 	return err
 }

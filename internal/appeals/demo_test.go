@@ -27,6 +27,16 @@ func TestSeedDemo(t *testing.T) {
 				t.Errorf("no demo item is %s: %v", s, states)
 			}
 		}
+		var supported, confirmed int
+		if err := e.d.Writer().QueryRow(`SELECT COUNT(*) FROM appeals WHERE supporters > 0`).Scan(&supported); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.d.Writer().QueryRow(`SELECT COUNT(*) FROM appeals WHERE confirmed_ms IS NOT NULL`).Scan(&confirmed); err != nil {
+			t.Fatal(err)
+		}
+		if supported == 0 || confirmed == 0 {
+			t.Errorf("demo: %d reports supported, %d fixes confirmed", supported, confirmed)
+		}
 		before := e.counts()
 		again, err := SeedDemo(ctx, e.svc, in)
 		if err != nil || again.Items != res.Items || e.counts()["appeals"] != before["appeals"] {

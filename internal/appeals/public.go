@@ -20,6 +20,7 @@ type PublicReport struct {
 	UpdatedAt  time.Time `json:"updated_at"`
 	Due        time.Time `json:"due,omitempty"` // the running SLA deadline
 	Overdue    bool      `json:"overdue"`
+	Supporters int       `json:"supporters"`
 }
 
 // PublicFilter narrows the public list: Status is "open", "closed" or ""
@@ -43,15 +44,19 @@ func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFi
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
 	out := make([]PublicReport, 0, len(items))
 	for _, it := range items {
-		p := PublicReport{ID: it.ID, Department: it.DepartmentID, CategoryID: it.CategoryID, State: it.State, Closed: it.State.Closed(), Point: it.Point,
-			Address: it.Address, ReceivedAt: it.ReceivedAt, UpdatedAt: it.UpdatedAt}
-		if it.Due != nil {
-			p.Due, p.Overdue = it.Due.At, it.Due.Overdue(now)
-		}
-		out = append(out, p)
+		out = append(out, publicOf(it, s.now()))
 	}
 	return out, nil
+}
+
+// publicOf is the public face of a report.
+func publicOf(it Summary, now time.Time) PublicReport {
+	p := PublicReport{ID: it.ID, Department: it.DepartmentID, CategoryID: it.CategoryID, State: it.State, Closed: it.State.Closed(),
+		Point: it.Point, Address: it.Address, ReceivedAt: it.ReceivedAt, UpdatedAt: it.UpdatedAt, Supporters: it.Supporters}
+	if it.Due != nil {
+		p.Due, p.Overdue = it.Due.At, it.Due.Overdue(now)
+	}
+	return p
 }

@@ -427,3 +427,67 @@ func TestPublicReportsHidePeopleAndAppeals(t *testing.T) {
 		}
 	})
 }
+
+func TestNearbySupportAndConfirm(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		op := official("op-a", auth.RoleOperator, muniA, "")
+		pot := e.pothole(false)
+		first := e.report(resident("r1"), pot) // at 59.93, 30.31
+		far := must[Appeal](t)(e.svc.Submit(resident("r1"), SubmitInput{TenantID: muniA.ID, Regime: RegimeReport, CategoryID: pot.ID,
+			Description: "Яма в другом конце города.", Point: &Point{Lat: 59.95, Lon: 30.31}}))
+		near := func(p Point) []string {
+			var out []string
+			for _, r := range must[[]PublicReport](t)(e.svc.Nearby(context.Background(), muniA.ID, pot.ID, p)) {
+				out = append(out, r.ID)
+			}
+			return out
+		}
+		// 100 m north of the first report: offered; 2 km away: not.
+		if got := near(Point{Lat: 59.93 + 100/111320.0, Lon: 30.31}); !slices.Equal(got, []string{first.ID}) {
+			t.Errorf("nearby %v, want only %s (not %s)", got, first.ID, far.ID)
+		}
+		if got := near(Point{Lat: 59.93 + 200/111320.0, Lon: 30.31}); len(got) != 0 {
+			t.Errorf("200 m away is nearby: %v", got)
+		}
+		if _, err := e.svc.Support(resident("r1"), first.ID); !errors.Is(err, fault.ErrConflict) {
+			t.Errorf("the author supported their own report: %v", err)
+		}
+		a := must[Appeal](t)(e.svc.Support(resident("r2"), first.ID))
+		a = must[Appeal](t)(e.svc.Support(resident("r2"), first.ID))
+		if a.Supporters != 1 {
+			t.Errorf("supporters %d, want 1 after the same person twice", a.Supporters)
+		}
+		if c := e.counts(); c["audit_log"] != 4 { // the category, two submissions, one support
+			t.Errorf("audit entries %d", c["audit_log"])
+		}
+		apl := e.complaint(resident("r1"))
+		if _, err := e.svc.Support(resident("r2"), apl.ID); !errors.Is(err, fault.ErrNotFound) {
+			t.Errorf("a formal appeal was supported: %v", err)
+		}
+		for _, step := range []func() (Appeal, error){
+			func() (Appeal, error) { return e.svc.Register(op, first.ID) },
+			func() (Appeal, error) { return e.svc.Assign(op, first.ID, AssignInput{DepartmentID: depA1.ID}) },
+			func() (Appeal, error) { return e.svc.Start(op, first.ID) },
+			func() (Appeal, error) { return e.svc.Fix(op, first.ID, "") },
+		} {
+			must[Appeal](t)(step())
+		}
+		if _, err := e.svc.Confirm(resident("r2"), first.ID, 5); !errors.Is(err, fault.ErrNotFound) {
+			t.Errorf("a stranger confirmed: %v", err)
+		}
+		before := e.counts()
+		if _, err := e.svc.Confirm(resident("r1"), first.ID, 6); !errors.Is(err, fault.ErrInvalid) {
+			t.Errorf("rating 6: %v", err)
+		}
+		if !maps.Equal(before, e.counts()) {
+			t.Error("a refused confirmation wrote")
+		}
+		a = must[Appeal](t)(e.svc.Confirm(resident("r1"), first.ID, 4))
+		if a.ConfirmedAt == nil || a.Rating != 4 || a.State != Fixed {
+			t.Errorf("confirmed %+v", a)
+		}
+		if _, err := e.svc.Confirm(resident("r1"), first.ID, 5); !errors.Is(err, fault.ErrConflict) {
+			t.Errorf("confirmed twice: %v", err)
+		}
+	})
+}

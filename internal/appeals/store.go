@@ -16,7 +16,7 @@ type scanner interface{ Scan(dest ...any) error }
 
 const appealColumns = `id, tenant_id, tenant_path, regime, kind, collective, category_id, author_id, author_name, state,
 	department_id, assignee_id, description, lat, lon, address, extended, answer, reason, redirect_to, demo,
-	received_ms, updated_ms`
+	received_ms, updated_ms, supporters, confirmed_ms, rating`
 
 func b2i(b bool) int {
 	if b {
@@ -30,9 +30,10 @@ func scanAppeal(s scanner) (Appeal, error) {
 	var lat, lon sql.NullFloat64
 	var collective, extended, demo int
 	var received, updated int64
+	var confirmed sql.NullInt64
 	err := s.Scan(&a.ID, &a.TenantID, &a.TenantPath, &a.Regime, &a.Kind, &collective, &a.CategoryID, &a.AuthorID, &a.AuthorName,
 		&a.State, &a.DepartmentID, &a.AssigneeID, &a.Description, &lat, &lon, &a.Address, &extended, &a.Answer,
-		&a.Reason, &a.RedirectTo, &demo, &received, &updated)
+		&a.Reason, &a.RedirectTo, &demo, &received, &updated, &a.Supporters, &confirmed, &a.Rating)
 	if errors.Is(err, sql.ErrNoRows) {
 		return a, ErrNotFound
 	}
@@ -41,6 +42,10 @@ func scanAppeal(s scanner) (Appeal, error) {
 	}
 	a.Collective, a.Extended, a.Demo = collective == 1, extended == 1, demo == 1
 	a.ReceivedAt, a.UpdatedAt = db.Time(received), db.Time(updated)
+	if confirmed.Valid {
+		t := db.Time(confirmed.Int64)
+		a.ConfirmedAt = &t
+	}
 	return a, err
 }
 
@@ -54,7 +59,7 @@ func pointArgs(p *Point) (lat, lon sql.NullFloat64) {
 func (s *store) createAppeal(ctx context.Context, a Appeal) error {
 	lat, lon := pointArgs(a.Point)
 	_, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO appeals (`+appealColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 0, NULL, 0)`,
 		a.ID, a.TenantID, a.TenantPath, a.Regime, a.Kind, b2i(a.Collective), a.CategoryID, a.AuthorID, a.AuthorName, a.State,
 		a.DepartmentID, a.AssigneeID, a.Description, lat, lon, a.Address, b2i(a.Extended), a.Answer, a.Reason,
 		a.RedirectTo, b2i(a.Demo), db.Millis(a.ReceivedAt), db.Millis(a.UpdatedAt))

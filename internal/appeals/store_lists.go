@@ -66,7 +66,7 @@ type Summary struct {
 
 const summarySelect = `SELECT a.id, a.tenant_id, a.tenant_path, a.regime, a.kind, a.collective, a.category_id,
 	a.author_id, a.author_name, a.state, a.department_id, a.assignee_id, a.description, a.lat, a.lon, a.address,
-	a.extended, a.answer, a.reason, a.redirect_to, a.demo, a.received_ms, a.updated_ms,
+	a.extended, a.answer, a.reason, a.redirect_to, a.demo, a.received_ms, a.updated_ms, a.supporters, a.rating,
 	d.clock, d.rule, d.basis, d.calendar, d.from_ms, d.due_ms
 	FROM appeals a LEFT JOIN appeals_deadlines d ON d.appeal_id = a.id AND d.closed_ms IS NULL
 	AND d.due_ms = (SELECT MIN(due_ms) FROM appeals_deadlines x WHERE x.appeal_id = a.id AND x.closed_ms IS NULL)`
@@ -81,7 +81,7 @@ func scanSummary(s scanner) (Summary, error) {
 	a := &sm.Appeal
 	err := s.Scan(&a.ID, &a.TenantID, &a.TenantPath, &a.Regime, &a.Kind, &collective, &a.CategoryID, &a.AuthorID,
 		&a.AuthorName, &a.State, &a.DepartmentID, &a.AssigneeID, &a.Description, &lat, &lon, &a.Address, &extended,
-		&a.Answer, &a.Reason, &a.RedirectTo, &demo, &received, &updated, &clock, &rule, &basis, &cal, &from, &due)
+		&a.Answer, &a.Reason, &a.RedirectTo, &demo, &received, &updated, &a.Supporters, &a.Rating, &clock, &rule, &basis, &cal, &from, &due)
 	if err != nil {
 		return sm, err
 	}
@@ -104,6 +104,9 @@ type Scope struct {
 	DepartmentID string
 }
 
+// box is a latitude-longitude rectangle.
+type box struct{ minLat, maxLat, minLon, maxLon float64 }
+
 // listQuery selects summaries by author or by scopes, newest first.
 type listQuery struct {
 	AuthorID    string
@@ -113,6 +116,7 @@ type listQuery struct {
 	IDs         []string  // only these items
 	CategoryIDs []string  // only these categories
 	From, To    time.Time // received within [From, To]
+	Box         *box      // only items with a point inside
 	OpenOnly    bool
 	ClosedOnly  bool
 	State       State
@@ -153,6 +157,9 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	}
 	if len(q.CategoryIDs) > 0 {
 		where = append(where, "a.category_id IN ("+placeholders(arg, q.CategoryIDs)+")")
+	}
+	if b := q.Box; b != nil {
+		where = append(where, "a.lat BETWEEN "+arg(b.minLat)+" AND "+arg(b.maxLat)+" AND a.lon BETWEEN "+arg(b.minLon)+" AND "+arg(b.maxLon))
 	}
 	if !q.From.IsZero() {
 		where = append(where, "a.received_ms >= "+arg(db.Millis(q.From)))

@@ -30,6 +30,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("POST /m/{slug}/appeals", h.submit)
 	rt.Handle("GET /appeals/mine", h.mine)
 	rt.Handle("GET /appeals/{id}", h.show)
+	rt.Handle("POST /appeals/{id}/support", h.support)
 	rt.Handle("POST /appeals/{id}/{action}", h.act)
 
 	rt.Handle("GET /api/v1/appeals/mine", h.apiMine)

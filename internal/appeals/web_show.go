@@ -25,6 +25,7 @@ type showPage struct {
 	Sent        bool
 	Now         int64 // epoch ms, for overdue marks
 	Forms       []stepForm
+	Confirm     bool // the author may confirm the fix now
 }
 
 // Overdue reports whether a running clock has passed.
@@ -64,7 +65,7 @@ func (h *handler) showAppeal(w http.ResponseWriter, r *http.Request, status int,
 
 func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 	p := showPage{Appeal: a, Steps: h.svc.Steps(ctx, a), Reasons: NoAnswerReasons(), Now: h.svc.now().UnixMilli(),
-		Author: isAuthor(auth.From(ctx), a)}
+		Author: isAuthor(auth.From(ctx), a), Confirm: h.svc.CanConfirm(ctx, a)}
 	var err error
 	if p.Muni, err = h.svc.municipality(ctx, a.TenantID); err != nil {
 		return p, err
@@ -118,12 +119,18 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.svc.NoAnswer(ctx, id, v("reason"), v("answer"))
 	case ActReopen:
 		_, err = h.svc.Reopen(ctx, id, v("reason"))
+	case "confirm":
+		rating, convErr := strconv.Atoi(v("rating"))
+		if convErr != nil {
+			rating = 0
+		}
+		_, err = h.svc.Confirm(ctx, id, rating)
 	default:
 		return ErrNotFound
 	}
 	if err != nil {
 		f := newForm()
-		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to"} {
+		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to", "rating"} {
 			f.Values[k] = v(k)
 		}
 		status, err := f.fail(err)

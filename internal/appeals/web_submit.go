@@ -13,6 +13,7 @@ import (
 // newPage is the submission form of one municipality.
 type newPage struct {
 	*form
+	Nearby    []nearbyReport // open reports of the category close to the pin
 	Muni      Municipality
 	Reports   []Category
 	Kinds     []Kind
@@ -30,6 +31,10 @@ func (h *handler) newForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) showNew(w http.ResponseWriter, r *http.Request, status int, f *form) error {
+	return h.showNewWith(w, r, status, f, nil)
+}
+
+func (h *handler) showNewWith(w http.ResponseWriter, r *http.Request, status int, f *form, near []nearbyReport) error {
 	m, err := h.municipality(r.Context(), r.PathValue("slug"))
 	if err != nil {
 		return err
@@ -38,7 +43,7 @@ func (h *handler) showNew(w http.ResponseWriter, r *http.Request, status int, f 
 	if err != nil {
 		return err
 	}
-	p := newPage{form: f, Muni: m, Kinds: Kinds(), SignedIn: auth.From(r.Context()).Kind == auth.User,
+	p := newPage{form: f, Nearby: near, Muni: m, Kinds: Kinds(), SignedIn: auth.From(r.Context()).Kind == auth.User,
 		Sent: r.URL.Query().Get("sent") == "1"}
 	for _, c := range cats {
 		if c.Active && c.Regime == RegimeReport {
@@ -57,7 +62,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	f := newForm()
-	for _, k := range []string{"topic", "description", "address", "lat", "lon", "author_name", "collective", "anonymous"} {
+	for _, k := range []string{"topic", "description", "address", "lat", "lon", "author_name", "collective", "anonymous", "file_anyway"} {
 		f.Values[k] = r.PostFormValue(k)
 	}
 	in := SubmitInput{TenantID: m.ID, Description: f.Values["description"], Address: f.Values["address"],
@@ -69,6 +74,15 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 		in.CategoryID = rest
 	} else {
 		in.Kind = Kind(rest)
+	}
+	if r.PostFormValue("file_anyway") != "yes" {
+		near, err := h.nearby(r, in)
+		if err != nil {
+			return err
+		}
+		if len(near) > 0 { // offer them before a duplicate is filed
+			return h.showNearby(w, r, f, near)
+		}
 	}
 	a, err := h.svc.Submit(r.Context(), in)
 	if err != nil {
@@ -156,4 +170,55 @@ func (h *handler) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 		return web.JSON(w, http.StatusCreated, map[string]any{"id": a.ID, "state": a.State})
 	}
 	return web.JSON(w, http.StatusCreated, a)
+}
+
+// nearbyReport is an open report offered instead of a duplicate.
+type nearbyReport struct {
+	PublicReport
+	Category string
+	Metres   int
+}
+
+// nearby finds open reports of the same category close to the pin.
+func (h *handler) nearby(r *http.Request, in SubmitInput) ([]nearbyReport, error) {
+	if in.Regime != RegimeReport || in.Point == nil {
+		return nil, nil
+	}
+	reps, err := h.svc.Nearby(r.Context(), in.TenantID, in.CategoryID, *in.Point)
+	if err != nil || len(reps) == 0 {
+		return nil, err
+	}
+	cat, err := h.svc.Category(r.Context(), in.CategoryID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]nearbyReport, 0, len(reps))
+	for _, p := range reps {
+		out = append(out, nearbyReport{PublicReport: p, Category: cat.Name(web.Lang(r.Context())),
+			Metres: int(math.Round(distance(*in.Point, *p.Point)))})
+	}
+	return out, nil
+}
+
+func (h *handler) showNearby(w http.ResponseWriter, r *http.Request, f *form, near []nearbyReport) error {
+	f.Values["file_anyway"] = "yes" // the next send files it
+	return h.showNewWith(w, r, http.StatusOK, f, near)
+}
+
+// support adds the person's "me too" to a report and shows the public
+// list, where supported reports are counted.
+func (h *handler) support(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	a, err := h.svc.Support(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	m, err := h.svc.municipality(r.Context(), a.TenantID)
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/m/"+m.Slug+"/reports?supported=1", http.StatusSeeOther)
+	return nil
 }

@@ -187,3 +187,48 @@ func TestWebScenarios(t *testing.T) {
 		}
 	})
 }
+
+func TestWebDuplicatesSupportAndConfirm(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pot := e.pothole(false)
+		first := e.report(resident("r1"), pot) // at 59.93, 30.31
+		h := testServer(t, e.svc, map[string]*auth.Actor{
+			"r1": auth.From(resident("r1")), "r2": auth.From(resident("r2")),
+			"op": auth.From(official("op-a", auth.RoleOperator, muniA, "")),
+		})
+		dup := url.Values{"topic": {"report:" + pot.ID}, "description": {"Яма у остановки, колёса бьются."}, "lat": {"59.9301"}, "lon": {"30.3101"}}
+		anyway := url.Values{"file_anyway": {"yes"}}
+		for k, v := range dup {
+			anyway[k] = v
+		}
+		for _, sc := range []scenario{
+			{name: "a duplicate is offered first", actor: "r2", method: "POST", path: "/m/a/appeals", form: dup, status: 200,
+				want: []string{`id="nearby-h"`, `action="/appeals/` + first.ID + `/support"`, `name="file_anyway" value="yes"`}},
+			{name: "filed anyway", actor: "r2", method: "POST", path: "/m/a/appeals", form: anyway, status: 303, location: "/appeals/", writes: true},
+			{name: "me too", actor: "r2", method: "POST", path: "/appeals/" + first.ID + "/support", form: url.Values{}, status: 303,
+				location: "/m/a/reports?supported=1", writes: true},
+			{name: "me too, to a visitor", method: "POST", path: "/appeals/" + first.ID + "/support", form: url.Values{}, status: 303, location: "/login"},
+			{name: "the count shows", method: "GET", path: "/m/a/reports?supported=1", status: 200, want: []string{"Ваша поддержка учтена", "<td>1</td>"}},
+		} {
+			sc.run(t, e, h)
+		}
+		for _, act := range []string{"register", "start"} {
+			if act == "start" {
+				scenario{name: "assign", actor: "op", method: "POST", path: "/appeals/" + first.ID + "/assign",
+					form: url.Values{"department_id": {depA1.ID}}, status: 303, writes: true}.run(t, e, h)
+			}
+			scenario{name: act, actor: "op", method: "POST", path: "/appeals/" + first.ID + "/" + act, form: url.Values{}, status: 303, writes: true}.run(t, e, h)
+		}
+		scenario{name: "fix", actor: "op", method: "POST", path: "/appeals/" + first.ID + "/fix", form: url.Values{"answer": {"Заделали."}}, status: 303, writes: true}.run(t, e, h)
+		for _, sc := range []scenario{
+			{name: "the author is asked to confirm", actor: "r1", method: "GET", path: "/appeals/" + first.ID, status: 200,
+				want: []string{`action="/appeals/` + first.ID + `/confirm"`, `id="step-reopen"`}},
+			{name: "a bad rating", actor: "r1", method: "POST", path: "/appeals/" + first.ID + "/confirm", form: url.Values{"rating": {"9"}}, status: 400,
+				want: []string{`id="confirm-rating-error"`}},
+			{name: "confirm", actor: "r1", method: "POST", path: "/appeals/" + first.ID + "/confirm", form: url.Values{"rating": {"4"}}, status: 303, writes: true},
+			{name: "the confirmation shows", actor: "r1", method: "GET", path: "/appeals/" + first.ID, status: 200, want: []string{"оценка 4 из 5"}},
+		} {
+			sc.run(t, e, h)
+		}
+	})
+}
