@@ -203,7 +203,7 @@ func TestWebDuplicatesSupportAndConfirm(t *testing.T) {
 		}
 		for _, sc := range []scenario{
 			{name: "a duplicate is offered first", actor: "r2", method: "POST", path: "/m/a/appeals", form: dup, status: 200,
-				want: []string{`id="nearby-h"`, `action="/appeals/` + first.ID + `/support"`, `name="file_anyway" value="yes"`}},
+				want: []string{`id="nearby-h"`, `action="/appeals/` + first.ID + `/support"`, `name="file_anyway" value="yes"`, "м от вашей точки", "поддержали: 0"}},
 			{name: "filed anyway", actor: "r2", method: "POST", path: "/m/a/appeals", form: anyway, status: 303, location: "/appeals/", writes: true},
 			{name: "me too", actor: "r2", method: "POST", path: "/appeals/" + first.ID + "/support", form: url.Values{}, status: 303,
 				location: "/m/a/reports?supported=1", writes: true},
