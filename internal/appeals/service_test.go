@@ -491,3 +491,27 @@ func TestNearbySupportAndConfirm(t *testing.T) {
 		}
 	})
 }
+
+func TestListsPageByReceivedTime(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		var want []string
+		for i := 0; i < 5; i++ {
+			e.now = start.Add(time.Duration(-i) * time.Hour) // each one received an hour before the last
+			want = append(want, e.complaint(resident("r1")).ID)
+		}
+		var got []string
+		for before := ""; ; {
+			page := must[[]Summary](t)(e.svc.Mine(resident("r1"), before, 2))
+			for _, s := range page {
+				got = append(got, s.ID)
+			}
+			if len(page) < 2 {
+				break
+			}
+			before = page[len(page)-1].ID
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("pages %v, want the latest received first %v", got, want)
+		}
+	})
+}

@@ -107,7 +107,8 @@ type Scope struct {
 // box is a latitude-longitude rectangle.
 type box struct{ minLat, maxLat, minLon, maxLon float64 }
 
-// listQuery selects summaries by author or by scopes, newest first.
+// listQuery selects summaries by author or by scopes, the latest
+// received first.
 type listQuery struct {
 	AuthorID    string
 	Scopes      []Scope
@@ -121,7 +122,7 @@ type listQuery struct {
 	ClosedOnly  bool
 	State       State
 	CategoryID  string
-	BeforeID    string // cursor: ids are time-ordered UUIDv7
+	BeforeID    string // cursor: the last item of the previous page
 	Limit       int
 }
 
@@ -180,14 +181,15 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	if q.CategoryID != "" {
 		where = append(where, "a.category_id = "+arg(q.CategoryID))
 	}
-	if q.BeforeID != "" {
-		where = append(where, "a.id < "+arg(q.BeforeID))
+	if q.BeforeID != "" { // keyset: after the cursor item in (received, id) order
+		c := arg(q.BeforeID)
+		where = append(where, "(a.received_ms, a.id) < ((SELECT received_ms FROM appeals WHERE id = "+c+"), "+c+")")
 	}
 	sqlText := summarySelect
 	if len(where) > 0 {
 		sqlText += " WHERE " + strings.Join(where, " AND ")
 	}
-	sqlText += " ORDER BY a.id DESC LIMIT " + arg(q.Limit)
+	sqlText += " ORDER BY a.received_ms DESC, a.id DESC LIMIT " + arg(q.Limit)
 	rows, err := s.db.R(ctx).QueryContext(ctx, sqlText, args...)
 	if err != nil {
 		return nil, err
