@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
@@ -30,6 +31,9 @@ type showPage struct {
 
 // Overdue reports whether a running clock has passed.
 func (p showPage) Overdue(d Deadline) bool { return d.Open() && d.At.UnixMilli() < p.Now }
+
+// Level is how far a running clock has gone (50, 80, 100 per cent, or 0).
+func (p showPage) Level(d Deadline) int { return d.Level(time.UnixMilli(p.Now)) }
 
 // Can reports whether the page offers step act.
 func (p showPage) Can(act string) bool {
