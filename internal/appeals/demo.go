@@ -122,6 +122,7 @@ func (s *Service) demoItems(ctx context.Context, m DemoMunicipality, cats []Cate
 	ds := *s
 	ds.now = func() time.Time { return clock.UTC().Truncate(time.Millisecond) }
 	ds.demo = true
+	ds.perAccount, ds.perIP = 1<<30, 1<<30 // the demo backdates many items per resident
 	for i := 0; i < m.Items; i++ {
 		clock = in.Now.Add(-time.Duration((i*7919)%(75*24)) * time.Hour)
 		r := in.Residents[i%len(in.Residents)]

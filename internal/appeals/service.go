@@ -37,6 +37,9 @@ type Deps struct {
 	Officials Officials
 	Calendar  *Calendar
 	Now       func() time.Time
+	// Submissions allowed per RateWindow; DefaultPerAccount and
+	// DefaultPerIP when zero.
+	PerAccount, PerIP int
 }
 
 // Service is the appeals use cases: it authorizes, validates, runs the
@@ -52,6 +55,8 @@ type Service struct {
 	clocks    Clocks
 	now       func() time.Time
 	demo      bool // items created are marked demo data
+
+	perAccount, perIP int
 }
 
 // New returns the service.
@@ -62,8 +67,15 @@ func New(d Deps) *Service {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
+	if d.PerAccount == 0 {
+		d.PerAccount = DefaultPerAccount
+	}
+	if d.PerIP == 0 {
+		d.PerIP = DefaultPerIP
+	}
 	return &Service{db: d.DB, st: &store{db: d.DB}, log: d.Audit, out: d.Outbox, places: d.Places,
-		officials: d.Officials, clocks: NewClocks(d.Calendar), now: func() time.Time { return d.Now().UTC().Truncate(time.Millisecond) }}
+		officials: d.Officials, clocks: NewClocks(d.Calendar), now: func() time.Time { return d.Now().UTC().Truncate(time.Millisecond) },
+		perAccount: d.PerAccount, perIP: d.PerIP}
 }
 
 // Clocks are the deadline rules the service counts with.

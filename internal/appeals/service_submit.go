@@ -40,6 +40,9 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if bad := in.validate(cat); len(bad) > 0 {
 		return Appeal{}, invalid("appeal-invalid", bad)
 	}
+	if err := s.checkRate(ctx, who, in.ClientIP); err != nil {
+		return Appeal{}, err
+	}
 	loc, err := zone(muni)
 	if err != nil {
 		return Appeal{}, err
@@ -57,6 +60,9 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 			return err
 		}
 		if err := s.st.addDeadline(ctx, a.ID, first); err != nil {
+			return err
+		}
+		if err := s.noteIP(ctx, in.ClientIP); err != nil {
 			return err
 		}
 		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,

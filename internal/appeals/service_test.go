@@ -515,3 +515,37 @@ func TestListsPageByReceivedTime(t *testing.T) {
 		}
 	})
 }
+
+func TestSubmissionRateLimits(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pot := e.pothole(true)
+		e.svc.perAccount, e.svc.perIP = 2, 3
+		in := func(ip string) SubmitInput {
+			return SubmitInput{TenantID: muniA.ID, Regime: RegimeReport, CategoryID: pot.ID, Description: "Яма у остановки школы.",
+				Address: "ул. Ленина, 1", ClientIP: ip}
+		}
+		must[Appeal](t)(e.svc.Submit(resident("r1"), in("198.51.100.1")))
+		must[Appeal](t)(e.svc.Submit(resident("r1"), in("198.51.100.2")))
+		before := e.counts()
+		if _, err := e.svc.Submit(resident("r1"), in("198.51.100.3")); !errors.Is(err, fault.ErrTooMany) {
+			t.Errorf("a third report from one account within the hour: %v", err)
+		}
+		if !maps.Equal(before, e.counts()) {
+			t.Error("a refused submission wrote")
+		}
+		must[Appeal](t)(e.svc.Submit(context.Background(), in("198.51.100.1")))
+		must[Appeal](t)(e.svc.Submit(resident("r2"), in("198.51.100.1")))
+		if _, err := e.svc.Submit(context.Background(), in("198.51.100.1")); !errors.Is(err, fault.ErrTooMany) {
+			t.Errorf("a fourth report from one address within the hour: %v", err)
+		}
+		e.now = e.now.Add(RateWindow + time.Minute)
+		must[Appeal](t)(e.svc.Submit(resident("r1"), in("198.51.100.1")))
+		if _, err := e.svc.Housekeep(context.Background(), e.now.Add(25*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		var left int
+		if err := e.d.Writer().QueryRow(`SELECT COUNT(*) FROM appeals_rate`).Scan(&left); err != nil || left != 0 {
+			t.Errorf("address counts kept after a day: %d %v", left, err)
+		}
+	})
+}

@@ -3,6 +3,7 @@ package appeals
 import (
 	"context"
 	"errors"
+	"net"
 	"net/http"
 	"net/url"
 
@@ -52,7 +53,7 @@ func newForm() *form { return &form{Values: map[string]string{}, Errors: map[str
 // the status to render with; any other error comes back to the caller.
 func (f *form) fail(err error) (int, error) {
 	fe, ok := fault.As(err)
-	if !ok || !(errors.Is(err, fault.ErrInvalid) || errors.Is(err, fault.ErrConflict)) {
+	if !ok || !(errors.Is(err, fault.ErrInvalid) || errors.Is(err, fault.ErrConflict) || errors.Is(err, fault.ErrTooMany)) {
 		return 0, err
 	}
 	for k, v := range fe.Fields {
@@ -82,4 +83,14 @@ func (h *handler) municipality(ctx context.Context, slug string) (Municipality, 
 		return m, ErrNotFound
 	}
 	return m, err
+}
+
+// clientIP is the peer address; muni trusts no forwarding header unless a
+// proxy in front rewrites RemoteAddr.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }

@@ -67,7 +67,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	in := SubmitInput{TenantID: m.ID, Description: f.Values["description"], Address: f.Values["address"],
 		AuthorName: f.Values["author_name"], Collective: f.Values["collective"] == "yes", Anonymous: f.Values["anonymous"] == "yes",
-		Point: parsePoint(f.Values["lat"], f.Values["lon"])}
+		Point: parsePoint(f.Values["lat"], f.Values["lon"]), ClientIP: clientIP(r)}
 	regime, rest, _ := strings.Cut(f.Values["topic"], ":")
 	in.Regime = Regime(regime)
 	if in.Regime == RegimeReport {
@@ -161,7 +161,7 @@ func (h *handler) apiSubmit(w http.ResponseWriter, r *http.Request) error {
 	if err := web.DecodeJSON(r, &in); err != nil {
 		return err
 	}
-	in.TenantID = m.ID
+	in.TenantID, in.ClientIP = m.ID, clientIP(r)
 	a, err := h.svc.Submit(r.Context(), in)
 	if err != nil {
 		return err
