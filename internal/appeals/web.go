@@ -27,6 +27,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	h := &handler{svc: svc, render: render, cat: cat}
 	rt.HandlePublic("GET /m/{slug}/reports", h.publicReports)
 	rt.HandlePublic("GET /api/v1/municipalities/{slug}/reports", h.apiPublicReports)
+	rt.HandlePublic("GET /m/{slug}/reports/stats", h.statsPage)
+	rt.HandlePublic("GET /api/v1/municipalities/{slug}/appeals/stats", h.apiStats)
 	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
 	rt.Handle("POST /m/{slug}/appeals", h.submit)
 	rt.Handle("GET /appeals/mine", h.mine)

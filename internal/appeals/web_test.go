@@ -172,6 +172,10 @@ func TestWebScenarios(t *testing.T) {
 				want: []string{`"state":"received"`, `"basis":"Регламент категории «Яма на дороге»"`}},
 			{name: "the public reports", method: "GET", path: "/m/a/reports", status: 200,
 				want: []string{`data-geojson=`, "Яма на дороге", "ул. Ленина, 1"}},
+			{name: "the statistics", method: "GET", path: "/m/a/reports/stats", status: 200,
+				want: []string{`id="by-category-h"`, "Яма на дороге", "Статистика обращений"}},
+			{name: "the statistics API", method: "GET", path: "/api/v1/municipalities/a/appeals/stats", status: 200,
+				want: []string{`"by_department"`, `"median_days_to_fix"`}},
 			{name: "the public reports API", method: "GET", path: "/api/v1/municipalities/a/reports?status=open", status: 200,
 				want: []string{`"category_id":"` + pot.ID + `"`}},
 		} {
