@@ -228,7 +228,7 @@ func TestWeb(t *testing.T) {
 			{name: "department form create", actor: "luga-admin", method: "POST", path: "/admin/m/luga/departments", status: 303, writes: true,
 				form: url.Values{"code": {"sport"}, "name_ru": {"Отдел физкультуры и спорта"}, "email": {"sport@luga-demo.example"}}},
 			{name: "department edit page", actor: "luga-admin", method: "GET", path: "/admin/m/luga/departments/" + housing, status: 200,
-				want: []string{`value="housing"`, "Изменить отдел", `action="/admin/m/luga/departments/` + housing + `/delete"`}},
+				want: []string{`value="housing"`, "Изменить отдел", `action="/admin/m/luga/departments/` + housing + `/delete"`, `<li class="card" aria-current="true">`}},
 			{name: "department edit", actor: "luga-admin", method: "POST", path: "/admin/m/luga/departments/" + housing, status: 303, writes: true,
 				form: url.Values{"code": {"housing"}, "name_ru": {"Комитет ЖКХ"}, "email": {"zhkh@luga-demo.example"}}},
 			{name: "department delete", actor: "luga-admin", method: "POST", path: "/admin/m/luga/departments/" + luga.Departments["finance"] + "/delete", status: 303, writes: true},
