@@ -27,6 +27,9 @@ type showPage struct {
 	Now         int64 // epoch ms, for overdue marks
 	Forms       []stepForm
 	Confirm     bool // the author may confirm the fix now
+	Staff       bool // an official over the item: comments and links show
+	Comments    []Comment
+	Linked      []Summary
 }
 
 // Overdue reports whether a running clock has passed.
@@ -85,7 +88,15 @@ func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 		}
 	}
 	if p.Can(string(ActAssign)) {
-		p.Departments, err = h.svc.places.Departments(ctx, a.TenantID)
+		if p.Departments, err = h.svc.places.Departments(ctx, a.TenantID); err != nil {
+			return p, err
+		}
+	}
+	if p.Staff = canStaff(auth.From(ctx), a, auth.RoleOperator); p.Staff {
+		if p.Comments, err = h.svc.Comments(ctx, a.ID); err != nil {
+			return p, err
+		}
+		p.Linked, err = h.svc.Linked(ctx, a.ID)
 	}
 	return p, err
 }
@@ -123,6 +134,10 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.svc.NoAnswer(ctx, id, v("reason"), v("answer"))
 	case ActReopen:
 		_, err = h.svc.Reopen(ctx, id, v("reason"))
+	case "comment":
+		_, err = h.svc.AddComment(ctx, id, v("comment"))
+	case "link":
+		err = h.svc.Link(ctx, id, v("other_id"))
 	case "confirm":
 		rating, convErr := strconv.Atoi(v("rating"))
 		if convErr != nil {
@@ -134,7 +149,7 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		f := newForm()
-		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to", "rating"} {
+		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to", "rating", "comment", "other_id"} {
 			f.Values[k] = v(k)
 		}
 		status, err := f.fail(err)

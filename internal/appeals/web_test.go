@@ -236,3 +236,40 @@ func TestWebDuplicatesSupportAndConfirm(t *testing.T) {
 		}
 	})
 }
+
+func TestWebCommentsAndLinks(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pot := e.pothole(false)
+		one, two := e.report(resident("r1"), pot), e.report(resident("r2"), pot)
+		h := testServer(t, e.svc, map[string]*auth.Actor{
+			"r1": auth.From(resident("r1")), "op": auth.From(official("op-a", auth.RoleOperator, muniA, "")),
+			"other": auth.From(official("op-b", auth.RoleMunicipalAdmin, muniB, "")),
+		})
+		for _, sc := range []scenario{
+			{name: "an empty comment", actor: "op", method: "POST", path: "/appeals/" + one.ID + "/comment", form: url.Values{"comment": {" "}},
+				status: 400, want: []string{`id="comment-body-error"`}},
+			{name: "a comment", actor: "op", method: "POST", path: "/appeals/" + one.ID + "/comment",
+				form: url.Values{"comment": {"Выезд бригады в четверг."}}, status: 303, writes: true},
+			{name: "a resident cannot comment", actor: "r1", method: "POST", path: "/appeals/" + one.ID + "/comment",
+				form: url.Values{"comment": {"Спасибо"}}, status: 403},
+			{name: "another municipality cannot comment", actor: "other", method: "POST", path: "/appeals/" + one.ID + "/comment",
+				form: url.Values{"comment": {"Чужой"}}, status: 404},
+			{name: "link to nothing", actor: "op", method: "POST", path: "/appeals/" + one.ID + "/link", form: url.Values{"other_id": {"nope"}},
+				status: 400, want: []string{`id="link-other-error"`}},
+			{name: "link to itself", actor: "op", method: "POST", path: "/appeals/" + one.ID + "/link", form: url.Values{"other_id": {one.ID}}, status: 400},
+			{name: "link", actor: "op", method: "POST", path: "/appeals/" + one.ID + "/link", form: url.Values{"other_id": {two.ID}}, status: 303, writes: true},
+			{name: "officials see both", actor: "op", method: "GET", path: "/appeals/" + two.ID, status: 200,
+				want: []string{`href="/appeals/` + one.ID + `"`}},
+			{name: "the author sees neither", actor: "r1", method: "GET", path: "/appeals/" + one.ID, status: 200},
+		} {
+			rec := sc.run(t, e, h)
+			if sc.actor == "r1" && sc.method == "GET" && (strings.Contains(rec.Body.String(), "Выезд бригады") || strings.Contains(rec.Body.String(), two.ID)) {
+				t.Error("the author sees internal comments or links")
+			}
+		}
+		comments := must[[]Comment](t)(e.svc.Comments(official("op-a", auth.RoleOperator, muniA, ""), one.ID))
+		if len(comments) != 1 || comments[0].AuthorName == "" {
+			t.Errorf("comments %+v", comments)
+		}
+	})
+}
