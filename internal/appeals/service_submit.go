@@ -140,11 +140,14 @@ func (s *Service) Mine(ctx context.Context, beforeID string, limit int) ([]Summa
 
 // QueueFilter narrows the officials' list.
 type QueueFilter struct {
-	State      State
-	CategoryID string
-	OpenOnly   bool
-	BeforeID   string
-	Limit      int
+	State        State
+	CategoryID   string
+	DepartmentID string
+	Mine         bool // only items the official works on
+	Overdue      bool // only items with a clock past due
+	OpenOnly     bool
+	BeforeID     string
+	Limit        int
 }
 
 // Queue lists the items the official may work on: those of the
@@ -157,8 +160,15 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Summary, error) {
 	if !who.Staff() {
 		return nil, ErrForbidden
 	}
-	return s.st.list(ctx, listQuery{Scopes: staffScopes(who, auth.RoleOperator), OpenOnly: f.OpenOnly, State: f.State,
-		CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)})
+	q := listQuery{Scopes: staffScopes(who, auth.RoleOperator), OpenOnly: f.OpenOnly, State: f.State,
+		CategoryID: f.CategoryID, Department: f.DepartmentID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)}
+	if f.Mine {
+		q.Assignee = who.ID
+	}
+	if f.Overdue {
+		q.OverdueAt = s.now()
+	}
+	return s.st.list(ctx, q)
 }
 
 func clampLimit(n int) int {

@@ -361,3 +361,23 @@ func (s *Service) Steps(ctx context.Context, a Appeal) []Action {
 	}
 	return out
 }
+
+// BulkAssign routes several items to one department in one transaction:
+// either all of them move, or — when one is refused — none does.
+func (s *Service) BulkAssign(ctx context.Context, ids []string, in AssignInput) (int, error) {
+	if len(ids) == 0 || len(ids) > 200 {
+		return 0, invalid("assign-invalid", map[string]string{"id": "appeals.bulk.count"})
+	}
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		for _, id := range ids {
+			if _, err := s.Assign(ctx, id, in); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	return len(ids), nil
+}

@@ -118,6 +118,9 @@ type listQuery struct {
 	CategoryIDs []string  // only these categories
 	From, To    time.Time // received within [From, To]
 	Box         *box      // only items with a point inside
+	Department  string    // only items routed to this department
+	Assignee    string    // only items this official works on
+	OverdueAt   time.Time // only items with a running clock past due at this moment
 	OpenOnly    bool
 	ClosedOnly  bool
 	State       State
@@ -158,6 +161,16 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	}
 	if len(q.CategoryIDs) > 0 {
 		where = append(where, "a.category_id IN ("+placeholders(arg, q.CategoryIDs)+")")
+	}
+	if q.Department != "" {
+		where = append(where, "a.department_id = "+arg(q.Department))
+	}
+	if q.Assignee != "" {
+		where = append(where, "a.assignee_id = "+arg(q.Assignee))
+	}
+	if !q.OverdueAt.IsZero() {
+		where = append(where, "EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND o.closed_ms IS NULL AND o.due_ms < "+
+			arg(db.Millis(q.OverdueAt))+")")
 	}
 	if b := q.Box; b != nil {
 		where = append(where, "a.lat BETWEEN "+arg(b.minLat)+" AND "+arg(b.maxLat)+" AND a.lon BETWEEN "+arg(b.minLon)+" AND "+arg(b.maxLon))

@@ -32,6 +32,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
 	rt.Handle("POST /m/{slug}/appeals", h.submit)
 	rt.Handle("GET /appeals/mine", h.mine)
+	rt.Handle("GET /appeals/queue", h.queue)
+	rt.Handle("POST /appeals/queue/assign", h.bulkAssign)
 	rt.Handle("GET /appeals/{id}", h.show)
 	rt.Handle("POST /appeals/{id}/support", h.support)
 	rt.Handle("POST /appeals/{id}/{action}", h.act)

@@ -10,8 +10,10 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/i18n"
@@ -270,6 +272,61 @@ func TestWebCommentsAndLinks(t *testing.T) {
 		comments := must[[]Comment](t)(e.svc.Comments(official("op-a", auth.RoleOperator, muniA, ""), one.ID))
 		if len(comments) != 1 || comments[0].AuthorName == "" {
 			t.Errorf("comments %+v", comments)
+		}
+	})
+}
+
+func TestWebQueueFiltersAndBulkAssign(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pot := e.pothole(false)
+		one, two := e.report(resident("r1"), pot), e.report(resident("r2"), pot)
+		apl := e.complaint(resident("r3"))
+		e.svc.perAccount = 100
+		theirs := must[Category](t)(e.svc.CreateCategory(admin(muniB), muniB.ID, CategoryInput{Code: "snow", Regime: RegimeReport,
+			NameRU: "Снег", SLA: SLA{Amount: 1, Unit: Days}}))
+		other := must[Appeal](t)(e.svc.Submit(resident("r4"), SubmitInput{TenantID: muniB.ID, Regime: RegimeReport, CategoryID: theirs.ID,
+			Description: "Не убран снег у школы.", Address: "ул. Школьная"}))
+		op := official("op-a", auth.RoleOperator, muniA, "")
+		for _, id := range []string{one.ID, two.ID, apl.ID} {
+			must[Appeal](t)(e.svc.Register(op, id))
+		}
+		h := testServer(t, e.svc, map[string]*auth.Actor{"op": auth.From(op), "r1": auth.From(resident("r1"))})
+		e.now = e.now.Add(40 * 24 * time.Hour) // everything is overdue by now
+		for _, sc := range []scenario{
+			{name: "the queue", actor: "op", method: "GET", path: "/appeals/queue", status: 200,
+				want: []string{`value="` + one.ID + `"`, `value="` + apl.ID + `"`, `id="bulk-department"`, "Дороги"}},
+			{name: "a resident has no queue", actor: "r1", method: "GET", path: "/appeals/queue", status: 403},
+			{name: "nothing ticked", actor: "op", method: "POST", path: "/appeals/queue/assign", form: url.Values{"department_id": {depA2.ID}},
+				status: 400, want: []string{"Отметьте от 1 до 200 строк."}},
+			{name: "one of another municipality spoils the lot", actor: "op", method: "POST", path: "/appeals/queue/assign",
+				form: url.Values{"department_id": {depA2.ID}, "id": {one.ID, other.ID}}, status: 404},
+			{name: "bulk assign", actor: "op", method: "POST", path: "/appeals/queue/assign",
+				form: url.Values{"department_id": {depA2.ID}, "id": {one.ID, two.ID}}, status: 303, location: "/appeals/queue?assigned=2", writes: true},
+		} {
+			sc.run(t, e, h)
+		}
+		ids := func(query string) []string {
+			f := queueFilter(must[url.Values](t)(url.ParseQuery(query)))
+			var out []string
+			for _, s := range must[[]Summary](t)(e.svc.Queue(op, f)) {
+				out = append(out, s.ID)
+			}
+			slices.Sort(out)
+			return out
+		}
+		sorted := func(xs ...string) []string { slices.Sort(xs); return xs }
+		for query, want := range map[string][]string{
+			"":                         sorted(one.ID, two.ID, apl.ID),
+			"department=" + depA2.ID:   sorted(one.ID, two.ID),
+			"category=" + pot.ID:       sorted(one.ID, two.ID),
+			"state=registered":         {apl.ID},
+			"state=assigned&overdue=1": sorted(one.ID, two.ID),
+			"mine=1":                   nil,
+			"department=" + depA1.ID:   nil,
+		} {
+			if got := ids(query); !slices.Equal(got, want) {
+				t.Errorf("queue ?%s = %v, want %v", query, got, want)
+			}
 		}
 	})
 }
