@@ -1,9 +1,25 @@
 // Package appeals is how residents reach their municipality: formal
 // appeals under 59-FZ (proposals, statements, complaints, individual or
 // collective) and issue reports in categories (potholes, streetlights,
-// garbage…) with an operational SLA per category. Both follow one state
-// machine with an append-only history, and every deadline — legal clocks
-// of 59-FZ and category SLAs — is stored with the rule and legal basis it
-// was computed from, in the municipality's own time zone and over a
-// production calendar kept as data.
+// garbage…) with an operational SLA per category.
+//
+// Both follow one explicit state machine (state.go) with an append-only
+// history. Every deadline — the legal clocks of 59-FZ (register 3 days,
+// redirect 7, answer 30, one extension of up to 30, information request
+// 15) and category SLAs in hours or days, calendar or working — is stored
+// with the rule, the legal basis and the calendar version it was computed
+// from, in the municipality's own time zone, over a production calendar
+// kept as data (data/calendar-ru.txt). Running clocks escalate at 50, 80
+// and 100 % (appeal.escalated).
+//
+// The service authorizes every call (residents see their own items,
+// officials those of the municipalities and departments their grants
+// cover), validates input field by field, and writes each change with its
+// history step, audit entry and outbox event ("appeal.registered"…) in one
+// transaction. Around it: the resident pages (submit with nearby-duplicate
+// check and "me too", my appeals, confirm or dispute a fix), the
+// officials' detail page and queue (filters, bulk assignment, internal
+// comments, linked duplicates), the public list, map and statistics of
+// issue reports (no authors, no texts, never formal appeals), a JSON API
+// and Open311 GeoReport v2 at /open311/v2/.
 package appeals

@@ -40,6 +40,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 
 	rt.Handle("GET /api/v1/appeals/mine", h.apiMine)
 	rt.Handle("GET /api/v1/appeals/{id}", h.apiAppeal)
+	rt.Handle("POST /api/v1/appeals/{id}/{action}", h.apiStep)
 	rt.Handle("POST /api/v1/municipalities/{slug}/appeals", h.apiSubmit)
 }
 

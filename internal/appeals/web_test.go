@@ -120,6 +120,7 @@ func TestWebScenarios(t *testing.T) {
 	run(t, func(t *testing.T, e *env) {
 		pot := e.pothole(true)
 		own := e.complaint(resident("r1"))
+		second := e.complaint(resident("r2"))
 		h := testServer(t, e.svc, map[string]*auth.Actor{
 			"r1":    auth.From(resident("r1")),
 			"r2":    auth.From(resident("r2")),
@@ -165,6 +166,11 @@ func TestWebScenarios(t *testing.T) {
 				form: url.Values{"days": {"30"}, "reason": {"Запрос в другой орган"}}, status: 303, writes: true},
 			{name: "extend again", actor: "head", method: "POST", path: "/appeals/" + own.ID + "/extend",
 				form: url.Values{"days": {"5"}, "reason": {"Ещё запрос"}}, status: 409, want: []string{"сейчас недоступно"}},
+			{name: "API: a step by its author", actor: "r2", method: "POST", path: "/api/v1/appeals/" + second.ID + "/register", json: `{}`, status: 403},
+			{name: "API: register", actor: "op", method: "POST", path: "/api/v1/appeals/" + second.ID + "/register", json: `{}`, status: 200,
+				writes: true, want: []string{`"state":"registered"`, `"basis":"59-ФЗ, ст. 12 ч. 1"`}},
+			{name: "API: an unknown field in a step", actor: "op", method: "POST", path: "/api/v1/appeals/" + second.ID + "/answer",
+				json: `{"text":"Ответ"}`, status: 400, want: []string{"unknown-field"}},
 			{name: "API: a 10,000-character description", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", json: long,
 				status: 400, want: []string{`"type":"/problems/appeal-invalid"`, `"description"`}},
 			{name: "API: an unknown field", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals",
