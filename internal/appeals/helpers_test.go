@@ -63,6 +63,15 @@ func (fakePlaces) Departments(_ context.Context, muniID string) ([]Department, e
 	return out, nil
 }
 
+// Contains gives muni A a boundary (a box around St Petersburg); muni B
+// has none.
+func (fakePlaces) Contains(_ context.Context, muniID string, p Point) (bool, bool, error) {
+	if muniID != muniA.ID {
+		return false, false, nil
+	}
+	return p.Lat > 59.5 && p.Lat < 60.5 && p.Lon > 29.5 && p.Lon < 31, true, nil
+}
+
 // officials knows the operators tests assign work to.
 type officials map[string]string // user id -> municipality path
 

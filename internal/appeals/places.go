@@ -31,3 +31,10 @@ type Places interface {
 	Department(ctx context.Context, id string) (Department, error)
 	Departments(ctx context.Context, municipalityID string) ([]Department, error)
 }
+
+// Boundaries is what Places may also do: tell whether a point lies within
+// a municipality. known is false when the municipality has no boundary,
+// and then any point is accepted.
+type Boundaries interface {
+	Contains(ctx context.Context, municipalityID string, p Point) (inside, known bool, err error)
+}

@@ -37,7 +37,11 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if err != nil {
 		return Appeal{}, err
 	}
-	if bad := in.validate(cat); len(bad) > 0 {
+	bad := in.validate(cat)
+	if err := s.checkInside(ctx, muni, in.Point, bad); err != nil {
+		return Appeal{}, err
+	}
+	if len(bad) > 0 {
 		return Appeal{}, invalid("appeal-invalid", bad)
 	}
 	if err := s.checkRate(ctx, who, in.ClientIP); err != nil {
@@ -176,4 +180,21 @@ func clampLimit(n int) int {
 		return 100
 	}
 	return n
+}
+
+// checkInside refuses a pin outside the municipality's boundary, when
+// Places knows boundaries and the municipality has one.
+func (s *Service) checkInside(ctx context.Context, m Municipality, p *Point, bad map[string]string) error {
+	b, ok := s.places.(Boundaries)
+	if !ok || p == nil || !validPoint(*p) || bad["point"] != "" {
+		return nil
+	}
+	inside, known, err := b.Contains(ctx, m.ID, *p)
+	if err != nil {
+		return err
+	}
+	if known && !inside {
+		bad["point"] = "appeals.point.outside"
+	}
+	return nil
 }

@@ -39,6 +39,7 @@ func TestSubmitRejectsBadInputAndWritesNothing(t *testing.T) {
 			{"control characters", resident("r1"), func(in *SubmitInput) { in.Description = "яма\x00у остановки школы" }, ok, "description"},
 			{"latitude out of range", resident("r1"), func(in *SubmitInput) { in.Point = &Point{Lat: 91, Lon: 30} }, ok, "point"},
 			{"longitude out of range", resident("r1"), func(in *SubmitInput) { in.Point = &Point{Lat: 59, Lon: -181} }, ok, "point"},
+			{"a pin outside the municipality", resident("r1"), func(in *SubmitInput) { in.Point = &Point{Lat: 55.75, Lon: 37.62} }, ok, "point"},
 			{"NaN coordinates", resident("r1"), func(in *SubmitInput) { in.Point = &Point{Lat: math.NaN(), Lon: 30} }, ok, "point"},
 			{"report without a place", resident("r1"), func(in *SubmitInput) { in.Point = nil }, ok, "point"},
 			{"report without a category", resident("r1"), func(in *SubmitInput) { in.CategoryID = "" }, ok, "category_id"},
