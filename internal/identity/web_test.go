@@ -128,6 +128,13 @@ func TestRegisterLoginProfileExportScenario(t *testing.T) {
 		if a := s.get(t, b, "/profile"); a.status != http.StatusSeeOther || !strings.HasPrefix(a.header.Get("Location"), "/login") {
 			t.Fatalf("profile after logout: %d", a.status)
 		}
+		// Sent to sign in on the way to a page, a person is told why.
+		if a := s.get(t, b, "/login?next=/profile"); !strings.Contains(a.body, "Please sign in to open that page") {
+			t.Errorf("login on the way to a page does not say why")
+		}
+		if a := s.get(t, b, "/login"); strings.Contains(a.body, "Please sign in to open that page") {
+			t.Errorf("plain login page speaks of another page")
+		}
 		a = s.post(t, b, "/login", url.Values{"email": {"ANNA@example.ru"}, "password": {"correct horse battery"}, "next": {"//evil.example/"}})
 		if a.status != http.StatusSeeOther || a.header.Get("Location") != "/profile" {
 			t.Fatalf("login: %d %q", a.status, a.header.Get("Location"))
