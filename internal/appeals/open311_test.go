@@ -104,6 +104,25 @@ func TestOpen311(t *testing.T) {
 		if got := list("&end_date=" + url.QueryEscape(future)); len(got) != 3 {
 			t.Errorf("requests before tomorrow: %d", len(got))
 		}
+		upd := scenario{name: "updates", method: "GET", path: "/open311/v2/servicerequestupdates.xml?jurisdiction_id=a", status: 200}.run(t, e, h)
+		var feed struct {
+			Updates []o311Update `xml:"request_update"`
+		}
+		if err := xml.Unmarshal(upd.Body.Bytes(), &feed); err != nil {
+			t.Fatal(err)
+		}
+		var statuses []string
+		for _, u := range feed.Updates {
+			if u.ServiceRequestID == open.ID {
+				statuses = append(statuses, u.Status)
+			}
+		}
+		if want := []string{"OPEN", "OPEN", "ACTION_SCHEDULED", "IN_PROGRESS", "FIXED"}; strings.Join(statuses, ",") != strings.Join(want, ",") {
+			t.Errorf("updates of the fixed report: %v, want %v", statuses, want)
+		}
+		if strings.Contains(upd.Body.String(), "Ответ") || strings.Contains(upd.Body.String(), "Заделали") {
+			t.Error("the public feed carries officials' notes")
+		}
 		rec := scenario{name: "one in XML", method: "GET", path: "/open311/v2/requests/" + open.ID + ".xml?jurisdiction_id=a", status: 200}.run(t, e, h)
 		var doc struct {
 			XMLName  xml.Name      `xml:"service_requests"`

@@ -33,7 +33,8 @@ type open311 struct {
 
 // Open311Routes mounts Open311 GeoReport v2 at /open311/v2/: discovery,
 // services, service definitions, requests (list, one, create with an
-// api_key), in .json and .xml. jurisdiction_id is the municipality's slug.
+// api_key) and FixMyStreet's servicerequestupdates feed, in .json and
+// .xml. jurisdiction_id is the municipality's slug.
 // Only issue reports are served: formal appeals never leave muni this way.
 func Open311Routes(rt *web.Router, svc *Service, keys KeyChecker, cat *i18n.Catalog) {
 	h := &open311{svc: svc, keys: keys, cat: cat}
@@ -80,6 +81,8 @@ func (h *open311) get(w http.ResponseWriter, r *http.Request) error {
 		return h.services(w, r, format)
 	case "requests":
 		return h.requests(w, r, format)
+	case "servicerequestupdates":
+		return h.updates(w, r, format)
 	}
 	return h.fail(w, r, format, http.StatusNotFound, "appeals.open311.not_found")
 }
