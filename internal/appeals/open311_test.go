@@ -46,6 +46,8 @@ func TestOpen311(t *testing.T) {
 				want: []string{"service_code"}},
 			{name: "unknown service_code", method: "POST", path: "/open311/v2/requests.json", form: post(url.Values{"service_code": {"ufo"}}), status: 400},
 			{name: "latitude out of range", method: "POST", path: "/open311/v2/requests.json", form: post(url.Values{"lat": {"91"}}), status: 400},
+			{name: "a pin outside the municipality", method: "POST", path: "/open311/v2/requests.xml",
+				form: post(url.Values{"lat": {"55.7558"}, "long": {"37.6173"}}), status: 400, want: []string{"<errors><error><code>400</code>", "за пределами"}},
 			{name: "no place at all", method: "POST", path: "/open311/v2/requests.json", form: del("lat"), status: 400},
 			{name: "an unknown attribute", method: "POST", path: "/open311/v2/requests.json", form: post(url.Values{"attribute[depth]": {"30"}}), status: 400,
 				want: []string{"attribute[depth]"}},
