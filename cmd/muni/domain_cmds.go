@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 )
 
 // The commands that work through the domains: demo, user, territory.
@@ -23,8 +24,10 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	world.Print(env.out, a.Cfg.PublicURL())
 	if *seedOnly {
+		fmt.Fprintln(env.out, "Seeded only (-seed-only): start it with `muni serve` or `muni demo`.")
 		return nil
 	}
+	fmt.Fprintf(env.out, "Serving on %s/ — stop with Ctrl+C.\n", a.Cfg.PublicURL())
 	a.Web.Render.Site.DemoNotice = true
 	return a.Serve(ctx, nil)
 }

@@ -55,7 +55,7 @@ func (a *App) SeedDemo(ctx context.Context) (*DemoWorld, error) {
 
 // Print writes the demo's address and logins for a person to use.
 func (w *DemoWorld) Print(out io.Writer, baseURL string) {
-	fmt.Fprintf(out, "\nmuni demo is ready: %s/", baseURL)
+	fmt.Fprintf(out, "\nThe demo region is in place. Portal: %s/", baseURL)
 	if w.Municipality != "" {
 		fmt.Fprintf(out, "  (municipality: %s/m/%s/)", baseURL, w.Municipality)
 	}
