@@ -10,6 +10,9 @@ import (
 	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
+// auditPage is how many entries one page of the audit log shows.
+const auditPage = 30
+
 // Tenant is a municipality as the audit viewer shows it.
 type Tenant struct{ ID, Name string }
 
@@ -73,7 +76,7 @@ func (v *AuditView) Entries(ctx context.Context, actor *auth.Actor, beforeSeq in
 		return nil, nil, fault.ErrForbidden
 	}
 	names := map[string]string{"": ""}
-	f := audit.Filter{BeforeSeq: beforeSeq, Limit: 100}
+	f := audit.Filter{BeforeSeq: beforeSeq, Limit: auditPage}
 	if !actor.Can(auth.RolePlatformAdmin, "/") {
 		f.TenantIDs = []string{}
 		for _, g := range actor.Grants {
@@ -127,7 +130,7 @@ func (h *handler) auditPage(w http.ResponseWriter, r *http.Request) error {
 	if v.People, err = h.audit.UserNames(r.Context(), recs); err != nil {
 		return err
 	}
-	if len(recs) == 100 {
+	if len(recs) == auditPage {
 		v.Next = recs[len(recs)-1].Seq
 	}
 	return h.render.Page(w, r, http.StatusOK, "workplace/audit", v)
