@@ -22,6 +22,7 @@ type Item struct {
 	Place    string    `json:"place"`     // municipality name, for regional staff
 	State    string    `json:"state"`     // i18n key of its state
 	Due      time.Time `json:"due"`       // the deadline that matters most; zero if none
+	Zone     string    `json:"zone"`      // IANA zone the deadline is counted in (the municipality's)
 	Basis    string    `json:"basis"`     // legal basis of the deadline, e.g. "59-ФЗ ст. 12"
 	Priority int       `json:"priority"`  // higher first among equal deadlines
 }
