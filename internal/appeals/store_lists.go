@@ -66,22 +66,18 @@ type Summary struct {
 
 const summarySelect = `SELECT a.id, a.tenant_id, a.tenant_path, a.regime, a.kind, a.collective, a.category_id,
 	a.author_id, a.author_name, a.state, a.department_id, a.assignee_id, a.description, a.lat, a.lon, a.address,
-	a.extended, a.answer, a.reason, a.redirect_to, a.demo, a.received_ms, a.updated_ms, a.supporters, a.rating,
-	d.clock, d.rule, d.basis, d.calendar, d.from_ms, d.due_ms
-	FROM appeals a LEFT JOIN appeals_deadlines d ON d.appeal_id = a.id AND d.closed_ms IS NULL
-	AND d.due_ms = (SELECT MIN(due_ms) FROM appeals_deadlines x WHERE x.appeal_id = a.id AND x.closed_ms IS NULL)`
+	a.extended, a.answer, a.reason, a.redirect_to, a.demo, a.received_ms, a.updated_ms, a.supporters, a.rating
+	FROM appeals a`
 
 func scanSummary(s scanner) (Summary, error) {
 	var sm Summary
 	var lat, lon sql.NullFloat64
 	var collective, extended, demo int
 	var received, updated int64
-	var clock, rule, basis, cal sql.NullString
-	var from, due sql.NullInt64
 	a := &sm.Appeal
 	err := s.Scan(&a.ID, &a.TenantID, &a.TenantPath, &a.Regime, &a.Kind, &collective, &a.CategoryID, &a.AuthorID,
 		&a.AuthorName, &a.State, &a.DepartmentID, &a.AssigneeID, &a.Description, &lat, &lon, &a.Address, &extended,
-		&a.Answer, &a.Reason, &a.RedirectTo, &demo, &received, &updated, &a.Supporters, &a.Rating, &clock, &rule, &basis, &cal, &from, &due)
+		&a.Answer, &a.Reason, &a.RedirectTo, &demo, &received, &updated, &a.Supporters, &a.Rating)
 	if err != nil {
 		return sm, err
 	}
@@ -90,11 +86,41 @@ func scanSummary(s scanner) (Summary, error) {
 	}
 	a.Collective, a.Extended, a.Demo = collective == 1, extended == 1, demo == 1
 	a.ReceivedAt, a.UpdatedAt = db.Time(received), db.Time(updated)
-	if due.Valid {
-		sm.Due = &Deadline{Due: Due{Clock: Clock(clock.String), Rule: rule.String, Basis: basis.String,
-			Calendar: cal.String, From: db.Time(from.Int64), At: db.Time(due.Int64)}}
-	}
 	return sm, nil
+}
+
+// withNextDeadlines fills each summary's Due with its running clock that
+// ends first, in one query for the whole page.
+func (s *store) withNextDeadlines(ctx context.Context, items []Summary) error {
+	if len(items) == 0 {
+		return nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	ids := make([]string, len(items))
+	at := map[string]int{}
+	for i, it := range items {
+		ids[i], at[it.ID] = it.ID, i
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT appeal_id, clock, rule, basis, calendar, from_ms, due_ms
+		FROM appeals_deadlines WHERE closed_ms IS NULL AND appeal_id IN (`+placeholders(arg, ids)+`)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var d Deadline
+		var from, due int64
+		if err := rows.Scan(&id, &d.Clock, &d.Rule, &d.Basis, &d.Calendar, &from, &due); err != nil {
+			return err
+		}
+		d.From, d.At = db.Time(from), db.Time(due)
+		if it := &items[at[id]]; it.Due == nil || d.At.Before(it.Due.At) {
+			it.Due = &d
+		}
+	}
+	return rows.Err()
 }
 
 // Scope is one part of what a reader may see: the items under a
@@ -216,7 +242,11 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 		}
 		out = append(out, sm)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	return out, s.withNextDeadlines(ctx, out)
 }
 
 // likePrefix escapes a path for a LIKE prefix match. Territory paths hold

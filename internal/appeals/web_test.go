@@ -22,7 +22,7 @@ import (
 
 // testServer mounts the appeals routes with the platform's error
 // handling; the X-Test-Actor header picks one of actors.
-func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	for _, l := range []fs.FS{web.Locales, Locales} {
