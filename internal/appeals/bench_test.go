@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -95,7 +96,13 @@ func BenchmarkOpen311Requests(b *testing.B) {
 // the stored reports, and reports submissions per second.
 func BenchmarkSubmitAPI(b *testing.B) {
 	s, cat := benchEnv(b, benchReports())
-	h := testServer(b, s, map[string]*auth.Actor{"r": auth.From(resident("bench"))})
+	s.perAccount = DefaultPerAccount // many residents, each under the limit; one load generator's address
+	actors := map[string]*auth.Actor{}
+	for i := range 5000 {
+		actors[strconv.Itoa(i)] = auth.From(resident("bench-" + strconv.Itoa(i)))
+	}
+	h := testServer(b, s, actors)
+	var next atomic.Int64
 	body := `{"regime":"report","category_id":"` + cat.ID + `","description":"Яма у остановки школы.","point":{"lat":59.93,"lon":30.31}}`
 	b.ResetTimer()
 	t0 := time.Now()
@@ -103,7 +110,7 @@ func BenchmarkSubmitAPI(b *testing.B) {
 		for pb.Next() {
 			req := httptest.NewRequest("POST", "/api/v1/municipalities/a/appeals", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Test-Actor", "r")
+			req.Header.Set("X-Test-Actor", strconv.Itoa(int(next.Add(1)%5000)))
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != 201 {

@@ -56,11 +56,13 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if a.Regime == RegimeReport {
 		first = s.clocks.Due(cat.SLA.Rule(cat.NameRU), a.ReceivedAt, loc)
 	}
+	a.History = []Step{{Seq: 1, Action: ActSubmit, To: Received, ActorID: a.AuthorID, At: a.ReceivedAt}}
+	a.Deadlines = []Deadline{{Due: first}}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := s.st.createAppeal(ctx, a); err != nil {
 			return err
 		}
-		if err := s.st.addStep(ctx, a.ID, Step{Seq: 1, Action: ActSubmit, To: Received, ActorID: a.AuthorID, At: a.ReceivedAt}); err != nil {
+		if err := s.st.addStep(ctx, a.ID, a.History[0]); err != nil {
 			return err
 		}
 		if err := s.st.addDeadline(ctx, a.ID, first); err != nil {
@@ -76,7 +78,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if err != nil {
 		return Appeal{}, wrap("submit", err)
 	}
-	return s.st.appeal(ctx, a.ID)
+	return a, nil // as stored: no need to read it back
 }
 
 func (s *Service) newAppeal(in SubmitInput, muni Municipality, cat *Category, who *auth.Actor) Appeal {
