@@ -149,5 +149,5 @@ func (a *App) Close() {
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {
-	return []workplace.Source{appealQueue{a.Appeals}}
+	return []workplace.Source{appealQueue{a.Appeals, a.Territory}}
 }

@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geojson"
+	"github.com/paulmach/orb/planar"
+
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -62,9 +66,33 @@ func (p appealPlaces) Departments(ctx context.Context, muniID string) ([]appeals
 	return out, err
 }
 
+// Contains reports whether p lies within the municipality's boundary;
+// known is false when it has none (or an unreadable one).
+func (p appealPlaces) Contains(ctx context.Context, muniID string, pt appeals.Point) (inside, known bool, err error) {
+	n, err := p.t.Node(ctx, muniID)
+	if err != nil || len(n.Boundary) == 0 {
+		return false, false, err
+	}
+	g, err := geojson.UnmarshalGeometry(n.Boundary)
+	if err != nil {
+		return false, false, nil
+	}
+	at := orb.Point{pt.Lon, pt.Lat}
+	switch v := g.Coordinates.(type) {
+	case orb.Polygon:
+		return planar.PolygonContains(v, at), true, nil
+	case orb.MultiPolygon:
+		return planar.MultiPolygonContains(v, at), true, nil
+	}
+	return false, false, nil
+}
+
 // appealQueue feeds the officials' work queue with open appeals and
 // reports, each with its nearest deadline and that deadline's legal basis.
-type appealQueue struct{ svc *appeals.Service }
+type appealQueue struct {
+	svc *appeals.Service
+	t   *territory.Service
+}
 
 // Name is the source's name in the queue's filter.
 func (q appealQueue) Name() string { return "appeals" }
@@ -76,9 +104,17 @@ func (q appealQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.F
 		return nil, err
 	}
 	out := make([]workplace.Item, 0, len(items))
+	zones := map[string]string{} // tenant -> IANA zone, looked up once per queue
 	for _, s := range items {
+		zone, ok := zones[s.TenantID]
+		if !ok {
+			if n, err := q.t.Node(ctx, s.TenantID); err == nil {
+				zone = n.TimeZone
+			}
+			zones[s.TenantID] = zone
+		}
 		it := workplace.Item{Source: "appeals", Kind: "appeals.regime." + string(s.Regime), ID: s.ID, Title: s.Title(),
-			URL: "/appeals/" + s.ID, TenantID: s.TenantID, State: "appeals.state." + string(s.State)}
+			URL: "/appeals/" + s.ID, TenantID: s.TenantID, Zone: zone, State: "appeals.state." + string(s.State)}
 		if s.Due != nil {
 			it.Due, it.Basis = s.Due.At, s.Due.Basis
 		}

@@ -86,7 +86,8 @@ func (a *App) drain() error {
 	return nil
 }
 
-// housekeeping purges expired sessions every few minutes.
+// housekeeping purges expired sessions and escalates appeal deadlines
+// every few minutes.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -104,6 +105,11 @@ func (a *App) housekeeping(ctx context.Context) {
 				a.Log.Warn("identity purge failed", "err", err)
 			} else if n > 0 {
 				a.Log.Debug("old sign-in records and e-mail links purged", "count", n)
+			}
+			if n, err := a.Appeals.Housekeep(AsSystem(ctx), time.Now()); err != nil {
+				a.Log.Warn("appeals housekeeping failed", "err", err)
+			} else if n > 0 {
+				a.Log.Info("appeal deadlines escalated", "count", n)
 			}
 		}
 	}
