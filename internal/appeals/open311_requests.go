@@ -73,12 +73,8 @@ func requestFilter(r *http.Request, cats []Category, now time.Time) (PublicFilte
 }
 
 func (h *open311) requests(w http.ResponseWriter, r *http.Request, format string) error {
-	m, ok, err := h.jurisdiction(w, r, format)
+	m, cats, ok, err := h.scope(w, r, format)
 	if !ok {
-		return err
-	}
-	cats, err := h.reportCategories(r.Context(), m)
-	if err != nil {
 		return err
 	}
 	f, bad := requestFilter(r, cats, h.svc.now())
@@ -97,12 +93,8 @@ func (h *open311) one(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return h.fail(w, r, "json", http.StatusNotFound, "appeals.open311.not_found")
 	}
-	m, ok, err := h.jurisdiction(w, r, format)
+	m, cats, ok, err := h.scope(w, r, format)
 	if !ok {
-		return err
-	}
-	cats, err := h.reportCategories(r.Context(), m)
-	if err != nil {
 		return err
 	}
 	out, err := h.records(r, m, cats, PublicFilter{IDs: []string{id}, Limit: 1})

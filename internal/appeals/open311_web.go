@@ -99,6 +99,18 @@ func (h *open311) discovery(w http.ResponseWriter, r *http.Request, format strin
 	return writeOne(w, format, d)
 }
 
+// scope is the jurisdiction a request names and its active report
+// categories; ok is false when the answer (an error) has been written or
+// err must be.
+func (h *open311) scope(w http.ResponseWriter, r *http.Request, format string) (Municipality, []Category, bool, error) {
+	m, ok, err := h.jurisdiction(w, r, format)
+	if !ok {
+		return m, nil, false, err
+	}
+	cats, err := h.reportCategories(r.Context(), m)
+	return m, cats, err == nil, err
+}
+
 // reportCategories lists a municipality's active report categories.
 func (h *open311) reportCategories(ctx context.Context, m Municipality) ([]Category, error) {
 	cats, err := h.svc.Categories(ctx, m.ID)
@@ -112,12 +124,8 @@ func (h *open311) reportCategories(ctx context.Context, m Municipality) ([]Categ
 }
 
 func (h *open311) services(w http.ResponseWriter, r *http.Request, format string) error {
-	m, ok, err := h.jurisdiction(w, r, format)
+	_, cats, ok, err := h.scope(w, r, format)
 	if !ok {
-		return err
-	}
-	cats, err := h.reportCategories(r.Context(), m)
-	if err != nil {
 		return err
 	}
 	lang := web.Lang(r.Context())
@@ -133,12 +141,8 @@ func (h *open311) definition(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return h.fail(w, r, "json", http.StatusNotFound, "appeals.open311.not_found")
 	}
-	m, ok, err := h.jurisdiction(w, r, format)
+	_, cats, ok, err := h.scope(w, r, format)
 	if !ok {
-		return err
-	}
-	cats, err := h.reportCategories(r.Context(), m)
-	if err != nil {
 		return err
 	}
 	if !slices.ContainsFunc(cats, func(c Category) bool { return c.Code == code }) {
