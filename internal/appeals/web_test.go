@@ -147,7 +147,7 @@ func TestWebScenarios(t *testing.T) {
 			{name: "my appeals, to a visitor", method: "GET", path: "/appeals/mine", status: 303, location: "/login?next="},
 			{name: "my appeals", actor: "r1", method: "GET", path: "/appeals/mine", status: 200, want: []string{"/appeals/" + own.ID}},
 			{name: "an appeal, to its author", actor: "r1", method: "GET", path: "/appeals/" + own.ID, status: 200,
-				want: []string{"59-ФЗ, ст. 8 ч. 2", "Europe/Moscow"}},
+				want: []string{"59-ФЗ, ст. 8 ч. 2", "UTC&#43;3"}},
 			{name: "an appeal, to another resident", actor: "r2", method: "GET", path: "/appeals/" + own.ID, status: 404},
 			{name: "an appeal, to another municipality", actor: "other", method: "GET", path: "/appeals/" + own.ID, status: 404},
 			{name: "an appeal, to a visitor", method: "GET", path: "/appeals/" + own.ID, status: 303, location: "/login?next="},

@@ -188,6 +188,20 @@ var funcs = template.FuncMap{
 		}
 		return t.In(loc).Format("02.01.2006")
 	},
+	// utcOffset names a zone by its present offset ("UTC+3"), which people
+	// read more easily than an IANA name.
+	"utcOffset": func(tz string) string {
+		loc, err := time.LoadLocation(tz)
+		if err != nil || tz == "" {
+			return tz
+		}
+		_, off := time.Now().In(loc).Zone()
+		s := fmt.Sprintf("UTC%+d", off/3600)
+		if m := off % 3600 / 60; m != 0 {
+			s += fmt.Sprintf(":%02d", abs(m))
+		}
+		return s
+	},
 	"add":  func(a, b int) int { return a + b },
 	"base": path.Base,
 	"thousands": func(n int64) string {
@@ -202,4 +216,11 @@ var funcs = template.FuncMap{
 		return b.String()
 	},
 	"contains": strings.Contains,
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
 }
