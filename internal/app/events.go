@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/muni-platform/muni/internal/platform/events"
 )
@@ -13,7 +14,7 @@ import (
 func (a *App) buildEvents(ctx context.Context) error {
 	a.Outbox = events.NewOutbox(a.DB)
 	if a.Cfg.NATSURL != "" {
-		b, err := events.NewNATS(ctx, a.Cfg.NATSURL, events.NATSConfig{}, a.Log)
+		b, err := events.NewNATS(ctx, a.Cfg.NATSURL, natsConfig(a.Cfg.NATSStream), a.Log)
 		if err != nil {
 			return fmt.Errorf("app: %w", err)
 		}
@@ -27,4 +28,15 @@ func (a *App) buildEvents(ctx context.Context) error {
 		return fmt.Errorf("app: event metrics: %w", err)
 	}
 	return nil
+}
+
+// natsConfig names the deployment's stream and, for any stream but the
+// default, a subject prefix of its own, so deployments sharing a NATS
+// server never see each other's events.
+func natsConfig(stream string) events.NATSConfig {
+	c := events.NATSConfig{Stream: stream}
+	if stream != "" && stream != "MUNI_EVENTS" {
+		c.Subject = "muni." + strings.ToLower(stream)
+	}
+	return c
 }

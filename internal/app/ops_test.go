@@ -14,7 +14,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/muni-platform/muni/internal/app"
+	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/config"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
@@ -365,4 +369,53 @@ func TestEventBusChoice(t *testing.T) {
 	// The NATS bus itself is tested in platform/events on streams of its
 	// own; an App here would join the shared MUNI_EVENTS stream and could
 	// take events from another instance on the same server.
+}
+
+// TestAppOnNATS runs the whole application on NATS JetStream, on a stream
+// of the test's own: a committed change reaches a subscriber through the
+// outbox, the relay and the stream.
+func TestAppOnNATS(t *testing.T) {
+	url := os.Getenv("MUNI_TEST_NATS_URL")
+	if url == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("MUNI_TEST_NATS_URL must be set in CI")
+		}
+		t.Skip("MUNI_TEST_NATS_URL not set")
+	}
+	stream := "T_APP_" + strings.ToUpper(strings.ReplaceAll(auth.NewToken(6), "-", "_"))
+	a := newTestApp(t, db.SQLite, "MUNI_NATS_URL="+url, "MUNI_NATS_STREAM="+stream)
+	t.Cleanup(func() { // leave no stream behind on the shared server
+		if nc, err := nats.Connect(url); err == nil {
+			defer nc.Close()
+			if js, err := jetstream.New(nc); err == nil {
+				js.DeleteStream(context.Background(), stream)
+			}
+		}
+	})
+	if _, ok := a.Bus.(*events.NATS); !ok {
+		t.Fatalf("bus is %T, want NATS", a.Bus)
+	}
+	got := make(chan events.Event, 1)
+	if err := events.Subscribe(a.Bus, a.DB, "test-app", "territory.node.created", func(ctx context.Context, e events.Event) error {
+		got <- e
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go a.Relay.Run(ctx)
+	if _, err := a.ImportTerritory(context.Background(), strings.NewReader(
+		"address,postal_code,country,federal_district,region_type,region,area_type,area,city_type,city,settlement_type,settlement,kladr_id,fias_id,fias_level,capital_marker,okato,oktmo,tax_office,timezone,geo_lat,geo_lon,population,foundation_year\n"+
+			`"Ленинградская обл, г Сосновый Бор",188540,Россия,Северо-Западный,обл,Ленинградская,,,г,Сосновый Бор,,,4700000400000,f4a4b813-7189-4bd4-8a3a-aaa7fbed4711,4,0,41454000000,41754000001,4726,UTC+3,59.8772884,29.1291619,65901,1958`+"\n")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case e := <-got:
+		if e.Type != "territory.node.created" || e.ID == "" {
+			t.Fatalf("event %+v", e)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("no event arrived through NATS within 20 s")
+	}
 }

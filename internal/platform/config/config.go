@@ -21,6 +21,7 @@ type Config struct {
 	DatabaseURL   string        `env:"MUNI_DATABASE_URL" default:"sqlite:./data/muni.db" help:"sqlite:PATH or postgres://user@host:port/db"`
 	BaseURL       string        `env:"MUNI_BASE_URL" default:"" help:"public URL used in e-mails and links; empty means http://MUNI_LISTEN"`
 	NATSURL       string        `env:"MUNI_NATS_URL" default:"" help:"NATS JetStream URL; empty means the in-process event bus"`
+	NATSStream    string        `env:"MUNI_NATS_STREAM" default:"MUNI_EVENTS" help:"JetStream stream of this deployment (one per deployment sharing a NATS server)"`
 	LogLevel      string        `env:"MUNI_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat     string        `env:"MUNI_LOG_FORMAT" default:"text" help:"text or json"`
 	MaxBodyBytes  int64         `env:"MUNI_MAX_BODY_BYTES" default:"1048576" help:"largest request body accepted, in bytes"`
