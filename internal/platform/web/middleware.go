@@ -112,9 +112,16 @@ func (s *Server) Observe(m *Metrics) Middleware {
 
 // LimitBody refuses bodies over max bytes with a 413 problem, early when
 // Content-Length says so and otherwise when the reader passes the limit.
-func (s *Server) LimitBody(max int64) Middleware {
+// A route registered with Router.HandleBody has its own limit instead.
+func (s *Server) LimitBody(def int64) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			max := def
+			if s.bodyLimit != nil && r.Method != http.MethodGet && r.Method != http.MethodHead {
+				if v, ok := s.bodyLimit(r); ok {
+					max = v
+				}
+			}
 			if r.ContentLength > max {
 				s.Error(w, r, &fault.Error{Kind: fault.ErrTooLarge, Type: "body-too-large", Key: "error.too_large",
 					Args: map[string]any{"Max": max}})

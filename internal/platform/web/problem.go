@@ -41,7 +41,11 @@ var kinds = []struct {
 
 // Classify maps err to its HTTP status, problem type slug and message key.
 // Anything unrecognised is a 500 whose cause is logged, never shown.
+// A body that ran past its limit (LimitBody) is a 413 wherever it was read.
 func Classify(err error) (status int, typ, key string) {
+	if tooLarge(err) {
+		return http.StatusRequestEntityTooLarge, "body-too-large", "error.too_large"
+	}
 	for _, k := range kinds {
 		if errors.Is(err, k.err) {
 			status, typ, key = k.status, k.typ, k.key

@@ -24,6 +24,10 @@ type Server struct {
 	Log     *slog.Logger
 	Catalog *i18n.Catalog
 	Render  *Renderer
+
+	// bodyLimit, set by NewRouter, is the explicit body limit of the
+	// route a request goes to (see Router.HandleBody and LimitBody).
+	bodyLimit func(*http.Request) (int64, bool)
 }
 
 // Router registers routes on a ServeMux and remembers them, so the
@@ -32,6 +36,7 @@ type Router struct {
 	srv    *Server
 	mux    *http.ServeMux
 	routes []string
+	limits map[string]int64 // pattern -> body limit, for HandleBody routes
 	// Cache, when set, serves the routes registered with HandlePublic.
 	Cache *PageCache
 }
@@ -40,7 +45,8 @@ type Router struct {
 // route matches: with the error page (or problem+json) for 404, and with
 // 405 and an Allow header when another method would have matched.
 func NewRouter(s *Server) *Router {
-	rt := &Router{srv: s, mux: http.NewServeMux()}
+	rt := &Router{srv: s, mux: http.NewServeMux(), limits: map[string]int64{}}
+	s.bodyLimit = rt.bodyLimit
 	// Registered on the mux directly: it is not one of the routes the
 	// OpenAPI document describes, and Observe labels it "unmatched".
 	rt.mux.Handle("/", s.Handler(rt.unmatched))
@@ -75,6 +81,24 @@ func (rt *Router) unmatched(w http.ResponseWriter, r *http.Request) error {
 // ("GET /m/{slug}/{$}").
 func (rt *Router) Handle(pattern string, h HandlerFunc) {
 	rt.HandleHTTP(pattern, rt.srv.Handler(h))
+}
+
+// HandleBody registers a route whose bodies may be up to max bytes
+// instead of the limit LimitBody applies to every other route — an upload
+// route that takes photos, say.
+func (rt *Router) HandleBody(pattern string, max int64, h HandlerFunc) {
+	rt.Handle(pattern, h)
+	rt.limits[pattern] = max
+}
+
+// bodyLimit is the explicit limit of the route r would be served by.
+func (rt *Router) bodyLimit(r *http.Request) (int64, bool) {
+	if len(rt.limits) == 0 {
+		return 0, false
+	}
+	_, pattern := rt.mux.Handler(r)
+	max, ok := rt.limits[pattern]
+	return max, ok
 }
 
 // HandlePublic registers a public page that anonymous visitors may be
