@@ -19,6 +19,7 @@ func (a *App) buildIdentity(t *territory.Service, exporters ...identity.Exporter
 	return identity.New(identity.Config{
 		LoginMaxFails: c.LoginMaxFails, LoginWindow: c.LoginWindow, PublicURL: c.PublicURL(),
 		OIDCIssuer: c.OIDCIssuer, OIDCClientID: c.OIDCClientID, OIDCSecret: c.OIDCSecret,
+		MailMax: c.MailMax, MailWindow: c.MailWindow, LoginHistory: c.LoginHistory,
 	}, identity.Deps{
 		DB: a.DB, Places: identityPlaces{t}, Departments: identityPlaces{t}, Catalog: a.Catalog,
 		Mail:     mail.New(mail.Config{SMTPAddr: c.SMTPAddr, SMTPUser: c.SMTPUser, SMTPPassword: c.SMTPPassword, SMTPFrom: c.SMTPFrom}, a.Log),

@@ -32,6 +32,9 @@ type Config struct {
 	TLSKey        string        `env:"MUNI_TLS_KEY" default:"" help:"TLS private key file"`
 	LoginMaxFails int           `env:"MUNI_LOGIN_MAX_FAILS" default:"5" help:"failed logins per account or IP before throttling"`
 	LoginWindow   time.Duration `env:"MUNI_LOGIN_WINDOW" default:"15m" help:"window in which failed logins are counted"`
+	MailMax       int           `env:"MUNI_MAIL_MAX" default:"10" help:"mails the public forms (registration, reset) may send per address or IP in MUNI_MAIL_WINDOW"`
+	MailWindow    time.Duration `env:"MUNI_MAIL_WINDOW" default:"1h" help:"window in which public-form mails are counted"`
+	LoginHistory  time.Duration `env:"MUNI_LOGIN_HISTORY" default:"4320h" help:"how long sign-in records are kept (152-FZ: no longer than needed)"`
 	SMTPAddr      string        `env:"MUNI_SMTP_ADDR" default:"" help:"host:port of the SMTP relay; empty prints mail to the log"`
 	SMTPUser      string        `env:"MUNI_SMTP_USER" default:"" help:"SMTP user name"`
 	SMTPPassword  string        `env:"MUNI_SMTP_PASSWORD" default:"" help:"SMTP password"`
