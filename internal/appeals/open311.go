@@ -53,8 +53,15 @@ type o311Request struct {
 type o311Created struct {
 	XMLName          xml.Name `xml:"request" json:"-"`
 	ServiceRequestID string   `xml:"service_request_id" json:"service_request_id"`
+	Token            string   `xml:"token" json:"token"`
 	ServiceNotice    string   `xml:"service_notice" json:"service_notice"`
 	AccountID        string   `xml:"account_id" json:"account_id"`
+}
+
+// o311UpdateID answers POST servicerequestupdates: the id of the step.
+type o311UpdateID struct {
+	XMLName  xml.Name `xml:"request_update" json:"-"`
+	UpdateID string   `xml:"update_id" json:"update_id"`
 }
 
 type o311Error struct {

@@ -160,12 +160,12 @@ var o311Params = map[string]bool{"api_key": true, "jurisdiction_id": true, "serv
 	"address_string": true, "address_id": true, "email": true, "device_id": true, "account_id": true, "first_name": true,
 	"last_name": true, "phone": true, "description": true, "media_url": true}
 
-// post creates a service request for a client holding an API key scoped
-// to the municipality. The contact fields a client may send are not
+// post creates a service request, or (servicerequestupdates) moves one
+// on, for a client holding an API key scoped to the municipality. The contact fields a client may send are not
 // kept: the report is unsigned and gets no answer but its status.
 func (h *open311) post(w http.ResponseWriter, r *http.Request) error {
 	name, format, ok := splitFormat(r.PathValue("file"))
-	if !ok || name != "requests" {
+	if !ok || (name != "requests" && name != "servicerequestupdates") {
 		return h.fail(w, r, "json", http.StatusNotFound, "appeals.open311.not_found")
 	}
 	if err := r.ParseForm(); err != nil {
@@ -175,13 +175,10 @@ func (h *open311) post(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return h.fail(w, r, format, http.StatusForbidden, "appeals.open311.api_key")
 	}
-	var bad []string
-	for k := range r.PostForm {
-		if !o311Params[k] {
-			bad = append(bad, "appeals.open311.attribute_unknown|"+k)
-		}
+	if name == "servicerequestupdates" {
+		return h.postUpdate(w, r, format, who)
 	}
-	if len(bad) > 0 {
+	if bad := unknownParams(r, o311Params); len(bad) > 0 {
 		return h.fail(w, r, format, http.StatusBadRequest, bad...)
 	}
 	m, ok, err := h.jurisdiction(w, r, format)
@@ -204,7 +201,7 @@ func (h *open311) post(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeO311(w, format, http.StatusCreated, "service_requests", []o311Created{{ServiceRequestID: a.ID}})
+	return writeO311(w, format, http.StatusCreated, "service_requests", []o311Created{{ServiceRequestID: a.ID, Token: a.ID}})
 }
 
 // submission builds the report a POST describes; the key names what is

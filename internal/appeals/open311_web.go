@@ -34,7 +34,8 @@ type open311 struct {
 // Open311Routes mounts Open311 GeoReport v2 at /open311/v2/: discovery,
 // services, service definitions, requests (list, one, create with an
 // api_key) and FixMyStreet's servicerequestupdates feed, in .json and
-// .xml. jurisdiction_id is the municipality's slug.
+// .xml; tokens resolve to request ids. jurisdiction_id is the
+// municipality's slug or OKTMO code.
 // Only issue reports are served: formal appeals never leave muni this way.
 func Open311Routes(rt *web.Router, svc *Service, keys KeyChecker, cat *i18n.Catalog) {
 	h := &open311{svc: svc, keys: keys, cat: cat}
@@ -42,6 +43,7 @@ func Open311Routes(rt *web.Router, svc *Service, keys KeyChecker, cat *i18n.Cata
 	rt.Handle("POST /open311/v2/{file}", h.post)
 	rt.Handle("GET /open311/v2/services/{file}", h.definition)
 	rt.Handle("GET /open311/v2/requests/{file}", h.one)
+	rt.Handle("GET /open311/v2/tokens/{file}", h.token)
 }
 
 // fail answers with Open311 errors, each message translated.
@@ -55,18 +57,42 @@ func (h *open311) fail(w http.ResponseWriter, r *http.Request, format string, st
 	return writeO311Errors(w, format, status, msgs...)
 }
 
-// jurisdiction finds the municipality named by jurisdiction_id; ok is
-// false when the answer (an error) has been written.
+// OKTMOPlaces is what Places may also do: find a municipality by its
+// OKTMO code, so that an Open311 jurisdiction_id may be either the slug
+// or the code. Unknown codes return an error wrapping fault.ErrNotFound.
+type OKTMOPlaces interface {
+	MunicipalityByOKTMO(ctx context.Context, code string) (Municipality, error)
+}
+
+// jurisdiction finds the municipality named by jurisdiction_id, its slug
+// or its OKTMO code; ok is false when the answer (an error) has been
+// written.
 func (h *open311) jurisdiction(w http.ResponseWriter, r *http.Request, format string) (Municipality, bool, error) {
 	j := strings.TrimSpace(r.FormValue("jurisdiction_id"))
 	if j == "" {
 		return Municipality{}, false, h.fail(w, r, format, http.StatusBadRequest, "appeals.open311.jurisdiction_required")
 	}
 	m, err := h.svc.places.MunicipalityBySlug(r.Context(), j)
+	if byCode, ok := h.svc.places.(OKTMOPlaces); ok && errors.Is(err, fault.ErrNotFound) && isOKTMO(j) {
+		m, err = byCode.MunicipalityByOKTMO(r.Context(), j)
+	}
 	if errors.Is(err, fault.ErrNotFound) {
 		return m, false, h.fail(w, r, format, http.StatusNotFound, "appeals.open311.jurisdiction_unknown")
 	}
 	return m, err == nil, err
+}
+
+// isOKTMO tells whether s has the shape of an OKTMO code: 8 or 11 digits.
+func isOKTMO(s string) bool {
+	if len(s) != 8 && len(s) != 11 {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 func (h *open311) get(w http.ResponseWriter, r *http.Request) error {
