@@ -54,6 +54,7 @@ type Appeal struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Deadlines    []Deadline `json:"deadlines"`
 	History      []Step     `json:"history"`
+	Photos       []Photo    `json:"photos"` // served at /appeals/{id}/photos/{n}
 }
 
 // Anonymous reports whether nobody signed the item: it gets no answer.

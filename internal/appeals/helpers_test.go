@@ -117,7 +117,7 @@ func admin(m Municipality) context.Context {
 func (e *env) counts() map[string]int {
 	e.t.Helper()
 	out := map[string]int{}
-	for _, tbl := range []string{"appeals", "appeals_history", "appeals_deadlines", "appeals_categories", "audit_log", "event_outbox"} {
+	for _, tbl := range []string{"appeals", "appeals_history", "appeals_deadlines", "appeals_categories", "appeals_photos", "audit_log", "event_outbox"} {
 		var n int
 		if err := e.d.Writer().QueryRow("SELECT COUNT(*) FROM " + tbl).Scan(&n); err != nil {
 			e.t.Fatal(err)

@@ -35,7 +35,9 @@ type SubmitInput struct {
 	Address     string `json:"address"`
 	AuthorName  string `json:"author_name"`
 	Anonymous   bool   `json:"anonymous"`
-	ClientIP    string `json:"-"` // the sender's network address, for the rate limit
+	// Photos: up to MaxPhotos JPEG, PNG or WebP files.
+	Photos   []PhotoUpload `json:"photos,omitempty"`
+	ClientIP string        `json:"-"` // the sender's network address, for the rate limit
 
 	// vouched: an API key scoped to the municipality sent it (an Open311
 	// client), which answers for the item as a category's anonymity would.

@@ -1,6 +1,9 @@
 package appeals
 
-import "context"
+import (
+	"context"
+	"encoding/json"
+)
 
 // Municipality is what appeals needs of a municipal formation: its scope
 // for grants and its time zone for deadlines. The app adapts the
@@ -12,6 +15,9 @@ type Municipality struct {
 	Name     string
 	NameEN   string
 	TimeZone string // IANA zone deadlines are counted in
+	// Boundary is the GeoJSON Polygon or MultiPolygon of the territory,
+	// drawn under the submission form's pin; empty when unknown.
+	Boundary json.RawMessage
 }
 
 // Department is a municipality's department that items are routed to.

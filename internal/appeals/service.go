@@ -40,6 +40,9 @@ type Deps struct {
 	// Submissions allowed per RateWindow; DefaultPerAccount and
 	// DefaultPerIP when zero.
 	PerAccount, PerIP int
+	// PhotoMaxBytes is the largest photo file accepted;
+	// DefaultPhotoMaxBytes when zero.
+	PhotoMaxBytes int64
 }
 
 // Service is the appeals use cases: it authorizes, validates, runs the
@@ -57,6 +60,7 @@ type Service struct {
 	demo      bool // items created are marked demo data
 
 	perAccount, perIP int
+	photoMax          int64
 }
 
 // New returns the service.
@@ -73,7 +77,10 @@ func New(d Deps) *Service {
 	if d.PerIP == 0 {
 		d.PerIP = DefaultPerIP
 	}
-	return &Service{db: d.DB, st: &store{db: d.DB}, log: d.Audit, out: d.Outbox, places: d.Places,
+	if d.PhotoMaxBytes <= 0 {
+		d.PhotoMaxBytes = DefaultPhotoMaxBytes
+	}
+	return &Service{photoMax: d.PhotoMaxBytes, db: d.DB, st: &store{db: d.DB}, log: d.Audit, out: d.Outbox, places: d.Places,
 		officials: d.Officials, clocks: NewClocks(d.Calendar), now: func() time.Time { return d.Now().UTC().Truncate(time.Millisecond) },
 		perAccount: d.PerAccount, perIP: d.PerIP}
 }

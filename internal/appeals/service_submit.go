@@ -38,6 +38,10 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		return Appeal{}, err
 	}
 	bad := in.validate(cat)
+	photos, key := checkPhotos(in.Photos, s.photoMax)
+	if key != "" {
+		bad["photos"] = key
+	}
 	if err := s.checkInside(ctx, muni, in.Point, bad); err != nil {
 		return Appeal{}, err
 	}
@@ -52,6 +56,10 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		return Appeal{}, err
 	}
 	a := s.newAppeal(in, muni, cat, who)
+	a.Photos = make([]Photo, 0, len(photos))
+	for _, p := range photos {
+		a.Photos = append(a.Photos, p.Photo)
+	}
 	first := s.clocks.Due(RuleRegister, a.ReceivedAt, loc)
 	if a.Regime == RegimeReport {
 		first = s.clocks.Due(cat.SLA.Rule(cat.NameRU), a.ReceivedAt, loc)
@@ -68,12 +76,15 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		if err := s.st.addDeadline(ctx, a.ID, first); err != nil {
 			return err
 		}
+		if err := s.st.addPhotos(ctx, a.ID, photos, db.Millis(a.ReceivedAt)); err != nil {
+			return err
+		}
 		if err := s.noteIP(ctx, in.ClientIP); err != nil {
 			return err
 		}
 		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,
 			TenantID: a.TenantID, Detail: map[string]any{"regime": a.Regime, "kind": a.Kind, "category_id": a.CategoryID,
-				"anonymous": a.Anonymous()}}, "appeal.received", eventOf(a, ActSubmit))
+				"anonymous": a.Anonymous(), "photos": len(photos)}}, "appeal.received", eventOf(a, ActSubmit))
 	})
 	if err != nil {
 		return Appeal{}, wrap("submit", err)

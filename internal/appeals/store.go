@@ -89,6 +89,9 @@ func (s *store) appeal(ctx context.Context, id string) (Appeal, error) {
 	if a.Deadlines, err = s.deadlines(ctx, id); err != nil {
 		return a, err
 	}
+	if a.Photos, err = s.photos(ctx, id); err != nil {
+		return a, err
+	}
 	a.History, err = s.history(ctx, id)
 	return a, err
 }

@@ -30,7 +30,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.HandlePublic("GET /m/{slug}/reports/stats", h.statsPage)
 	rt.HandlePublic("GET /api/v1/municipalities/{slug}/appeals/stats", h.apiStats)
 	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
-	rt.Handle("POST /m/{slug}/appeals", h.submit)
+	rt.HandleBody("POST /m/{slug}/appeals", svc.UploadLimit(), h.submit) // with photos
+	rt.Handle("GET /appeals/{id}/photos/{n}", h.photoFile)
 	rt.Handle("GET /appeals/mine", h.mine)
 	rt.Handle("GET /appeals/queue", h.queue)
 	rt.Handle("POST /appeals/queue/assign", h.bulkAssign)
@@ -41,7 +42,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("GET /api/v1/appeals/mine", h.apiMine)
 	rt.Handle("GET /api/v1/appeals/{id}", h.apiAppeal)
 	rt.Handle("POST /api/v1/appeals/{id}/{action}", h.apiStep)
-	rt.Handle("POST /api/v1/municipalities/{slug}/appeals", h.apiSubmit)
+	rt.HandleBody("POST /api/v1/municipalities/{slug}/appeals", svc.UploadLimit(), h.apiSubmit)
 }
 
 // form is what a page with a form shows: values entered, messages per

@@ -17,7 +17,9 @@ type newPage struct {
 	Muni      Municipality
 	Reports   []Category
 	Kinds     []Kind
-	Anonymous bool // some category takes anonymous reports
+	Boundary  string // the municipality's GeoJSON for the pin map; "" when unknown
+	PhotoMB   int64  // the largest photo, in megabytes
+	Anonymous bool   // some category takes anonymous reports
 	SignedIn  bool
 	Sent      bool
 }
@@ -44,7 +46,7 @@ func (h *handler) showNewWith(w http.ResponseWriter, r *http.Request, status int
 		return err
 	}
 	p := newPage{form: f, Nearby: near, Muni: m, Kinds: Kinds(), SignedIn: auth.From(r.Context()).Kind == auth.User,
-		Sent: r.URL.Query().Get("sent") == "1"}
+		Sent: r.URL.Query().Get("sent") == "1", Boundary: string(m.Boundary), PhotoMB: (h.svc.PhotoMaxBytes() + 1<<20 - 1) >> 20}
 	for _, c := range cats {
 		if c.Active && c.Regime == RegimeReport {
 			p.Reports = append(p.Reports, c)
@@ -61,13 +63,22 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	cleanup, err := parseForm(r)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
+	photos, err := formPhotos(r, h.svc.PhotoMaxBytes())
+	if err != nil {
+		return err
+	}
 	f := newForm()
 	for _, k := range []string{"topic", "description", "address", "lat", "lon", "author_name", "collective", "anonymous", "file_anyway"} {
 		f.Values[k] = r.PostFormValue(k)
 	}
 	in := SubmitInput{TenantID: m.ID, Description: f.Values["description"], Address: f.Values["address"],
 		AuthorName: f.Values["author_name"], Collective: f.Values["collective"] == "yes", Anonymous: f.Values["anonymous"] == "yes",
-		Point: parsePoint(f.Values["lat"], f.Values["lon"]), ClientIP: clientIP(r)}
+		Point: parsePoint(f.Values["lat"], f.Values["lon"]), Photos: photos, ClientIP: clientIP(r)}
 	regime, rest, _ := strings.Cut(f.Values["topic"], ":")
 	in.Regime = Regime(regime)
 	if in.Regime == RegimeReport {
@@ -81,6 +92,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(near) > 0 { // offer them before a duplicate is filed
+			f.photosLost(photos)
 			return h.showNearby(w, r, f, near)
 		}
 	}
@@ -93,6 +105,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 		if f.Errors["regime"] != "" || f.Errors["kind"] != "" || f.Errors["category_id"] != "" {
 			f.Errors["topic"] = "appeals.topic.required"
 		}
+		f.photosLost(photos)
 		return h.showNew(w, r, status, f)
 	}
 	if a.Anonymous() {
@@ -101,6 +114,15 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/appeals/"+a.ID+"?sent=1", http.StatusSeeOther)
 	return nil
+}
+
+// photosLost tells the person, when the form comes back to them, that the
+// photos they chose must be chosen again: a browser never refills a file
+// input.
+func (f *form) photosLost(photos []PhotoUpload) {
+	if len(photos) > 0 && f.Errors["photos"] == "" {
+		f.Errors["photos"] = "appeals.photos.again"
+	}
 }
 
 // parsePoint reads coordinates typed or set by the map; none is nil, and
