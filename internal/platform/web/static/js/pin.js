@@ -71,8 +71,8 @@
     });
     lat.addEventListener("change", fromInputs);
     lon.addEventListener("change", fromInputs);
-    fromInputs();
-    fit();
+    fit(); // a view first: Leaflet draws no layer on a map without one
+    if (fromInputs()) fit();
 
     if (typeof ResizeObserver !== "undefined") {
       var width = el.clientWidth;
