@@ -16,10 +16,21 @@
 // officials those of the municipalities and departments their grants
 // cover), validates input field by field, and writes each change with its
 // history step, audit entry and outbox event ("appeal.registered"…) in one
-// transaction. Around it: the resident pages (submit with nearby-duplicate
-// check and "me too", my appeals, confirm or dispute a fix), the
+// transaction. Around it: the resident pages (submit with a pin set on
+// a map of the municipality or typed, up to five photos, nearby-duplicate
+// check and "me too"; my appeals; confirm or dispute a fix), the
 // officials' detail page and queue (filters, bulk assignment, internal
 // comments, linked duplicates), the public list, map and statistics of
 // issue reports (no authors, no texts, never formal appeals), a JSON API
 // and Open311 GeoReport v2 at /open311/v2/.
+//
+// Photos (photo.go) are told by their content, not their name: JPEG and
+// PNG are decoded and encoded again, which leaves pixels only (a JPEG
+// turned upright first, as its EXIF orientation says); WebP keeps its
+// image chunks and loses EXIF, XMP and ICC ones. They are stored in the
+// database with the item, in its transaction — all or nothing, in every
+// backup, seen by every instance — and served at
+// /appeals/{id}/photos/{n}: to anyone for an issue report, to the author
+// and the officials over it for a formal appeal. The submission routes
+// take bodies large enough for five (web.Router.HandleBody).
 package appeals

@@ -50,6 +50,27 @@ type cleanPhoto struct {
 	data []byte
 }
 
+// precheckPhotos refuses, cheaply and before anything is decoded, too
+// many files and files that are empty, too large or no photo by their
+// first bytes; the message key is for the "photos" field.
+func precheckPhotos(ups []PhotoUpload, max int64) string {
+	if len(ups) > MaxPhotos {
+		return "appeals.photo.too_many"
+	}
+	for _, up := range ups {
+		switch {
+		case len(up.Data) == 0:
+			return "appeals.photo.empty"
+		case int64(len(up.Data)) > max:
+			return "appeals.photo.too_large"
+		}
+		if dec, _ := codec(http.DetectContentType(up.Data)); dec == nil {
+			return "appeals.photo.type"
+		}
+	}
+	return ""
+}
+
 // checkPhotos cleans each upload; the first refusal is the message key
 // for the "photos" field.
 func checkPhotos(ups []PhotoUpload, max int64) ([]cleanPhoto, string) {
@@ -70,7 +91,8 @@ func checkPhotos(ups []PhotoUpload, max int64) ([]cleanPhoto, string) {
 
 // cleanUpload checks one file and removes its metadata: JPEG and PNG are
 // decoded and encoded again (which keeps only pixels: no EXIF, GPS,
-// camera or comments); WebP, which the standard library cannot encode,
+// camera or comments; a JPEG is first turned upright as its EXIF
+// orientation says); WebP, which the standard library cannot encode,
 // keeps its image chunks and loses every metadata chunk, and is decoded
 // again to prove it is still whole.
 func cleanUpload(data []byte, max int64) (cleanPhoto, string) {
@@ -95,6 +117,9 @@ func cleanUpload(data []byte, max int64) (cleanPhoto, string) {
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
 		return cleanPhoto{}, "appeals.photo.broken"
+	}
+	if ct == TypeJPEG {
+		img = orient(img, jpegOrientation(data))
 	}
 	clean, err := reencode(ct, img, data)
 	if err != nil {

@@ -201,6 +201,7 @@ func TestSubmitBadPhotosWritesNothing(t *testing.T) {
 		}{
 			{"six photos", []PhotoUpload{good, good, good, good, good, good}, "appeals.photo.too_many"},
 			{"a good photo and a text file", []PhotoUpload{good, {[]byte(strings.Repeat("text ", 20))}}, "appeals.photo.type"},
+			{"a good photo and a truncated one", []PhotoUpload{good, {good.Data[:len(good.Data)/2]}}, "appeals.photo.broken"},
 			{"over 5 MB", []PhotoUpload{{append(append([]byte{}, good.Data...), make([]byte, DefaultPhotoMaxBytes)...)}}, "appeals.photo.too_large"},
 		} {
 			t.Run(tc.name, func(t *testing.T) {

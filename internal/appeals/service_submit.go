@@ -38,8 +38,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		return Appeal{}, err
 	}
 	bad := in.validate(cat)
-	photos, key := checkPhotos(in.Photos, s.photoMax)
-	if key != "" {
+	if key := precheckPhotos(in.Photos, s.photoMax); key != "" {
 		bad["photos"] = key
 	}
 	if err := s.checkInside(ctx, muni, in.Point, bad); err != nil {
@@ -50,6 +49,11 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	}
 	if err := s.checkRate(ctx, who, in.ClientIP); err != nil {
 		return Appeal{}, err
+	}
+	// Decoding is the costly part: only for a sender within the limits.
+	photos, key := checkPhotos(in.Photos, s.photoMax)
+	if key != "" {
+		return Appeal{}, invalid("appeal-invalid", map[string]string{"photos": key})
 	}
 	loc, err := zone(muni)
 	if err != nil {
