@@ -35,11 +35,14 @@
     var bounds = layer.getBounds();
     var pin = null;
 
+    // There are no tiles to show streets: the whole municipality, and the
+    // pin wherever it is, is the most a person can place it by.
     function fit() {
-      if (pin) {
-        map.setView(pin.getLatLng(), Math.max(map.getZoom() || 0, 14), { animate: false });
-      } else if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [12, 12], maxZoom: 14, animate: false });
+      var b = L.latLngBounds([]);
+      if (bounds.isValid()) b.extend(bounds);
+      if (pin) b.extend(pin.getLatLng());
+      if (b.isValid()) {
+        map.fitBounds(b, { padding: [12, 12], maxZoom: 14, animate: false });
       } else {
         map.setView([60, 90], 3, { animate: false });
       }
