@@ -41,6 +41,7 @@ type Photo struct {
 	Width       int    `json:"width"`
 	Height      int    `json:"height"`
 	Size        int    `json:"size"`
+	Public      bool   `json:"-"` // an issue report's: anyone may see it
 }
 
 // cleanPhoto is a photo ready to store: its description and the bytes the

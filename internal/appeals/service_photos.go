@@ -28,5 +28,7 @@ func (s *Service) PhotoFile(ctx context.Context, appealID string, n int) (Photo,
 	if a.Regime != RegimeReport && !canRead(auth.From(ctx), a) {
 		return Photo{}, nil, ErrNotFound
 	}
-	return s.st.photo(ctx, appealID, n)
+	p, data, err := s.st.photo(ctx, appealID, n)
+	p.Public = a.Regime == RegimeReport
+	return p, data, err
 }

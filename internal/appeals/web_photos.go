@@ -25,8 +25,12 @@ func (h *handler) photoFile(w http.ResponseWriter, r *http.Request) error {
 	hd.Set("Content-Type", p.ContentType)
 	hd.Set("Content-Length", strconv.Itoa(len(data)))
 	hd.Set("Content-Disposition", "inline")
-	// Stored photos never change; only a report's are public.
-	hd.Set("Cache-Control", "private, max-age=86400, immutable")
+	// A stored photo never changes, but a formal appeal's must not stay
+	// in the cache of a browser that others may use.
+	hd.Set("Cache-Control", "private, no-store")
+	if p.Public {
+		hd.Set("Cache-Control", "private, max-age=3600")
+	}
 	if r.Method == http.MethodHead {
 		return nil
 	}

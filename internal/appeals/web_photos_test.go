@@ -164,6 +164,9 @@ func TestWebPhotos(t *testing.T) {
 				t.Errorf("appeal photo to %q: %d, want %d", actor, rec.Code, want)
 			}
 		}
+		if cc := get("/appeals/"+ap.ID+"/photos/1", "r1").Header().Get("Cache-Control"); cc != "private, no-store" {
+			t.Errorf("an appeal's photo may be cached: %q", cc)
+		}
 	})
 }
 
