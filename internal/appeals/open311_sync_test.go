@@ -50,6 +50,8 @@ func TestOpen311JurisdictionAndTokens(t *testing.T) {
 			{name: "an unknown token", method: "GET", path: "/open311/v2/tokens/nope.xml?jurisdiction_id=a", status: 404,
 				want: []string{"<errors><error><code>404</code>"}},
 			{name: "a token without jurisdiction", method: "GET", path: "/open311/v2/tokens/" + tok + ".json", status: 400},
+			{name: "the OpenAPI description", method: "GET", path: "/open311/v2/openapi.yaml", status: 200,
+				want: []string{"openapi: 3.0.3", "/open311/v2/tokens/{token}.{format}:"}},
 			{name: "a token in an unknown format", method: "GET", path: "/open311/v2/tokens/" + tok + ".csv?jurisdiction_id=a", status: 404},
 		} {
 			sc.run(t, e, h)

@@ -2,6 +2,7 @@ package appeals
 
 import (
 	"context"
+	_ "embed"
 	"encoding/xml"
 	"errors"
 	"net/http"
@@ -33,10 +34,11 @@ type open311 struct {
 
 // Open311Routes mounts Open311 GeoReport v2 at /open311/v2/: discovery,
 // services, service definitions, requests (list, one, create with an
-// api_key) and FixMyStreet's servicerequestupdates feed, in .json and
-// .xml; tokens resolve to request ids. jurisdiction_id is the
-// municipality's slug or OKTMO code.
-// Only issue reports are served: formal appeals never leave muni this way.
+// api_key), tokens (which resolve to request ids) and FixMyStreet's
+// servicerequestupdates (the feed, and POST to move a report on), in
+// .json and .xml, described at /open311/v2/openapi.yaml. jurisdiction_id
+// is the municipality's slug or OKTMO code. Only issue reports are
+// served: formal appeals never leave muni this way.
 func Open311Routes(rt *web.Router, svc *Service, keys KeyChecker, cat *i18n.Catalog) {
 	h := &open311{svc: svc, keys: keys, cat: cat}
 	rt.Handle("GET /open311/v2/{file}", h.get)
@@ -44,6 +46,20 @@ func Open311Routes(rt *web.Router, svc *Service, keys KeyChecker, cat *i18n.Cata
 	rt.Handle("GET /open311/v2/services/{file}", h.definition)
 	rt.Handle("GET /open311/v2/requests/{file}", h.one)
 	rt.Handle("GET /open311/v2/tokens/{file}", h.token)
+	rt.Handle("GET /open311/v2/openapi.yaml", h.spec)
+}
+
+// Open311Spec is the OpenAPI description of the Open311 routes, served
+// at /open311/v2/openapi.yaml; the conformance test checks every route's
+// answers against it.
+//
+//go:embed open311.yaml
+var Open311Spec []byte
+
+func (h *open311) spec(w http.ResponseWriter, _ *http.Request) error {
+	w.Header().Set("Content-Type", "application/yaml; charset=utf-8")
+	_, err := w.Write(Open311Spec)
+	return err
 }
 
 // fail answers with Open311 errors, each message translated.
