@@ -19,7 +19,8 @@ import (
 
 // buildAppeals makes the appeals service over the territory tree.
 func (a *App) buildAppeals() *appeals.Service {
-	return appeals.New(appeals.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Places: appealPlaces{a.Territory}})
+	return appeals.New(appeals.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Places: appealPlaces{a.Territory},
+		PhotoMaxBytes: a.Cfg.PhotoMaxBytes})
 }
 
 // appealPlaces adapts the territory domain to appeals.Places.
@@ -29,7 +30,8 @@ func appealMuni(n territory.Node) (appeals.Municipality, error) {
 	if !n.Municipal() {
 		return appeals.Municipality{}, territory.ErrNotFound
 	}
-	return appeals.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+	return appeals.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone,
+		Boundary: n.Boundary}, nil
 }
 
 // Municipality returns one municipal formation.
@@ -44,6 +46,16 @@ func (p appealPlaces) Municipality(ctx context.Context, id string) (appeals.Muni
 // MunicipalityBySlug returns the municipal formation at /m/{slug}/.
 func (p appealPlaces) MunicipalityBySlug(ctx context.Context, slug string) (appeals.Municipality, error) {
 	n, err := p.t.NodeBySlug(ctx, slug)
+	if err != nil {
+		return appeals.Municipality{}, err
+	}
+	return appealMuni(n)
+}
+
+// MunicipalityByOKTMO returns the municipal formation with an OKTMO code,
+// for Open311's jurisdiction_id.
+func (p appealPlaces) MunicipalityByOKTMO(ctx context.Context, code string) (appeals.Municipality, error) {
+	n, err := p.t.NodeByOKTMO(ctx, code)
 	if err != nil {
 		return appeals.Municipality{}, err
 	}

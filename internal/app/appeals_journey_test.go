@@ -1,9 +1,16 @@
 package app_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/png"
+	"math/rand/v2"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -148,15 +155,28 @@ func TestIssueReportJourney(t *testing.T) {
 	if err != nil || muni.Center == nil {
 		t.Fatalf("the demo municipality has no centre: %v", err)
 	}
-	// A spot some 20 km from the demo's reports (which lie within 3 km of
-	// the centre), so only this journey's reports are near it.
-	lat, lon := fmt.Sprintf("%.5f", muni.Center.Lat+0.2), fmt.Sprintf("%.5f", muni.Center.Lon+0.2)
-
 	j.signIn(resident.Email, resident.Password)
-	j.fileReport(lat, lon, "ул. Журнальная, 7")
+	// The pin is set on the map, some 20 km north-east of the centre, far
+	// from the demo's reports (which lie within 3 km of it), so only this
+	// journey's reports are near it. A photo larger than the 1 MB other
+	// routes take goes with it.
+	photo := filepath.Join(t.TempDir(), "pothole.png")
+	if err := os.WriteFile(photo, noisePNG(t, 700), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	lat, lon := j.pinReport(0.3, -0.3, "ул. Журнальная, 7", photo)
 	if j.b.Has("#nearby-h") {
 		t.Fatal("the first report at a fresh spot was offered a duplicate")
 	}
+	j.expectPage("appeals/show")
+	served := j.b.Eval(`fetch(document.querySelector(".photos img").src).then(r => r.status + " " + r.headers.get("Content-Type"))`)
+	if served != `"200 image/png"` {
+		t.Fatalf("the report's photo: %s", served)
+	}
+	if la, lo := mustFloat(t, lat), mustFloat(t, lon); la < muni.Center.Lat+0.05 || lo < muni.Center.Lon+0.05 {
+		t.Fatalf("the map set the pin at %s, %s: not north-east of the centre %v", lat, lon, *muni.Center)
+	}
+	// The same spot typed in: the keyboard way to give the point.
 	j.fileReport(lat, lon, "ул. Журнальная, 7а")
 	if !j.b.Has("#nearby-h") || !j.b.Has(`form[action$="/support"]`) {
 		t.Fatalf("the second report at the same spot was not offered the first: %.400s", j.b.Text("main"))
@@ -193,17 +213,82 @@ func TestIssueReportJourney(t *testing.T) {
 	j.b.Both("reports-closed")
 }
 
-// fileReport reports a pothole at a point from the municipality's form.
+// fileReport reports a pothole at a point typed into the municipality's
+// form.
 func (j *journey) fileReport(lat, lon, address string) {
+	j.t.Helper()
+	j.describePothole(address)
+	j.b.Fill("#lat", lat)
+	j.b.Fill("#lon", lon)
+	j.b.Submit(`form[action$="/appeals"] button[type=submit]`)
+}
+
+// pinReport reports a pothole by tapping the form's map at an offset from
+// its centre (fractions of the map's shorter side: right and down are
+// positive), with photos (file paths); it returns the coordinates the map
+// put in the form.
+func (j *journey) pinReport(dx, dy float64, address string, photos ...string) (lat, lon string) {
+	j.t.Helper()
+	j.describePothole(address)
+	if len(photos) > 0 {
+		j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#photos"), photos))
+	}
+	var box struct{ X, Y, W, H float64 }
+	// Leaflet loads deferred: wait until it has drawn the map.
+	j.b.EvalInto(`(async () => {
+		const el = document.querySelector("#pin-map");
+		for (let i = 0; i < 200 && !el.classList.contains("leaflet-container"); i++) await new Promise(r => setTimeout(r, 25));
+		el.scrollIntoView({block: "center"});
+		const b = el.getBoundingClientRect();
+		return {X: b.x, Y: b.y, W: b.width, H: b.height};
+	})()`, &box)
+	if box.W == 0 || box.H == 0 {
+		j.t.Fatal("the submission form shows no map")
+	}
+	side := min(box.W, box.H)
+	j.b.Do(chromedp.MouseClickXY(box.X+box.W/2+dx*side, box.Y+box.H/2+dy*side))
+	lat, lon = strings.Trim(j.b.Eval(`document.querySelector("#lat").value`), `"`), strings.Trim(j.b.Eval(`document.querySelector("#lon").value`), `"`)
+	if lat == "" || lon == "" || !j.b.Has("#pin-map path.leaflet-interactive") {
+		j.t.Fatalf("tapping the map set no pin: %q, %q", lat, lon)
+	}
+	j.b.Both("report-pin")
+	j.b.Submit(`form[action$="/appeals"] button[type=submit]`)
+	return lat, lon
+}
+
+// describePothole opens the form and fills in all but the point.
+func (j *journey) describePothole(address string) {
 	j.t.Helper()
 	j.open("/m/" + j.world.Municipality + "/appeals/new")
 	cat := j.b.Eval(`[...document.querySelectorAll("#topic option")].find(o => o.textContent.startsWith("Яма")).value`)
 	j.b.Select("#topic", strings.Trim(cat, `"`))
 	j.fillText("#description", "Глубокая яма на проезжей части, машины объезжают по встречной.")
 	j.b.Fill("#address", address)
-	j.b.Fill("#lat", lat)
-	j.b.Fill("#lon", lon)
-	j.b.Submit(`form[action$="/appeals"] button[type=submit]`)
+}
+
+// noisePNG is a side×side PNG of noise, which does not compress: some
+// 1.9 MB for 700.
+func noisePNG(t *testing.T, side int) []byte {
+	t.Helper()
+	rnd := rand.New(rand.NewPCG(7, 11))
+	img := image.NewNRGBA(image.Rect(0, 0, side, side))
+	for i := range img.Pix {
+		img.Pix[i] = uint8(rnd.UintN(256))
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func mustFloat(t *testing.T, s string) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		t.Fatalf("%q is not a number", s)
+	}
+	return v
 }
 
 // TestAppealsUseTerritoryBoundaries: a report pinned inside the demo

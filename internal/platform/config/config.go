@@ -25,6 +25,7 @@ type Config struct {
 	LogLevel      string        `env:"MUNI_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
 	LogFormat     string        `env:"MUNI_LOG_FORMAT" default:"text" help:"text or json"`
 	MaxBodyBytes  int64         `env:"MUNI_MAX_BODY_BYTES" default:"1048576" help:"largest request body accepted, in bytes"`
+	PhotoMaxBytes int64         `env:"MUNI_PHOTO_MAX_BYTES" default:"5242880" help:"largest photo file accepted with a report or appeal (up to 5 each), in bytes"`
 	SessionIdle   time.Duration `env:"MUNI_SESSION_IDLE" default:"30m" help:"a session ends after this much inactivity"`
 	SessionMax    time.Duration `env:"MUNI_SESSION_MAX" default:"12h" help:"a session ends this long after login, active or not"`
 	SecureCookies bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure even without MUNI_TLS_CERT or an https MUNI_BASE_URL (behind a TLS proxy)"`
@@ -87,6 +88,9 @@ func (c Config) validate() error {
 	}
 	if c.MaxBodyBytes <= 0 {
 		return fmt.Errorf("config: MUNI_MAX_BODY_BYTES must be positive")
+	}
+	if c.PhotoMaxBytes <= 0 {
+		return fmt.Errorf("config: MUNI_PHOTO_MAX_BYTES must be positive")
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("config: MUNI_TLS_CERT and MUNI_TLS_KEY go together")
