@@ -550,3 +550,20 @@ func TestSubmissionRateLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestReopenInTheSameInstant: a report fixed and disputed within one
+// millisecond restarts its SLA clock instead of failing on the clock's key.
+func TestReopenInTheSameInstant(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		op := official("op-a", auth.RoleOperator, muniA, depA1.ID)
+		a := e.report(resident("r1"), e.pothole(false))
+		a = must[Appeal](t)(e.svc.Register(op, a.ID))
+		a = must[Appeal](t)(e.svc.Assign(op, a.ID, AssignInput{DepartmentID: depA1.ID}))
+		a = must[Appeal](t)(e.svc.Start(op, a.ID))
+		a = must[Appeal](t)(e.svc.Fix(op, a.ID, "Яму заделали."))
+		a = must[Appeal](t)(e.svc.Reopen(resident("r1"), a.ID, "Яма снова появилась."))
+		if d, ok := a.Next(); a.State != Reopened || !ok || d.Clock != ClockSLA || !d.Open() {
+			t.Fatalf("reopened %s, next clock %+v", a.State, d)
+		}
+	})
+}

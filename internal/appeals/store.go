@@ -123,9 +123,14 @@ func (s *store) history(ctx context.Context, appealID string) ([]Step, error) {
 	return out, rows.Err()
 }
 
+// addDeadline starts a clock. The same clock started again at the same
+// instant (a report reopened in the millisecond it was closed) is that
+// clock running again, not a second one.
 func (s *store) addDeadline(ctx context.Context, appealID string, d Due) error {
 	_, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO appeals_deadlines (appeal_id, clock, rule, basis, calendar,
-		from_ms, due_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+		from_ms, due_ms) VALUES ($1, $2, $3, $4, $5, $6, $7)
+		ON CONFLICT (appeal_id, clock, from_ms) DO UPDATE SET rule = excluded.rule, basis = excluded.basis,
+			calendar = excluded.calendar, due_ms = excluded.due_ms, closed_ms = NULL`,
 		appealID, d.Clock, d.Rule, d.Basis, d.Calendar, db.Millis(d.From), db.Millis(d.At))
 	return err
 }
