@@ -7,7 +7,6 @@ import (
 	"image"
 	"image/png"
 	"math/rand/v2"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -30,13 +29,7 @@ import (
 // second extension is not offered) and answers it; each deadline is shown
 // with its legal basis, and the resident reads the answer in "My appeals".
 func TestFormalComplaintJourney(t *testing.T) {
-	a := newTestApp(t, db.SQLite)
-	world, err := a.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Handler())
-	t.Cleanup(ts.Close)
+	a, world, ts := newDemoServer(t)
 	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world}
 	resident, admin := demoLogin(t, world, "resident"), demoLogin(t, world, "municipal_admin")
 
@@ -142,13 +135,7 @@ func demoLogin(t *testing.T, w *app.DemoWorld, role string) app.DemoLogin {
 // and marks it fixed; the resident confirms with a rating; the public
 // list of the municipality shows it closed.
 func TestIssueReportJourney(t *testing.T) {
-	a := newTestApp(t, db.SQLite)
-	world, err := a.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Handler())
-	t.Cleanup(ts.Close)
+	a, world, ts := newDemoServer(t)
 	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world}
 	resident, admin := demoLogin(t, world, "resident"), demoLogin(t, world, "municipal_admin")
 	muni, err := a.Territory.NodeBySlug(context.Background(), world.Municipality)

@@ -1,12 +1,9 @@
 package app_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"testing"
 
 	"github.com/muni-platform/muni/internal/platform/browsertest"
-	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // TestResidentAndAdministratorJourney is the foundation's end-to-end
@@ -17,14 +14,8 @@ import (
 // a role in it. Every page on the way is screenshot at phone and desktop
 // width (see the log for the files) and checked with axe-core.
 func TestResidentAndAdministratorJourney(t *testing.T) {
-	a := newTestApp(t, db.SQLite)
-	world, err := a.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, world, ts := newDemoServer(t)
 	a.Web.Render.Site.DemoNotice = true
-	ts := httptest.NewServer(a.Handler())
-	t.Cleanup(ts.Close)
 	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world,
 		email: "anna.smirnova@example.org", password: "Lilac-harbour-47", name: "Анна Смирнова"}
 
@@ -46,13 +37,7 @@ func TestResidentAndAdministratorJourney(t *testing.T) {
 // violation, on a page wider than the phone, and on a script error or an
 // asset that does not load.
 func TestEveryPageAccessible(t *testing.T) {
-	a := newTestApp(t, db.SQLite)
-	world, err := a.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Handler())
-	t.Cleanup(ts.Close)
+	a, world, ts := newDemoServer(t)
 	checked := map[string]bool{} // URL shapes
 	for _, who := range crawlVisitors(world) {
 		t.Run(who.Role, func(t *testing.T) {

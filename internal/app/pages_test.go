@@ -1,8 +1,6 @@
 package app_test
 
 import (
-	"context"
-	"net/http/httptest"
 	"slices"
 	"testing"
 
@@ -37,13 +35,7 @@ func TestCatalogComplete(t *testing.T) {
 // page must say its language, and every page template must have been
 // rendered in both languages.
 func TestEveryPageRenders(t *testing.T) {
-	a := newTestApp(t, db.SQLite)
-	world, err := a.SeedDemo(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(a.Handler())
-	t.Cleanup(ts.Close)
+	a, world, ts := newDemoServer(t)
 
 	seen := map[string]map[string]bool{"ru": {}, "en": {}} // lang -> page -> rendered
 	for _, lang := range []string{"ru", "en"} {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"testing"
 
 	"github.com/muni-platform/muni/internal/app"
@@ -34,4 +35,18 @@ func newTestApp(t testing.TB, e db.Engine, env ...string) *app.App {
 	}
 	t.Cleanup(a.Close)
 	return a
+}
+
+// newDemoServer is newTestApp on SQLite with the demo seeded, served by an
+// httptest server that closes when the test ends.
+func newDemoServer(t testing.TB) (*app.App, *app.DemoWorld, *httptest.Server) {
+	t.Helper()
+	a := newTestApp(t, db.SQLite)
+	world, err := a.SeedDemo(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(a.Handler())
+	t.Cleanup(ts.Close)
+	return a, world, ts
 }
