@@ -42,15 +42,7 @@
     fit();
     // A phone turned sideways (or a window resized) changes the map's
     // size: redraw and fit the boundaries again.
-    if (typeof ResizeObserver !== "undefined") {
-      var width = el.clientWidth;
-      new ResizeObserver(function () {
-        if (el.clientWidth === width) return;
-        width = el.clientWidth;
-        map.invalidateSize({ animate: false });
-        fit();
-      }).observe(el);
-    }
+    muni.refitOnResize(el, map, fit);
   }
 
   function init() {
@@ -58,9 +50,5 @@
     for (var i = 0; i < maps.length; i++) draw(maps[i]);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  muni.ready(init);
 })();

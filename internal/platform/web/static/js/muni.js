@@ -71,9 +71,29 @@
     });
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
-    start();
+  // ready runs fn once the document is parsed.
+  function ready(fn) {
+    if (document.readyState === "loading") {
+      document.addEventListener("DOMContentLoaded", fn);
+    } else {
+      fn();
+    }
   }
+
+  // refitOnResize redraws a Leaflet map and fits it again when its width
+  // changes (a phone turned sideways, a window resized).
+  function refitOnResize(el, map, fit) {
+    if (typeof ResizeObserver === "undefined") return;
+    var width = el.clientWidth;
+    new ResizeObserver(function () {
+      if (el.clientWidth === width) return;
+      width = el.clientWidth;
+      map.invalidateSize({ animate: false });
+      fit();
+    }).observe(el);
+  }
+
+  // Shared with the page scripts (map.js, pin.js), which load after this one.
+  window.muni = { ready: ready, refitOnResize: refitOnResize };
+  ready(start);
 })();

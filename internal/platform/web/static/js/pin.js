@@ -77,15 +77,7 @@
     fit(); // a view first: Leaflet draws no layer on a map without one
     if (fromInputs()) fit();
 
-    if (typeof ResizeObserver !== "undefined") {
-      var width = el.clientWidth;
-      new ResizeObserver(function () {
-        if (el.clientWidth === width) return;
-        width = el.clientWidth;
-        map.invalidateSize({ animate: false });
-        fit();
-      }).observe(el);
-    }
+    muni.refitOnResize(el, map, fit);
   }
 
   function init() {
@@ -93,9 +85,5 @@
     for (var i = 0; i < maps.length; i++) setup(maps[i]);
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  muni.ready(init);
 })();
