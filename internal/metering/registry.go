@@ -165,7 +165,9 @@ const (
 )
 
 // ChannelKinds lists the valid channel kinds.
-func ChannelKinds() []ChannelKind { return []ChannelKind{Cumulative, IntervalValue, Instantaneous, State} }
+func ChannelKinds() []ChannelKind {
+	return []ChannelKind{Cumulative, IntervalValue, Instantaneous, State}
+}
 
 // Directions of a channel.
 const (
