@@ -12,8 +12,10 @@ type treeView struct {
 	Ancestors []Node
 	Children  []Node
 	CanAdd    bool
+	CanEdit   bool // the node itself may be edited
 	Form      form
 	Created   string
+	Saved     bool
 }
 
 // adminTree browses the territory tree and offers a form to add a child
@@ -27,6 +29,7 @@ func (h *handler) adminTree(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Created = r.URL.Query().Get("created")
+	v.Saved = r.URL.Query().Get("saved") != ""
 	return h.render.Page(w, r, http.StatusOK, "territory/admin_tree", v)
 }
 
@@ -70,6 +73,9 @@ func (h *handler) treeView(r *http.Request, id string) (treeView, error) {
 			return v, err
 		}
 		v.CanAdd = a.Can(auth.RoleRegionalOperator, n.Path) && len(kinds) > 0
+		if parent, err := h.svc.parentOf(ctx, n.ParentID); err == nil {
+			v.CanEdit = authorizeTree(ctx, parent) == nil
+		}
 	} else {
 		v.CanAdd = a.Can(auth.RolePlatformAdmin, "/")
 	}

@@ -49,6 +49,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, sections ...Home
 
 	rt.Handle("GET /admin/territory", h.adminTree)
 	rt.Handle("POST /admin/territory", h.adminTreeCreate)
+	rt.Handle("GET /admin/territory/{id}/edit", h.adminNodeEdit)
+	rt.HandleBody("POST /admin/territory/{id}/edit", 4<<20, h.adminNodeUpdate) // a boundary may be up to 2 MB
 	rt.Handle("GET /admin/m/{slug}/departments", h.adminDepartments)
 	rt.Handle("POST /admin/m/{slug}/departments", h.adminDepartmentCreate)
 	rt.Handle("GET /admin/m/{slug}/departments/{id}", h.adminDepartmentEdit)
