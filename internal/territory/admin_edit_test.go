@@ -20,7 +20,7 @@ func TestAdminNodeEdit(t *testing.T) {
 		}
 		luga := demo.Main
 		actors := map[string]*auth.Actor{
-			"operator": {Kind: auth.User, ID: "operator", Grants: []auth.Grant{{Role: auth.RoleRegionalOperator, ScopeID: demo.Region.ID, ScopePath: demo.Region.Path}}},
+			"operator":   {Kind: auth.User, ID: "operator", Grants: []auth.Grant{{Role: auth.RoleRegionalOperator, ScopeID: demo.Region.ID, ScopePath: demo.Region.Path}}},
 			"luga-admin": {Kind: auth.User, ID: "luga-admin", Grants: []auth.Grant{{Role: auth.RoleMunicipalAdmin, ScopeID: luga.ID, ScopePath: luga.Path}}},
 		}
 		h := testServer(t, s, actors)
