@@ -219,10 +219,10 @@ func TestInferOutage(t *testing.T) {
 		down   int
 	}{
 		{"all up", []MeterState{up("a"), up("b"), up("c"), up("d")}, false, 0, 0},
-		{"three of four silent together", []MeterState{silent("a", 8 * hourMs), silent("b", 8*hourMs + ms(10)), zero("c", 8*hourMs + ms(20)), up("d")}, true, 8 * hourMs, 3},
-		{"silent one by one over hours", []MeterState{silent("a", 2 * hourMs), silent("b", 5 * hourMs), silent("c", 8 * hourMs), up("d")}, false, 0, 0},
-		{"two of two is below the minimum", []MeterState{silent("a", 8 * hourMs), silent("b", 8 * hourMs)}, false, 0, 0},
-		{"three of seven is below half", []MeterState{silent("a", 8 * hourMs), silent("b", 8 * hourMs), silent("c", 8 * hourMs), up("d"), up("e"), up("f"), up("g")}, false, 0, 0},
+		{"three of four silent together", []MeterState{silent("a", 8*hourMs), silent("b", 8*hourMs+ms(10)), zero("c", 8*hourMs+ms(20)), up("d")}, true, 8 * hourMs, 3},
+		{"silent one by one over hours", []MeterState{silent("a", 2*hourMs), silent("b", 5*hourMs), silent("c", 8*hourMs), up("d")}, false, 0, 0},
+		{"two of two is below the minimum", []MeterState{silent("a", 8*hourMs), silent("b", 8*hourMs)}, false, 0, 0},
+		{"three of seven is below half", []MeterState{silent("a", 8*hourMs), silent("b", 8*hourMs), silent("c", 8*hourMs), up("d"), up("e"), up("f"), up("g")}, false, 0, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
