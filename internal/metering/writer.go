@@ -1,0 +1,135 @@
+package metering
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/muni-platform/muni/internal/platform/db"
+)
+
+// chunkRows is how many readings one multi-row INSERT carries: 6 values
+// each stays well under SQLite's limit of 32766 parameters.
+const chunkRows = 1000
+
+// copyMin is the smallest batch PostgreSQL receives by COPY; below it a
+// multi-row INSERT is cheaper than the temporary table's round trips.
+const copyMin = 200
+
+// write stores rows in one transaction, ignoring those already stored,
+// and returns how many were new. It returns after the commit.
+func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
+	if len(rows) == 0 {
+		return 0, nil
+	}
+	if s.db.Engine == db.Postgres && len(rows) >= copyMin {
+		return s.copyPostgres(ctx, rows)
+	}
+	var stored int64
+	err := s.db.InTx(ctx, func(ctx context.Context) error {
+		n, err := insertRows(ctx, s.db.Q(ctx), rows)
+		stored = n
+		return err
+	})
+	return stored, err
+}
+
+// insertRows writes rows with multi-row INSERT … ON CONFLICT DO NOTHING.
+func insertRows(ctx context.Context, q db.Querier, rows []Reading) (int64, error) {
+	var stored int64
+	args := make([]any, 0, 6*min(len(rows), chunkRows))
+	for len(rows) > 0 {
+		chunk := rows[:min(len(rows), chunkRows)]
+		rows = rows[len(chunk):]
+		args = args[:0]
+		for _, r := range chunk {
+			args = append(args, r.ChannelID, r.At.UnixMilli(), r.Value, int64(r.Quality), int64(r.Source), r.Received.UnixMilli())
+		}
+		res, err := q.ExecContext(ctx, insertSQL(len(chunk)), args...)
+		if err != nil {
+			return 0, fmt.Errorf("insert readings: %w", err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return 0, err
+		}
+		stored += n
+	}
+	return stored, nil
+}
+
+var insertTexts sync.Map // rows -> statement text
+
+// insertSQL is the INSERT statement for n readings.
+func insertSQL(n int) string {
+	if s, ok := insertTexts.Load(n); ok {
+		return s.(string)
+	}
+	var b strings.Builder
+	b.WriteString("INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms) VALUES ")
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("(")
+		for j := 1; j <= 6; j++ {
+			if j > 1 {
+				b.WriteByte(',')
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(i*6 + j))
+		}
+		b.WriteString(")")
+	}
+	b.WriteString(" ON CONFLICT DO NOTHING")
+	s := b.String()
+	if n == chunkRows || n <= 64 { // keep the texts that recur
+		insertTexts.Store(n, s)
+	}
+	return s
+}
+
+// copyPostgres streams rows into a temporary table with COPY and moves
+// them into metering_readings with ON CONFLICT DO NOTHING, in one
+// transaction on one connection.
+func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, error) {
+	conn, err := s.db.Writer().Conn(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer conn.Close()
+	var stored int64
+	err = conn.Raw(func(dc any) error {
+		pc := dc.(*stdlib.Conn).Conn()
+		tx, err := pc.Begin(ctx)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback(ctx)
+		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS metering_readings_in (
+			channel_id BIGINT, ts_ms BIGINT, value DOUBLE PRECISION, quality SMALLINT, source SMALLINT, received_ms BIGINT
+		) ON COMMIT DELETE ROWS`); err != nil {
+			return err
+		}
+		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+			r := rows[i]
+			return []any{r.ChannelID, r.At.UnixMilli(), r.Value, int16(r.Quality), int16(r.Source), r.Received.UnixMilli()}, nil
+		})
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"metering_readings_in"}, []string{"channel_id", "ts_ms", "value", "quality", "source", "received_ms"}, src); err != nil {
+			return fmt.Errorf("copy readings: %w", err)
+		}
+		tag, err := tx.Exec(ctx, `INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms)
+			SELECT channel_id, ts_ms, value, quality, source, received_ms FROM metering_readings_in ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return fmt.Errorf("insert readings: %w", err)
+		}
+		stored = tag.RowsAffected()
+		return tx.Commit(ctx)
+	})
+	return stored, err
+}
