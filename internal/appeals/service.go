@@ -35,6 +35,7 @@ type Deps struct {
 	Outbox    *events.Outbox
 	Places    Places
 	Officials Officials
+	Staff     Staff // the assignee picker and who hears of escalations
 	Calendar  *Calendar
 	Now       func() time.Time
 	// Submissions allowed per RateWindow; DefaultPerAccount and
@@ -55,6 +56,7 @@ type Service struct {
 	out       *events.Outbox
 	places    Places
 	officials Officials
+	staff     Staff
 	clocks    Clocks
 	now       func() time.Time
 	demo      bool // items created are marked demo data
@@ -81,7 +83,7 @@ func New(d Deps) *Service {
 		d.PhotoMaxBytes = DefaultPhotoMaxBytes
 	}
 	return &Service{photoMax: d.PhotoMaxBytes, db: d.DB, st: &store{db: d.DB}, log: d.Audit, out: d.Outbox, places: d.Places,
-		officials: d.Officials, clocks: NewClocks(d.Calendar), now: func() time.Time { return d.Now().UTC().Truncate(time.Millisecond) },
+		officials: d.Officials, staff: d.Staff, clocks: NewClocks(d.Calendar), now: func() time.Time { return d.Now().UTC().Truncate(time.Millisecond) },
 		perAccount: d.PerAccount, perIP: d.PerIP}
 }
 

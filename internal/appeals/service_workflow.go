@@ -178,13 +178,6 @@ func (s *Service) Assign(ctx context.Context, id string, in AssignInput) (Appeal
 	})
 }
 
-func (s *Service) official(ctx context.Context, userID, path, departmentID string) (bool, error) {
-	if s.officials == nil {
-		return false, nil
-	}
-	return s.officials.Official(ctx, userID, path, departmentID)
-}
-
 // Start marks work begun; the acting official takes an unowned item.
 func (s *Service) Start(ctx context.Context, id string) (Appeal, error) {
 	return s.step(ctx, id, ActStart, func(a *Appeal, w *stepWork) error {
