@@ -54,11 +54,10 @@ var errBadToken = errors.New("metering: bad device token")
 // AuthenticateDevice checks a device token and returns whose it is.
 func (s *Service) AuthenticateDevice(ctx context.Context, token string) (DeviceIdentity, error) {
 	rest, ok := strings.CutPrefix(token, tokenPrefix)
-	i := strings.LastIndexByte(rest, '_')
-	if !ok || i <= 0 {
+	id, _, found := strings.Cut(rest, "_") // ids have no "_"; the secret may
+	if !ok || !found || id == "" || len(token) > 200 {
 		return DeviceIdentity{}, errBadToken
 	}
-	id := rest[:i]
 	tenant, hash, err := s.st.deviceToken(ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && hash == "") {
 		return DeviceIdentity{}, errBadToken
