@@ -132,4 +132,3 @@ func (h *handler) parseBody(r *http.Request) ([]Input, error) {
 	}
 	return in, nil
 }
-
