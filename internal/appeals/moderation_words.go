@@ -164,7 +164,9 @@ func (o *Obscenity) word(w string) bool {
 	return o.latin != nil && !o.except[lat] && o.latin.MatchString(lat)
 }
 
-func letterLike(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '$' }
+func letterLike(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '@' || r == '$'
+}
 
 func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >= 0 }
 

@@ -40,7 +40,7 @@ type PublicFilter struct {
 func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
 	items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
 		ClosedOnly: f.Status == "closed", CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit),
-		IDs: f.IDs, CategoryIDs: f.CategoryIDs, From: f.From, To: f.To})
+		IDs: f.IDs, CategoryIDs: f.CategoryIDs, From: f.From, To: f.To, Public: true})
 	if err != nil {
 		return nil, err
 	}

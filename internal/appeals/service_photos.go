@@ -25,10 +25,15 @@ func (s *Service) PhotoFile(ctx context.Context, appealID string, n int) (Photo,
 	if err != nil {
 		return Photo{}, nil, err
 	}
-	if a.Regime != RegimeReport && !canRead(auth.From(ctx), a) {
+	mod, err := s.Moderation(ctx, appealID)
+	if err != nil {
+		return Photo{}, nil, err
+	}
+	public := a.Regime == RegimeReport && (mod == "" || mod == ModApproved) // held or hidden: not public
+	if !public && !canRead(auth.From(ctx), a) {
 		return Photo{}, nil, ErrNotFound
 	}
 	p, data, err := s.st.photo(ctx, appealID, n)
-	p.Public = a.Regime == RegimeReport
+	p.Public = public
 	return p, data, err
 }

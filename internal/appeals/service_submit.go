@@ -86,6 +86,9 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		if err := s.noteIP(ctx, in.ClientIP); err != nil {
 			return err
 		}
+		if err := s.holdIfObscene(ctx, a, in); err != nil {
+			return err
+		}
 		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,
 			TenantID: a.TenantID, Detail: map[string]any{"regime": a.Regime, "kind": a.Kind, "category_id": a.CategoryID,
 				"anonymous": a.Anonymous(), "photos": len(photos)}}, "appeal.received", eventOf(a, ActSubmit))

@@ -152,6 +152,7 @@ type listQuery struct {
 	State       State
 	CategoryID  string
 	BeforeID    string // cursor: the last item of the previous page
+	Public      bool   // only items moderation has not held or hidden
 	Limit       int
 }
 
@@ -219,6 +220,9 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	}
 	if q.CategoryID != "" {
 		where = append(where, "a.category_id = "+arg(q.CategoryID))
+	}
+	if q.Public {
+		where = append(where, publicClause)
 	}
 	if q.BeforeID != "" { // keyset: after the cursor item in (received, id) order
 		c := arg(q.BeforeID)

@@ -35,7 +35,7 @@ func (s *Service) Nearby(ctx context.Context, tenantID, categoryID string, p Poi
 	dLat := NearbyRadius / 111320.0
 	dLon := dLat / math.Max(math.Cos(p.Lat*math.Pi/180), 0.01)
 	items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: true, CategoryID: categoryID,
-		Box: &box{p.Lat - dLat, p.Lat + dLat, p.Lon - dLon, p.Lon + dLon}, Limit: 50})
+		Box: &box{p.Lat - dLat, p.Lat + dLat, p.Lon - dLon, p.Lon + dLon}, Limit: 50, Public: true})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,83 @@
+package metering
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/db"
+)
+
+// dirtySpan is the time span of the readings a batch wrote for one channel.
+type dirtySpan struct {
+	channel  int64
+	from, to int64
+}
+
+// dirtySpans groups rows by channel, one span each, sorted by channel.
+func dirtySpans(rows []Reading) []dirtySpan {
+	m := map[int64]*dirtySpan{}
+	for _, r := range rows {
+		ms := r.At.UnixMilli()
+		if d, ok := m[r.ChannelID]; ok {
+			d.from, d.to = min(d.from, ms), max(d.to, ms)
+			continue
+		}
+		m[r.ChannelID] = &dirtySpan{r.ChannelID, ms, ms}
+	}
+	out := make([]dirtySpan, 0, len(m))
+	for _, d := range m {
+		out = append(out, *d)
+	}
+	slices.SortFunc(out, func(a, b dirtySpan) int { return int(a.channel - b.channel) })
+	return out
+}
+
+// RollupMarks returns the statement that records which channels and
+// times the rows touch, for the rollup job to recompute (RollupPending).
+// The ingest pipeline runs it in the transaction that writes the rows, so
+// a committed reading is never left out of the rollups, whichever path
+// (database/sql or a raw pgx transaction) wrote it. It returns "" for no
+// rows. markRollup is the database/sql form.
+func RollupMarks(rows []Reading) (string, []any) {
+	spans := dirtySpans(rows)
+	if len(spans) == 0 {
+		return "", nil
+	}
+	var b strings.Builder
+	args := make([]any, 0, 3*len(spans))
+	b.WriteString("INSERT INTO metering_rollup_dirty (channel_id, from_ms, to_ms) VALUES ")
+	for i, d := range spans {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		n := 3 * i
+		b.WriteString("($" + strconv.Itoa(n+1) + ",$" + strconv.Itoa(n+2) + ",$" + strconv.Itoa(n+3) + ")")
+		args = append(args, d.channel, d.from, d.to)
+	}
+	b.WriteString(` ON CONFLICT (channel_id) DO UPDATE SET
+		from_ms = CASE WHEN excluded.from_ms < metering_rollup_dirty.from_ms THEN excluded.from_ms ELSE metering_rollup_dirty.from_ms END,
+		to_ms = CASE WHEN excluded.to_ms > metering_rollup_dirty.to_ms THEN excluded.to_ms ELSE metering_rollup_dirty.to_ms END,
+		rev = metering_rollup_dirty.rev + 1`)
+	return b.String(), args
+}
+
+// markRollup runs RollupMarks on q, in chunks that keep each statement
+// well inside SQLite's parameter limit.
+func markRollup(ctx context.Context, q db.Querier, rows []Reading) error {
+	spans := dirtySpans(rows)
+	for len(spans) > 0 {
+		chunk := spans[:min(len(spans), 5000)]
+		spans = spans[len(chunk):]
+		rs := make([]Reading, 0, 2*len(chunk))
+		for _, d := range chunk {
+			rs = append(rs, Reading{ChannelID: d.channel, At: db.Time(d.from)}, Reading{ChannelID: d.channel, At: db.Time(d.to)})
+		}
+		text, args := RollupMarks(rs)
+		if _, err := q.ExecContext(ctx, text, args...); err != nil {
+			return wrap("mark rollup", err)
+		}
+	}
+	return nil
+}
