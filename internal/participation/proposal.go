@@ -19,7 +19,9 @@ const (
 )
 
 // AnswerStates lists the answers an official may give.
-func AnswerStates() []AnswerState { return []AnswerState{AnswerEvaluating, AnswerAccepted, AnswerRejected} }
+func AnswerStates() []AnswerState {
+	return []AnswerState{AnswerEvaluating, AnswerAccepted, AnswerRejected}
+}
 
 // Moderation is where a flagged item stands.
 type Moderation string
