@@ -275,4 +275,3 @@ func (bb *BallotBox) PublicKey(ctx context.Context) (ed25519.PublicKey, error) {
 	}
 	return k.Public().(ed25519.PublicKey), nil
 }
-

@@ -13,16 +13,16 @@ import (
 // Budget is one district's money in a process and the projects it may pay
 // for; residents of the district vote on it with one ballot each.
 type Budget struct {
-	ID           string    `json:"id"`
-	ProcessID    string    `json:"process_id"`
-	TenantID     string    `json:"tenant_id"`
-	DistrictID   string    `json:"district_id"`
-	DistrictPath string    `json:"-"`
-	Title        string    `json:"title"`
-	Limit        int64     `json:"limit_kopecks"`
-	Rules        pb.Rules  `json:"rules"`
-	Demo         bool      `json:"demo"`
-	CreatedAt    time.Time `json:"created_at"`
+	ID           string          `json:"id"`
+	ProcessID    string          `json:"process_id"`
+	TenantID     string          `json:"tenant_id"`
+	DistrictID   string          `json:"district_id"`
+	DistrictPath string          `json:"-"`
+	Title        string          `json:"title"`
+	Limit        int64           `json:"limit_kopecks"`
+	Rules        pb.Rules        `json:"rules"`
+	Demo         bool            `json:"demo"`
+	CreatedAt    time.Time       `json:"created_at"`
 	Projects     []BudgetProject `json:"projects"`
 }
 

@@ -99,4 +99,3 @@ func (s *store) projects(ctx context.Context, budgetID string) ([]BudgetProject,
 	}
 	return out, rows.Err()
 }
-
