@@ -25,6 +25,8 @@ type queuePage struct {
 	Now         int64
 	Next        string
 	Assigned    int
+	Assignees   []Person          // whom bulk assignment offers
+	People      map[string]string // assignee id -> name
 }
 
 // Overdue reports whether an item's nearest clock has passed.
@@ -53,6 +55,9 @@ func (h *handler) showQueue(w http.ResponseWriter, r *http.Request, status int, 
 		p.Next = p.Items[len(p.Items)-1].ID
 	}
 	if err := h.queueChoices(ctx, &p); err != nil {
+		return err
+	}
+	if err := h.queuePeople(ctx, &p); err != nil {
 		return err
 	}
 	p.Assigned, _ = strconv.Atoi(r.URL.Query().Get("assigned"))
@@ -96,7 +101,8 @@ func (h *handler) bulkAssign(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return err
 	}
-	n, err := h.svc.BulkAssign(r.Context(), r.PostForm["id"], AssignInput{DepartmentID: r.PostFormValue("department_id")})
+	n, err := h.svc.BulkAssign(r.Context(), r.PostForm["id"], AssignInput{DepartmentID: r.PostFormValue("department_id"),
+		AssigneeID: r.PostFormValue("assignee_id")})
 	if err != nil {
 		f := newForm()
 		status, err := f.fail(err)

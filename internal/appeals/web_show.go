@@ -29,6 +29,7 @@ type showPage struct {
 	Confirm     bool // the author may confirm the fix now
 	Staff       bool // an official over the item: comments and links show
 	Comments    []Comment
+	Assignees   []Person // whom the assign form offers
 	Linked      []Summary
 }
 
@@ -89,6 +90,9 @@ func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 	}
 	if p.Can(string(ActAssign)) {
 		if p.Departments, err = h.svc.places.Departments(ctx, a.TenantID); err != nil {
+			return p, err
+		}
+		if p.Assignees, err = h.svc.Assignees(ctx, a.ID); err != nil {
 			return p, err
 		}
 	}

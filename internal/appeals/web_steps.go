@@ -64,7 +64,7 @@ func (p showPage) fieldsOf(act Action, lang string) []stepField {
 		for _, d := range p.Departments {
 			f.Options = append(f.Options, option{Value: d.ID, Label: d.Title(lang), Selected: d.ID == p.Appeal.DepartmentID})
 		}
-		return []stepField{f}
+		return []stepField{f, p.assigneeField(id("assignee"))}
 	case ActExtend:
 		return []stepField{
 			{ID: id("days"), Name: "days", Label: "appeals.field.days", Hint: "appeals.field.days.hint", Kind: "number",

@@ -1,6 +1,7 @@
 package metering
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/muni-platform/muni/internal/platform/fault"
@@ -24,3 +25,7 @@ func invalid(typ string, fields map[string]string) error {
 func forbidden() error {
 	return &fault.Error{Kind: fault.ErrForbidden, Type: "forbidden", Key: "error.forbidden", Err: ErrForbidden}
 }
+
+// isNotFound reports a not-found of any domain (the territory's, through
+// the app's adapter, included).
+func isNotFound(err error) bool { return errors.Is(err, fault.ErrNotFound) }

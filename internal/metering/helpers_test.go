@@ -36,6 +36,15 @@ func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipa
 	return Municipality{}, ErrNotFound
 }
 
+func (p fakePlaces) MunicipalityByOKTMO(_ context.Context, code string) (Municipality, error) {
+	for _, m := range p {
+		if m.OKTMO == code {
+			return m, nil
+		}
+	}
+	return Municipality{}, ErrNotFound
+}
+
 func adminOf(m Municipality) *auth.Actor {
 	return &auth.Actor{Kind: auth.User, ID: "admin-" + m.ID, Grants: []auth.Grant{{Role: auth.RoleMunicipalAdmin, ScopeID: m.ID, ScopePath: m.Path}}}
 }

@@ -17,4 +17,5 @@ type Municipality struct {
 type Places interface {
 	Municipality(ctx context.Context, id string) (Municipality, error)
 	MunicipalityBySlug(ctx context.Context, slug string) (Municipality, error)
+	MunicipalityByOKTMO(ctx context.Context, code string) (Municipality, error)
 }

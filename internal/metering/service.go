@@ -34,6 +34,7 @@ type Service struct {
 	log     *slog.Logger
 	metrics *Metrics
 	chans   *channelCache
+	munis   *muniCache
 }
 
 // New builds the service.
@@ -46,6 +47,7 @@ func New(d Deps) *Service {
 	}
 	s := &Service{db: d.DB, st: &store{db: d.DB}, audit: d.Audit, places: d.Places, now: d.Now, log: d.Log, metrics: d.Metrics}
 	s.chans = newChannelCache(s.st, d.Now)
+	s.munis = &muniCache{places: d.Places}
 	return s
 }
 
