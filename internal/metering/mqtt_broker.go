@@ -137,4 +137,3 @@ func (h *brokerHook) OnPublish(cl *mqtt.Client, pk packets.Packet) (packets.Pack
 	}
 	return pk, nil
 }
-
