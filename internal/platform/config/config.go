@@ -46,6 +46,8 @@ type Config struct {
 	OIDCName      string        `env:"MUNI_OIDC_NAME" default:"Госуслуги" help:"label of the OIDC login button"`
 	DataDir       string        `env:"MUNI_DATA_DIR" default:"./data" help:"directory for uploads and backups"`
 	ShutdownGrace time.Duration `env:"MUNI_SHUTDOWN_GRACE" default:"15s" help:"how long in-flight requests may run at shutdown"`
+	MQTTListen    string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
+	MQTTURL       string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters (mqtt://user:pass@host:port); when set, uplinks come from it and no broker is embedded"`
 }
 
 // Load builds a Config from defaults, then the file (if path is not
