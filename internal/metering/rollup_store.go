@@ -113,9 +113,14 @@ func (st *store) replaceBuckets(ctx context.Context, id int64, r span, hours, da
 	return st.insertBuckets(ctx, "metering_daily (channel_id, day_ms, value, quality, suspect)", id, days)
 }
 
+// bucketChunk is how many buckets one INSERT carries. SQLite looks each
+// $N parameter up in a list, so a statement's preparation grows with the
+// square of its parameters; 100 rows of 5 keep it cheap.
+const bucketChunk = 100
+
 func (st *store) insertBuckets(ctx context.Context, into string, id int64, bs []engine.Bucket) error {
 	for len(bs) > 0 {
-		chunk := bs[:min(len(bs), 1000)]
+		chunk := bs[:min(len(bs), bucketChunk)]
 		bs = bs[len(chunk):]
 		var b strings.Builder
 		args := make([]any, 0, 5*len(chunk))
