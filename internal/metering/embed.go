@@ -25,3 +25,9 @@ var Templates = web.Templates{Domain: "metering", FS: web.Sub(templateFS, "templ
 
 // Locales are the metering messages, locales/ru.json and locales/en.json.
 var Locales = localeFS
+
+// OpenAPI is the fragment of the API document that describes the
+// readings API: "paths" and "components.schemas".
+//
+//go:embed openapi.json
+var OpenAPI []byte

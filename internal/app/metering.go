@@ -1,0 +1,78 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/territory"
+)
+
+// buildMetering makes the metering service over the territory tree.
+func (a *App) buildMetering() *metering.Service {
+	return metering.New(metering.Deps{DB: a.DB, Audit: a.Audit, Places: meteringPlaces{a.Territory}, Log: a.Log,
+		Metrics: metering.NewMetrics(a.Registry)})
+}
+
+// meteringPlaces adapts the territory domain to metering.Places.
+type meteringPlaces struct{ t *territory.Service }
+
+func meteringMuni(n territory.Node, err error) (metering.Municipality, error) {
+	if err != nil {
+		return metering.Municipality{}, err
+	}
+	if !n.Municipal() {
+		return metering.Municipality{}, territory.ErrNotFound
+	}
+	return metering.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, OKTMO: n.OKTMO, Name: n.NameRU, NameEN: n.NameEN,
+		TimeZone: n.TimeZone}, nil
+}
+
+// Municipality returns one municipal formation.
+func (p meteringPlaces) Municipality(ctx context.Context, id string) (metering.Municipality, error) {
+	return meteringMuni(p.t.Node(ctx, id))
+}
+
+// MunicipalityBySlug returns the municipal formation at /m/{slug}/.
+func (p meteringPlaces) MunicipalityBySlug(ctx context.Context, slug string) (metering.Municipality, error) {
+	return meteringMuni(p.t.NodeBySlug(ctx, slug))
+}
+
+// MunicipalityByOKTMO returns the municipal formation with an OKTMO code.
+func (p meteringPlaces) MunicipalityByOKTMO(ctx context.Context, code string) (metering.Municipality, error) {
+	return meteringMuni(p.t.NodeByOKTMO(ctx, code))
+}
+
+// startMQTT takes meter uplinks while muni serves: from the external
+// broker at MUNI_MQTT_URL when set, else from the broker embedded at
+// MUNI_MQTT_LISTEN unless that is "off". stop ends it.
+func (a *App) startMQTT(ctx context.Context) (stop func(), err error) {
+	switch {
+	case a.Cfg.MQTTURL != "":
+		host, _ := os.Hostname()
+		sub, err := a.Metering.Subscribe(ctx, metering.SubscribeOptions{URL: a.Cfg.MQTTURL, ClientID: "muni-" + host + "-" + fmt.Sprint(os.Getpid())})
+		if err != nil {
+			return nil, err
+		}
+		a.Log.Info("metering: taking uplinks from an external MQTT broker", "topic", metering.TopicFilter)
+		return func() {
+			if err := sub.Close(); err != nil {
+				a.Log.Warn("metering: MQTT disconnect", "err", err)
+			}
+		}, nil
+	case strings.EqualFold(a.Cfg.MQTTListen, "off") || a.Cfg.MQTTListen == "":
+		return func() {}, nil
+	}
+	b, err := a.Metering.StartBroker(a.Cfg.MQTTListen)
+	if err != nil {
+		return nil, err
+	}
+	a.Log.Info("metering: MQTT broker for meters", "addr", b.Addr(), "topic", metering.TopicFilter)
+	return func() {
+		if err := b.Close(); err != nil {
+			a.Log.Warn("metering: MQTT broker close", "err", err)
+		}
+	}, nil
+}
