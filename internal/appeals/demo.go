@@ -2,6 +2,8 @@ package appeals
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -14,7 +16,8 @@ type DemoMunicipality struct {
 	ID          string
 	Departments map[string]string
 	Items       int
-	Center      *Point // reports are pinned around it; none without
+	Center      *Point   // reports are pinned around it; none without
+	Streets     []string // the town's streets for addresses; common ones without
 }
 
 // DemoResident is a demo resident who signs items.
@@ -48,16 +51,6 @@ var demoCategories = []demoCategory{
 	{CategoryInput{Code: "yard", Regime: RegimeReport, NameRU: "Благоустройство двора", NameEN: "Courtyard upkeep", SLA: SLA{15, Days, true}}, "roads"},
 	{CategoryInput{Code: "snow", Regime: RegimeReport, NameRU: "Снег и наледь", NameEN: "Snow and ice", SLA: SLA{24, Hours, false}}, "roads"},
 	{CategoryInput{Code: "heating", Regime: RegimeReport, NameRU: "Нет отопления или горячей воды", NameEN: "No heating or hot water", SLA: SLA{8, Hours, true}}, "housing"},
-}
-
-var demoTexts = map[string][]string{
-	"pothole":     {"Глубокая яма на проезжей части у остановки, машины объезжают по встречной.", "Провал асфальта во дворе, после дождя не видно глубины."},
-	"streetlight": {"Третью неделю не горят два фонаря вдоль дороги к школе.", "Фонарь у подъезда мигает и гаснет по вечерам."},
-	"garbage":     {"Контейнерная площадка переполнена, мусор не вывозят несколько дней.", "На опушке за гаражами образовалась свалка строительного мусора."},
-	"yard":        {"Сломаны качели на детской площадке, торчит арматура.", "Во дворе разрушена скамейка и нет урны."},
-	"snow":        {"Тротуар у поликлиники не очищен от наледи, люди падают.", "Снег с крыши навис над входом в магазин."},
-	"heating":     {"В квартирах второго подъезда холодные батареи со вчерашнего вечера.", "Нет горячей воды во всём доме второй день."},
-	"appeal":      {"Прошу рассмотреть возможность установки пешеходного перехода у школы № 2.", "Прошу сообщить, когда будет отремонтирована дорога по улице Садовой.", "Жалуюсь на бездействие управляющей компании по вопросу протечки крыши."},
 }
 
 // SeedDemo creates, idempotently, the demo categories of each
@@ -128,7 +121,7 @@ func (s *Service) demoItems(ctx context.Context, m DemoMunicipality, cats []Cate
 		r := in.Residents[i%len(in.Residents)]
 		who := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: r.ID, Name: r.Name,
 			Grants: []auth.Grant{{Role: auth.RoleResident}}})
-		sub := demoSubmission(i, m.ID, cats, r)
+		sub := demoSubmission(i, m, cats, r)
 		if sub.Regime == RegimeReport && m.Center != nil {
 			// Scattered over a few kilometres around the centre, deterministically.
 			sub.Point = &Point{Lat: m.Center.Lat + float64((i*37)%61-30)/1000, Lon: m.Center.Lon + float64((i*53)%83-41)/1000}
@@ -140,26 +133,44 @@ func (s *Service) demoItems(ctx context.Context, m DemoMunicipality, cats []Cate
 		if err != nil {
 			return fmt.Errorf("appeals: demo item %d: %w", i, err)
 		}
-		if err := ds.demoWalk(ctx, a, i, m, &clock, in.Now); err != nil {
+		if err := ds.demoWalk(ctx, who, a, i, m, &clock, in.Now); err != nil {
 			return fmt.Errorf("appeals: demo item %d: %w", i, err)
 		}
 		if err := ds.demoFeedback(ctx, who, a.ID, i, in); err != nil {
 			return fmt.Errorf("appeals: demo item %d: %w", i, err)
 		}
 	}
-	return nil
+	return ds.demoModeration(ctx, m)
 }
 
-func demoSubmission(i int, muniID string, cats []Category, r DemoResident) SubmitInput {
+// demoDisputes are residents' reasons for disputing a fix.
+var demoDisputes = []string{"Сделали наполовину, проблема осталась.", "Ничего не сделано, всё как было.",
+	"Через неделю всё вернулось как было.", "В ответе фотография другого двора; у нас ничего не изменилось."}
+
+// demoModeration hides the first demo item the detector held, as an
+// official would; the others wait in the moderation queue.
+func (s *Service) demoModeration(ctx context.Context, m DemoMunicipality) error {
+	var id string
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT appeal_id FROM appeals_moderation WHERE tenant_id = $1 AND status = $2
+		ORDER BY flagged_ms LIMIT 1`, m.ID, ModPending).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.HideText(ctx, id, "Оскорбительные выражения в тексте; сообщение рассматривается, но не публикуется.")
+	return err
+}
+
+func demoSubmission(i int, m DemoMunicipality, cats []Category, r DemoResident) SubmitInput {
 	if i%3 == 0 {
-		texts := demoTexts["appeal"]
-		return SubmitInput{TenantID: muniID, Regime: RegimeAppeal, Kind: Kinds()[i%len(Kinds())],
-			Collective: i%15 == 0, Description: texts[i%len(texts)], AuthorName: r.Name}
+		return SubmitInput{TenantID: m.ID, Regime: RegimeAppeal, Kind: Kinds()[i%len(Kinds())],
+			Collective: i%15 == 0, Description: demoText(m, "appeal", i), AuthorName: r.Name}
 	}
 	c := cats[i%len(cats)]
-	texts := demoTexts[c.Code]
-	in := SubmitInput{TenantID: muniID, Regime: RegimeReport, CategoryID: c.ID, Description: texts[i%len(texts)],
-		Address: fmt.Sprintf("ул. Демонстрационная, д. %d", 1+i%97)}
+	in := SubmitInput{TenantID: m.ID, Regime: RegimeReport, CategoryID: c.ID, Description: demoText(m, c.Code, i),
+		Address: demoAddress(m, i)}
 	if i%11 == 1 && c.AllowAnonymous {
 		in.Anonymous = true
 	}
@@ -168,7 +179,7 @@ func demoSubmission(i int, muniID string, cats []Category, r DemoResident) Submi
 
 // demoWalk takes item a through the steps its rotation slot (i % 10)
 // reaches, a day or so apart, stopping at now.
-func (s *Service) demoWalk(ctx context.Context, a Appeal, i int, m DemoMunicipality, clock *time.Time, now time.Time) error {
+func (s *Service) demoWalk(ctx, author context.Context, a Appeal, i int, m DemoMunicipality, clock *time.Time, now time.Time) error {
 	dept := a.DepartmentID
 	if dept == "" {
 		dept = m.Departments["appeals"]
@@ -179,7 +190,11 @@ func (s *Service) demoWalk(ctx context.Context, a Appeal, i int, m DemoMunicipal
 		if clock.After(now) {
 			return nil // this item's story stops today
 		}
-		if err := s.demoStep(ctx, a.ID, act, dept, i); err != nil {
+		by := ctx
+		if act == ActReopen && a.Regime == RegimeReport && !a.Anonymous() {
+			by = author // the resident disputes the fix
+		}
+		if err := s.demoStep(by, a.ID, act, dept, i); err != nil {
 			return fmt.Errorf("%s: %w", act, err)
 		}
 	}
@@ -230,7 +245,7 @@ func (s *Service) demoStep(ctx context.Context, id string, act Action, dept stri
 	case ActNoAnswer:
 		_, err = s.NoAnswer(ctx, id, ReasonRepeated, "Ответ по существу дан ранее; новых доводов нет.")
 	case ActReopen:
-		_, err = s.Reopen(ctx, id, "Заявитель сообщил, что проблема осталась.")
+		_, err = s.Reopen(ctx, id, demoDisputes[i%len(demoDisputes)])
 	}
 	return err
 }
