@@ -54,7 +54,8 @@ type Appeal struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 	Deadlines    []Deadline `json:"deadlines"`
 	History      []Step     `json:"history"`
-	Photos       []Photo    `json:"photos"` // served at /appeals/{id}/photos/{n}
+	Photos       []Photo    `json:"photos"`            // served at /appeals/{id}/photos/{n}
+	Answers      []Answer   `json:"answers,omitempty"` // to the category's extra questions
 }
 
 // Anonymous reports whether nobody signed the item: it gets no answer.

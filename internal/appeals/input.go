@@ -38,6 +38,9 @@ type SubmitInput struct {
 	// Photos: up to MaxPhotos JPEG, PNG or WebP files.
 	Photos   []PhotoUpload `json:"photos,omitempty"`
 	ClientIP string        `json:"-"` // the sender's network address, for the rate limit
+	// Answers to the category's extra questions by question code; a
+	// multivaluelist takes several values.
+	Answers map[string][]string `json:"answers,omitempty"`
 
 	// vouched: an API key scoped to the municipality sent it (an Open311
 	// client), which answers for the item as a category's anonymity would.

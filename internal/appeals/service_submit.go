@@ -44,6 +44,14 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if err := s.checkInside(ctx, muni, in.Point, bad); err != nil {
 		return Appeal{}, err
 	}
+	loc, err := zone(muni)
+	if err != nil {
+		return Appeal{}, err
+	}
+	answers, err := s.answersFor(ctx, cat, in.Answers, loc, bad)
+	if err != nil {
+		return Appeal{}, err
+	}
 	if len(bad) > 0 {
 		return Appeal{}, invalid("appeal-invalid", bad)
 	}
@@ -55,11 +63,12 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	if key != "" {
 		return Appeal{}, invalid("appeal-invalid", map[string]string{"photos": key})
 	}
-	loc, err := zone(muni)
+	routing, err := s.routeNew(ctx, muni, cat, in.Point)
 	if err != nil {
 		return Appeal{}, err
 	}
 	a := s.newAppeal(in, muni, cat, who)
+	a.DepartmentID, a.Answers = routing.DepartmentID, answers
 	a.Photos = make([]Photo, 0, len(photos))
 	for _, p := range photos {
 		a.Photos = append(a.Photos, p.Photo)
@@ -83,6 +92,14 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		if err := s.st.addPhotos(ctx, a.ID, photos, db.Millis(a.ReceivedAt)); err != nil {
 			return err
 		}
+		if err := s.st.addAnswers(ctx, a.ID, answers); err != nil {
+			return err
+		}
+		if routing.Triage != "" {
+			if err := s.st.addTriage(ctx, a, routing.Triage); err != nil {
+				return err
+			}
+		}
 		if err := s.noteIP(ctx, in.ClientIP); err != nil {
 			return err
 		}
@@ -91,7 +108,8 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		}
 		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,
 			TenantID: a.TenantID, Detail: map[string]any{"regime": a.Regime, "kind": a.Kind, "category_id": a.CategoryID,
-				"anonymous": a.Anonymous(), "photos": len(photos)}}, "appeal.received", eventOf(a, ActSubmit))
+				"anonymous": a.Anonymous(), "photos": len(photos), "answers": len(answers), "triage": routing.Triage,
+				"district_id": routing.DistrictID}}, "appeal.received", eventOf(a, ActSubmit))
 	})
 	if err != nil {
 		return Appeal{}, wrap("submit", err)
@@ -169,6 +187,7 @@ type QueueFilter struct {
 	DepartmentID string
 	Mine         bool // only items the official works on
 	Overdue      bool // only items with a clock past due
+	Triage       bool // only items waiting for an official to pick their department
 	OpenOnly     bool
 	BeforeID     string
 	Limit        int
@@ -185,7 +204,7 @@ func (s *Service) Queue(ctx context.Context, f QueueFilter) ([]Summary, error) {
 		return nil, ErrForbidden
 	}
 	q := listQuery{Scopes: staffScopes(who, auth.RoleOperator), OpenOnly: f.OpenOnly, State: f.State,
-		CategoryID: f.CategoryID, Department: f.DepartmentID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit)}
+		CategoryID: f.CategoryID, Department: f.DepartmentID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit), Triage: f.Triage}
 	if f.Mine {
 		q.Assignee = who.ID
 	}

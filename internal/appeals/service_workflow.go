@@ -28,6 +28,7 @@ type stepWork struct {
 	stop   []Clock
 	start  []Due
 	detail map[string]any
+	also   []func(ctx context.Context) error // further writes of the step, in its transaction
 }
 
 // mutation validates a step and applies it to the item.
@@ -97,6 +98,11 @@ func (s *Service) save(ctx context.Context, a Appeal, from State, act Action, w 
 			return err
 		}
 	}
+	for _, f := range w.also {
+		if err := f(ctx); err != nil {
+			return err
+		}
+	}
 	return s.record(ctx, audit.Entry{Action: "appeals.appeal." + string(act), ObjectType: "appeal", ObjectID: a.ID,
 		TenantID: a.TenantID, Detail: w.detail}, "appeal."+pastTense(act), eventOf(a, act))
 }
@@ -119,7 +125,8 @@ func authorizeStep(who *auth.Actor, a Appeal, act Action, now time.Time) error {
 
 var pastTenses = map[Action]string{ActRegister: "registered", ActAssign: "assigned", ActStart: "started",
 	ActExtend: "extended", ActAnswer: "answered", ActFix: "fixed", ActCloseNotFixed: "closed_not_fixed",
-	ActRedirect: "redirected", ActReturn: "returned", ActNoAnswer: "no_answer", ActReopen: "reopened"}
+	ActRedirect: "redirected", ActReturn: "returned", ActNoAnswer: "no_answer", ActReopen: "reopened",
+	ActRoute: "routed", ActInfoRequest: "info_requested", ActInfoReceived: "info_received"}
 
 // pastTense names the event an action publishes: "appeal.registered".
 func pastTense(act Action) string { return pastTenses[act] }
@@ -174,6 +181,7 @@ func (s *Service) Assign(ctx context.Context, id string, in AssignInput) (Appeal
 		a.DepartmentID, a.AssigneeID = in.DepartmentID, in.AssigneeID
 		w.stop = []Clock{ClockRedirect}
 		w.detail["department_id"], w.detail["assignee_id"] = in.DepartmentID, in.AssigneeID
+		w.also = append(w.also, s.resolveTriage(a.ID, w.now)) // assigning decides a triaged item too
 		return nil
 	})
 }
@@ -348,7 +356,7 @@ func (s *Service) Steps(ctx context.Context, a Appeal) []Action {
 	who := auth.From(ctx)
 	var out []Action
 	for _, act := range Actions(a.Regime, a.State) {
-		if authorizeStep(who, a, act, s.now()) == nil && !(act == ActExtend && a.Extended) {
+		if authorizeStep(who, a, act, s.now()) == nil && !(act == ActExtend && a.Extended) && s.offered(ctx, a, act) {
 			out = append(out, act)
 		}
 	}

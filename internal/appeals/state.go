@@ -87,6 +87,11 @@ var transitions = map[Action]transition{
 	ActReturn:        {[]State{Received, Registered}, Returned, RegimeAppeal},
 	ActNoAnswer:      {[]State{Registered, Assigned, InProgress, Extended}, NoAnswer, RegimeAppeal},
 	ActReopen:        {[]State{Answered, Fixed, ClosedNotFixed, NoAnswer}, Reopened, ""},
+	// Steps that keep the state (to ""): routing out of triage, and an
+	// information request and its arrival (routing.go, inforequest.go).
+	ActRoute:        {[]State{Received, Registered, Assigned, InProgress, Extended, Reopened}, "", ""},
+	ActInfoRequest:  {[]State{Registered, Assigned, InProgress, Extended, Reopened}, "", RegimeAppeal},
+	ActInfoReceived: {[]State{Registered, Assigned, InProgress, Extended, Reopened}, "", RegimeAppeal},
 }
 
 // Next is the state an action leads to from from, or a conflict error when
@@ -97,6 +102,9 @@ func Next(regime Regime, from State, act Action) (State, error) {
 		return "", &fault.Error{Kind: ErrConflict, Type: "appeal-transition", Key: "appeals.error.transition",
 			Args: map[string]any{"action": string(act), "state": string(from)}}
 	}
+	if t.to == "" {
+		return from, nil
+	}
 	return t.to, nil
 }
 
@@ -104,7 +112,7 @@ func Next(regime Regime, from State, act Action) (State, error) {
 func Actions(regime Regime, from State) []Action {
 	var out []Action
 	for _, a := range []Action{ActRegister, ActAssign, ActStart, ActExtend, ActAnswer, ActFix, ActCloseNotFixed,
-		ActRedirect, ActReturn, ActNoAnswer, ActReopen} {
+		ActRedirect, ActReturn, ActNoAnswer, ActReopen, ActRoute, ActInfoRequest, ActInfoReceived} {
 		if _, err := Next(regime, from, a); err == nil {
 			out = append(out, a)
 		}

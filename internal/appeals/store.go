@@ -92,6 +92,9 @@ func (s *store) appeal(ctx context.Context, id string) (Appeal, error) {
 	if a.Photos, err = s.photos(ctx, id); err != nil {
 		return a, err
 	}
+	if a.Answers, err = s.answers(ctx, id); err != nil {
+		return a, err
+	}
 	a.History, err = s.history(ctx, id)
 	return a, err
 }

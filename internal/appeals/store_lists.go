@@ -147,6 +147,7 @@ type listQuery struct {
 	Department  string    // only items routed to this department
 	Assignee    string    // only items this official works on
 	OverdueAt   time.Time // only items with a running clock past due at this moment
+	Triage      bool      // only items waiting in triage
 	OpenOnly    bool
 	ClosedOnly  bool
 	State       State
@@ -194,6 +195,9 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 	}
 	if q.Assignee != "" {
 		where = append(where, "a.assignee_id = "+arg(q.Assignee))
+	}
+	if q.Triage {
+		where = append(where, "EXISTS (SELECT 1 FROM appeals_triage t WHERE t.appeal_id = a.id AND t.resolved_ms IS NULL)")
 	}
 	if !q.OverdueAt.IsZero() {
 		where = append(where, "EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND o.closed_ms IS NULL AND o.due_ms < "+

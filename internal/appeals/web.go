@@ -38,6 +38,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("GET /appeals/{id}", h.show)
 	rt.Handle("POST /appeals/{id}/support", h.support)
 	rt.Handle("POST /appeals/{id}/{action}", h.act)
+	h.questionsRoutes(rt)
+	h.routingRoutes(rt)
 
 	rt.Handle("GET /api/v1/appeals/mine", h.apiMine)
 	rt.Handle("GET /api/v1/appeals/{id}", h.apiAppeal)
@@ -52,6 +54,7 @@ type form struct {
 	Values map[string]string
 	Errors map[string]string
 	Alert  string
+	Lists  map[string][]string // entries with several values (ticked options), by field
 }
 
 func newForm() *form { return &form{Values: map[string]string{}, Errors: map[string]string{}} }

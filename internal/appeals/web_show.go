@@ -31,6 +31,9 @@ type showPage struct {
 	Comments    []Comment
 	Assignees   []Person // whom the assign form offers
 	Linked      []Summary
+	Answers     []AnswerView  // to the category's extra questions
+	Triage      string        // why it waits for an official to pick its department; "" when not
+	Info        []InfoRequest // requests for information to other bodies
 }
 
 // Overdue reports whether a running clock has passed.
@@ -88,7 +91,10 @@ func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 			p.Department = &d
 		}
 	}
-	if p.Can(string(ActAssign)) {
+	if err := h.extrasOf(ctx, &p); err != nil {
+		return p, err
+	}
+	if p.Can(string(ActAssign)) || p.Can(string(ActRoute)) {
 		if p.Departments, err = h.svc.places.Departments(ctx, a.TenantID); err != nil {
 			return p, err
 		}
@@ -138,6 +144,12 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 		_, err = h.svc.NoAnswer(ctx, id, v("reason"), v("answer"))
 	case ActReopen:
 		_, err = h.svc.Reopen(ctx, id, v("reason"))
+	case ActRoute:
+		_, err = h.svc.Route(ctx, id, v("department_id"))
+	case ActInfoRequest:
+		_, err = h.svc.RequestInfo(ctx, id, v("body"), v("subject"))
+	case ActInfoReceived:
+		_, err = h.svc.ReceiveInfo(ctx, id, v("result"))
 	case "comment":
 		_, err = h.svc.AddComment(ctx, id, v("comment"))
 	case "link":
@@ -153,7 +165,7 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 	}
 	if err != nil {
 		f := newForm()
-		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to", "rating", "comment", "other_id"} {
+		for _, k := range []string{"department_id", "days", "reason", "answer", "redirect_to", "rating", "comment", "other_id", "body", "subject", "result"} {
 			f.Values[k] = v(k)
 		}
 		status, err := f.fail(err)

@@ -88,6 +88,8 @@ func (p showPage) fieldsOf(act Action, lang string) []stepField {
 		return []stepField{f, note("appeals.field.note_author", false)}
 	case ActReopen:
 		return []stepField{{ID: id("reason"), Name: "reason", Label: "appeals.field.reopen_reason", Kind: "textarea", Required: true, Max: MaxNote}}
+	case ActRoute, ActInfoRequest, ActInfoReceived:
+		return p.extraFields(act, lang)
 	}
 	return nil
 }

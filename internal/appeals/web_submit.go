@@ -17,9 +17,10 @@ type newPage struct {
 	Muni      Municipality
 	Reports   []Category
 	Kinds     []Kind
-	Boundary  string // the municipality's GeoJSON for the pin map; "" when unknown
-	PhotoMB   int64  // the largest photo, in megabytes
-	Anonymous bool   // some category takes anonymous reports
+	Boundary  string          // the municipality's GeoJSON for the pin map; "" when unknown
+	PhotoMB   int64           // the largest photo, in megabytes
+	Anonymous bool            // some category takes anonymous reports
+	Asked     []askedCategory // the categories' extra questions
 	SignedIn  bool
 	Sent      bool
 }
@@ -53,6 +54,9 @@ func (h *handler) showNewWith(w http.ResponseWriter, r *http.Request, status int
 			p.Anonymous = p.Anonymous || c.AllowAnonymous
 		}
 	}
+	if p.Asked, err = h.questionsFor(r.Context(), p.Reports); err != nil {
+		return err
+	}
 	return h.render.Page(w, r, status, "appeals/new", p)
 }
 
@@ -83,6 +87,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	in.Regime = Regime(regime)
 	if in.Regime == RegimeReport {
 		in.CategoryID = rest
+		in.Answers, f.Lists = formAnswers(r, rest)
 	} else {
 		in.Kind = Kind(rest)
 	}
