@@ -54,7 +54,9 @@ type LineError struct {
 // ImportError is a refused import: nothing was written.
 type ImportError struct{ Lines []LineError }
 
-func (e *ImportError) Error() string { return fmt.Sprintf("metering: import refused: %d problems", len(e.Lines)) }
+func (e *ImportError) Error() string {
+	return fmt.Sprintf("metering: import refused: %d problems", len(e.Lines))
+}
 
 // Unwrap makes the refusal an invalid-input fault.
 func (e *ImportError) Unwrap() error { return ErrInvalid }
@@ -291,4 +293,3 @@ func importChannel(s *Service, ctx context.Context, t string, r map[string]strin
 	_, err := s.addChannel(ctx, t, in)
 	return err
 }
-
