@@ -31,6 +31,7 @@ type Service struct {
 	places Places
 	now    func() time.Time
 	log    *slog.Logger
+	cals   calendars
 }
 
 // New builds the service.
