@@ -34,6 +34,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("GET /appeals/{id}/photos/{n}", h.photoFile)
 	rt.Handle("GET /appeals/mine", h.mine)
 	rt.Handle("GET /appeals/queue", h.queue)
+	h.replyRoutes(rt)
 	rt.Handle("POST /appeals/queue/assign", h.bulkAssign)
 	rt.Handle("GET /appeals/{id}", h.show)
 	rt.Handle("POST /appeals/{id}/support", h.support)

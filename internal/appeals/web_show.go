@@ -29,7 +29,9 @@ type showPage struct {
 	Confirm     bool // the author may confirm the fix now
 	Staff       bool // an official over the item: comments and links show
 	Comments    []Comment
-	Assignees   []Person // whom the assign form offers
+	Assignees   []Person        // whom the assign form offers
+	Replies     []ReplyTemplate // templates the text steps may start from
+	ReplyAdmin  bool            // the actor manages the municipality's templates
 	Linked      []Summary
 	Answers     []AnswerView  // to the category's extra questions
 	Triage      string        // why it waits for an official to pick its department; "" when not
@@ -56,7 +58,8 @@ func (h *handler) show(w http.ResponseWriter, r *http.Request) error {
 	if !signIn(w, r) {
 		return nil
 	}
-	return h.showAppeal(w, r, http.StatusOK, newForm(), "")
+	f, step := h.replyPrefill(r) // a reply template picked: its step's form filled in
+	return h.showAppeal(w, r, http.StatusOK, f, step)
 }
 
 func (h *handler) showAppeal(w http.ResponseWriter, r *http.Request, status int, f *form, failed Action) error {
@@ -108,7 +111,10 @@ func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 		}
 		p.Linked, err = h.svc.Linked(ctx, a.ID)
 	}
-	return p, err
+	if err != nil {
+		return p, err
+	}
+	return p, h.replyChoices(ctx, &p)
 }
 
 // act runs one workflow step posted from the detail page.
