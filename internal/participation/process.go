@@ -131,6 +131,15 @@ func (p Process) Current(t time.Time) (Phase, bool) {
 	return Phase{}, false
 }
 
+// Running returns the phase running at t, nil when none: Current for
+// templates.
+func (p Process) Running(t time.Time) *Phase {
+	if ph, ok := p.Current(t); ok {
+		return &ph
+	}
+	return nil
+}
+
 // Threshold is the number of supports a proposal in a territory of the
 // given population needs: ThresholdBP of it, rounded up, at least 1.
 func (p Process) Threshold(population int64) int64 {
