@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/territory"
@@ -75,4 +76,26 @@ func (a *App) startMQTT(ctx context.Context) (stop func(), err error) {
 			a.Log.Warn("metering: MQTT broker close", "err", err)
 		}
 	}, nil
+}
+
+// demoMetering is the demo step that gives the main demo municipality a
+// water and a heat network with meters and two days of readings.
+func demoMetering(ctx context.Context, a *App, w *DemoWorld) error {
+	td, ok := w.ids["territory"].(territory.Demo)
+	if !ok {
+		return fmt.Errorf("the territory step must run first")
+	}
+	in := metering.DemoInput{MunicipalityID: td.Main.ID, Now: time.Now()}
+	if c := td.Main.Center; c != nil {
+		in.Lat, in.Lon = c.Lat, c.Lon
+	}
+	res, err := metering.SeedDemo(AsSystem(ctx), a.Metering, systemActor, in)
+	if err != nil {
+		return err
+	}
+	if !res.Existed {
+		w.Notes = append(w.Notes, fmt.Sprintf("metering: water and heat networks, %d objects, %d points, %d meters (%d channels), %d readings",
+			res.Objects, res.Points, res.Devices, res.Channels, res.Readings))
+	}
+	return nil
 }
