@@ -24,9 +24,9 @@ type o311Service struct {
 }
 
 type o311Definition struct {
-	XMLName     xml.Name   `xml:"service_definition" json:"-"`
-	ServiceCode string     `xml:"service_code" json:"service_code"`
-	Attributes  []struct{} `xml:"attributes>attribute" json:"attributes"`
+	XMLName     xml.Name        `xml:"service_definition" json:"-"`
+	ServiceCode string          `xml:"service_code" json:"service_code"`
+	Attributes  []o311Attribute `xml:"attributes>attribute" json:"attributes"` // the category's extra questions
 }
 
 type o311Request struct {

@@ -154,9 +154,10 @@ func (h *open311) department(ctx context.Context, seen map[string]string, id, la
 	return seen[id]
 }
 
-// o311Params are the POST requests parameters muni knows; any other
-// attribute[...] is refused, since no service defines attributes.
-var o311Params = map[string]bool{"api_key": true, "jurisdiction_id": true, "service_code": true, "lat": true, "long": true,
+// o311Params are the POST requests parameters muni knows, and any
+// attribute[code] ("attribute[]"), which the category's questions judge:
+// an attribute it does not define is refused.
+var o311Params = map[string]bool{"attribute[]": true, "api_key": true, "jurisdiction_id": true, "service_code": true, "lat": true, "long": true,
 	"address_string": true, "address_id": true, "email": true, "device_id": true, "account_id": true, "first_name": true,
 	"last_name": true, "phone": true, "description": true, "media_url": true}
 
@@ -193,7 +194,13 @@ func (h *open311) post(w http.ResponseWriter, r *http.Request) error {
 	a, err := h.svc.Submit(ctx, in)
 	if fe, isFault := fault.As(err); isFault && len(fe.Fields) > 0 {
 		keys := make([]string, 0, len(fe.Fields))
-		for _, k := range fe.Fields {
+		for f, k := range fe.Fields {
+			if code, ok := strings.CutPrefix(f, "q."); ok { // an attribute: name it
+				k = strings.Replace(k, "appeals.question.", "appeals.open311.attribute.", 1) + "|" + code
+				if f := "attribute[" + code + "]"; k == "appeals.open311.attribute.unknown|"+code {
+					k = "appeals.open311.attribute_unknown|" + f
+				}
+			}
 			keys = append(keys, k)
 		}
 		return h.fail(w, r, format, http.StatusBadRequest, keys...)
@@ -216,7 +223,7 @@ func (h *open311) submission(ctx context.Context, r *http.Request, m Municipalit
 		return SubmitInput{}, "appeals.open311.service_code_unknown|" + code
 	}
 	in := SubmitInput{TenantID: m.ID, Regime: RegimeReport, Description: r.PostFormValue("description"),
-		Address: r.PostFormValue("address_string"), Anonymous: true,
+		Address: r.PostFormValue("address_string"), Anonymous: true, Answers: o311Answers(r),
 		Point: parsePoint(r.PostFormValue("lat"), r.PostFormValue("long"))}
 	for _, c := range cats {
 		if c.Code == code {

@@ -119,7 +119,7 @@ func (h *open311) stepFailed(w http.ResponseWriter, r *http.Request, format, sta
 func unknownParams(r *http.Request, known map[string]bool) []string {
 	var bad []string
 	for k := range r.PostForm {
-		if !known[k] {
+		if !known[k] && !(known["attribute[]"] && isAttribute(k)) {
 			bad = append(bad, "appeals.open311.attribute_unknown|"+k)
 		}
 	}

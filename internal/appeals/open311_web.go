@@ -166,7 +166,7 @@ func (h *open311) reportCategories(ctx context.Context, m Municipality) ([]Categ
 }
 
 func (h *open311) services(w http.ResponseWriter, r *http.Request, format string) error {
-	_, cats, ok, err := h.scope(w, r, format)
+	m, cats, ok, err := h.scope(w, r, format)
 	if !ok {
 		return err
 	}
@@ -174,6 +174,9 @@ func (h *open311) services(w http.ResponseWriter, r *http.Request, format string
 	out := make([]o311Service, 0, len(cats))
 	for _, c := range cats {
 		out = append(out, o311Service{ServiceCode: c.Code, ServiceName: c.Name(lang), Description: c.Name(lang), Type: "realtime"})
+	}
+	if err := h.withQuestions(r.Context(), m.ID, out, cats); err != nil {
+		return err
 	}
 	return writeO311(w, format, http.StatusOK, "services", out)
 }
@@ -190,7 +193,11 @@ func (h *open311) definition(w http.ResponseWriter, r *http.Request) error {
 	if !slices.ContainsFunc(cats, func(c Category) bool { return c.Code == code }) {
 		return h.fail(w, r, format, http.StatusNotFound, "appeals.open311.service_code_unknown|"+code)
 	}
-	return writeOne(w, format, o311Definition{ServiceCode: code, Attributes: []struct{}{}})
+	def, err := h.definitionOf(r.Context(), cats, code, web.Lang(r.Context()))
+	if err != nil {
+		return err
+	}
+	return writeOne(w, format, def)
 }
 
 // writeOne writes a single document: an object in JSON, a root element in XML.

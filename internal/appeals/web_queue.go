@@ -27,6 +27,7 @@ type queuePage struct {
 	Assigned    int
 	Assignees   []Person          // whom bulk assignment offers
 	People      map[string]string // assignee id -> name
+	Admin       []Municipality    // where the official manages categories and routing
 }
 
 // Overdue reports whether an item's nearest clock has passed.
@@ -34,7 +35,7 @@ func (p queuePage) Overdue(s Summary) bool { return s.Due != nil && s.Due.At.Uni
 
 func queueFilter(q url.Values) QueueFilter {
 	return QueueFilter{State: State(q.Get("state")), CategoryID: q.Get("category"), DepartmentID: q.Get("department"),
-		Mine: q.Get("mine") == "1", Overdue: q.Get("overdue") == "1", OpenOnly: q.Get("state") == "", BeforeID: q.Get("before"), Limit: 100}
+		Mine: q.Get("mine") == "1", Overdue: q.Get("overdue") == "1", Triage: q.Get("triage") == "1", OpenOnly: q.Get("state") == "", BeforeID: q.Get("before"), Limit: 100}
 }
 
 func (h *handler) queue(w http.ResponseWriter, r *http.Request) error {
@@ -74,10 +75,14 @@ func (h *handler) queueChoices(ctx context.Context, p *queuePage) error {
 			continue
 		}
 		seen[g.ScopeID] = true
-		if _, err := h.svc.places.Municipality(ctx, g.ScopeID); errors.Is(err, fault.ErrNotFound) {
+		m, err := h.svc.places.Municipality(ctx, g.ScopeID)
+		if errors.Is(err, fault.ErrNotFound) {
 			continue // a region: its municipalities' items show, without filter options
 		} else if err != nil {
 			return err
+		}
+		if g.Role >= auth.RoleMunicipalAdmin {
+			p.Admin = append(p.Admin, m)
 		}
 		cats, err := h.svc.Categories(ctx, g.ScopeID)
 		if err != nil {
