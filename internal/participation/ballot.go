@@ -60,11 +60,13 @@ import (
 //
 // Every cast appends a leaf (see receipt.go) to the budget's RFC 6962 log
 // in the same transaction and signs a new checkpoint with ed25519.
+// Concurrent casts share a transaction (ballot_batch.go).
 type BallotBox struct {
 	s *Service
 
-	mu  sync.Mutex
-	key ed25519.PrivateKey // nil until configured or loaded
+	mu    sync.Mutex
+	key   ed25519.PrivateKey // nil until configured or loaded
+	batch batcher
 }
 
 // NewBallotBox returns the ballot box over the service; key signs
@@ -141,11 +143,7 @@ func (bb *BallotBox) Cast(ctx context.Context, budgetID string, in BallotInput) 
 	}
 	c := castRequest{budget: b.ID, voter: a.ID, projects: projects, idem: idemHash(in.IdempotencyKey), secret: secret,
 		revote: in.RevoteCode != "", channel: ChannelOnline, day: bb.s.now().Format("2006-01-02")}
-	var r Receipt
-	err = bb.s.db.InTx(ctx, func(ctx context.Context) error {
-		r, err = bb.cast(ctx, key, c)
-		return err
-	})
+	r, err := bb.submit(ctx, key, c)
 	if err != nil {
 		return Receipt{}, wrap("cast", err)
 	}
@@ -190,7 +188,7 @@ type castRequest struct {
 }
 
 // cast runs inside the transaction: roll, box, log.
-func (bb *BallotBox) cast(ctx context.Context, key ed25519.PrivateKey, c castRequest) (Receipt, error) {
+func (bb *BallotBox) cast(ctx context.Context, logs *logSet, c castRequest) (Receipt, error) {
 	st := bb.s.st
 	content := strings.Join(c.projects, ",")
 	check := mac(c.secret, "roll", c.budget, c.voter)
@@ -243,12 +241,12 @@ func (bb *BallotBox) cast(ctx context.Context, key ed25519.PrivateKey, c castReq
 		}
 		return Receipt{}, ErrRevoteCode
 	}
-	cp, index, err := st.appendLeaf(ctx, key, leaf)
+	index, err := logs.append(ctx, leaf)
 	if err != nil {
 		return Receipt{}, err
 	}
 	return Receipt{BudgetID: c.budget, Receipt: leaf.Receipt, Nonce: leaf.Nonce, Projects: c.projects,
-		LeafIndex: index, Replaced: !fresh, Checkpoint: cp}, nil
+		LeafIndex: index, Replaced: !fresh}, nil
 }
 
 // signingKey returns the configured key, or the stored one, generating and

@@ -110,10 +110,14 @@ func (bb *BallotBox) ImportPaper(ctx context.Context, budgetID string, r io.Read
 		return rep, err
 	}
 	err = bb.s.db.InTx(ctx, func(ctx context.Context) error {
+		logs := bb.s.st.newLogSet()
 		for _, c := range casts {
-			if _, err := bb.cast(ctx, key, c); err != nil {
+			if _, err := bb.cast(ctx, logs, c); err != nil {
 				return err // a voter who voted online meanwhile: nothing is imported
 			}
+		}
+		if _, err := logs.flush(ctx, key); err != nil {
+			return err
 		}
 		return bb.s.record(ctx, audit.Entry{Action: "participation.ballot.paper_import", ObjectType: "budget", ObjectID: b.ID,
 			TenantID: b.TenantID, Detail: map[string]any{"ballots": len(casts)}},

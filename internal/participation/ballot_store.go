@@ -79,39 +79,89 @@ func (s *store) boxReplace(ctx context.Context, budget, slot, idem, projects, re
 	return n == 1, err
 }
 
-// appendLeaf adds a leaf to the budget's log and signs the new checkpoint.
-// The first statement takes the log row's lock (PostgreSQL), so appends
-// to one log are serial.
-func (s *store) appendLeaf(ctx context.Context, key ed25519.PrivateKey, l Leaf) (Checkpoint, uint64, error) {
-	q := s.db.Q(ctx)
+// logSet appends leaves to the logs of one transaction. Each log's row is
+// read and locked (PostgreSQL) once, its compact range kept in memory, and
+// written back with one signed checkpoint when the transaction is done —
+// so a batch of ballots costs one checkpoint, not one each.
+type logSet struct {
+	st   *store
+	logs map[string]*Frontier
+}
+
+func (s *store) newLogSet() *logSet { return &logSet{st: s, logs: map[string]*Frontier{}} }
+
+func (ls *logSet) open(ctx context.Context, budget string) (*Frontier, error) {
+	if f, ok := ls.logs[budget]; ok {
+		return f, nil
+	}
 	var size uint64
 	var frontier string
-	err := q.QueryRowContext(ctx, `UPDATE participation_ballot_logs SET size = size WHERE budget_id = $1
-		RETURNING size, frontier`, l.BudgetID).Scan(&size, &frontier)
+	err := ls.st.db.Q(ctx).QueryRowContext(ctx, `UPDATE participation_ballot_logs SET size = size WHERE budget_id = $1
+		RETURNING size, frontier`, budget).Scan(&size, &frontier)
 	if errors.Is(err, sql.ErrNoRows) {
-		return Checkpoint{}, 0, ErrNotFound
+		return nil, ErrNotFound
 	}
 	if err != nil {
-		return Checkpoint{}, 0, err
+		return nil, err
 	}
 	f, err := decodeFrontier(size, frontier)
 	if err != nil {
-		return Checkpoint{}, 0, err
+		return nil, err
+	}
+	ls.logs[budget] = &f
+	return &f, nil
+}
+
+// append writes a leaf and returns its index.
+func (ls *logSet) append(ctx context.Context, l Leaf) (uint64, error) {
+	f, err := ls.open(ctx, l.BudgetID)
+	if err != nil {
+		return 0, err
 	}
 	data := l.Bytes()
 	h := LeafHash(data)
+	if _, err := ls.st.db.Q(ctx).ExecContext(ctx, `INSERT INTO participation_ballot_leaves (budget_id, idx, leaf, hash, receipt)
+		VALUES ($1, $2, $3, $4, $5)`, l.BudgetID, f.Size, string(data), hexHash(h), l.Receipt); err != nil {
+		return 0, err
+	}
+	index := f.Size
 	f.Append(h)
-	cp := signCheckpoint(key, l.BudgetID, &f)
-	if _, err := q.ExecContext(ctx, `INSERT INTO participation_ballot_leaves (budget_id, idx, leaf, hash, receipt)
-		VALUES ($1, $2, $3, $4, $5)`, l.BudgetID, size, string(data), hexHash(h), l.Receipt); err != nil {
-		return Checkpoint{}, 0, err
+	return index, nil
+}
+
+// mark and reset follow a savepoint: reset forgets what was appended
+// after mark.
+func (ls *logSet) mark() map[string]Frontier {
+	m := make(map[string]Frontier, len(ls.logs))
+	for b, f := range ls.logs {
+		m[b] = Frontier{Size: f.Size, Nodes: append([]Hash(nil), f.Nodes...)}
 	}
-	if _, err := q.ExecContext(ctx, `UPDATE participation_ballot_logs SET size = $2, frontier = $3, root = $4, key_id = $5,
-		signature = $6 WHERE budget_id = $1`, l.BudgetID, f.Size, encodeFrontier(f), hexHash(cp.Root), cp.KeyID,
-		hex.EncodeToString(cp.Signature)); err != nil {
-		return Checkpoint{}, 0, err
+	return m
+}
+
+func (ls *logSet) reset(m map[string]Frontier) {
+	for b := range ls.logs {
+		if f, ok := m[b]; ok {
+			*ls.logs[b] = f
+		} else {
+			delete(ls.logs, b) // opened after the mark: its row is re-read
+		}
 	}
-	return cp, size, nil
+}
+
+// flush writes every log's new state and signed checkpoint.
+func (ls *logSet) flush(ctx context.Context, key ed25519.PrivateKey) (map[string]Checkpoint, error) {
+	out := make(map[string]Checkpoint, len(ls.logs))
+	for b, f := range ls.logs {
+		cp := signCheckpoint(key, b, f)
+		if _, err := ls.st.db.Q(ctx).ExecContext(ctx, `UPDATE participation_ballot_logs SET size = $2, frontier = $3, root = $4,
+			key_id = $5, signature = $6 WHERE budget_id = $1`, b, f.Size, encodeFrontier(*f), hexHash(cp.Root), cp.KeyID,
+			hex.EncodeToString(cp.Signature)); err != nil {
+			return nil, err
+		}
+		out[b] = cp
+	}
+	return out, nil
 }
 
 func (s *store) logSize(ctx context.Context, budget string) (uint64, error) {
