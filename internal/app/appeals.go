@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,7 +21,7 @@ import (
 // buildAppeals makes the appeals service over the territory tree.
 func (a *App) buildAppeals() *appeals.Service {
 	return appeals.New(appeals.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox, Places: appealPlaces{a.Territory},
-		PhotoMaxBytes: a.Cfg.PhotoMaxBytes})
+		Staff: appealPeople{a}, PhotoMaxBytes: a.Cfg.PhotoMaxBytes})
 }
 
 // appealPlaces adapts the territory domain to appeals.Places.
@@ -97,6 +98,20 @@ func (p appealPlaces) Contains(ctx context.Context, muniID string, pt appeals.Po
 		return planar.MultiPolygonContains(v, at), true, nil
 	}
 	return false, false, nil
+}
+
+// Districts lists the municipality's child territories with their
+// boundaries: the districts items are routed by.
+func (p appealPlaces) Districts(ctx context.Context, muniID string) ([]appeals.District, error) {
+	kids, err := p.t.Children(ctx, muniID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]appeals.District, 0, len(kids))
+	for _, n := range kids {
+		out = append(out, appeals.District{ID: n.ID, Name: n.NameRU, NameEN: n.NameEN, Boundary: n.Boundary})
+	}
+	return out, nil
 }
 
 // appealQueue feeds the officials' work queue with open appeals and
@@ -189,5 +204,82 @@ func demoAppeals(ctx context.Context, a *App, w *DemoWorld) error {
 	}
 	w.Notes = append(w.Notes, fmt.Sprintf("appeals: %d categories, %d reports and appeals (%d overdue)",
 		res.Categories, res.Items, res.Overdue))
+	if ms := td.All(); len(ms) > 0 {
+		n, err := demoAppealsRouting(AsSystem(ctx), a, ms[0])
+		if err != nil {
+			return fmt.Errorf("appeals routing: %w", err)
+		}
+		w.Notes = append(w.Notes, fmt.Sprintf("appeals: %d extra questions and routing rules in %s", n, ms[0].NameRU))
+	}
 	return nil
+}
+
+// demoAppealsRouting gives the first demo municipality's pothole and
+// streetlight categories extra questions, and routes potholes by its
+// settlements (each a child territory with a boundary): the first
+// settlement's to the housing department, the rest to roads. It runs
+// again without adding anything twice.
+func demoAppealsRouting(ctx context.Context, a *App, m territory.DemoMunicipality) (int, error) {
+	cats, err := a.Appeals.Categories(ctx, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	byCode := map[string]appeals.Category{}
+	for _, c := range cats {
+		byCode[c.Code] = c
+	}
+	asks := map[string][]appeals.QuestionInput{
+		"pothole": {
+			{Code: "depth", Kind: appeals.QuestionNumber, LabelRU: "Примерная глубина, см", LabelEN: "Approximate depth, cm", Required: true},
+			{Code: "where", Kind: appeals.QuestionSingle, LabelRU: "Где яма", LabelEN: "Where is it", Required: true,
+				Options: []appeals.Option{{Key: "road", RU: "На проезжей части", EN: "On the roadway"},
+					{Key: "walk", RU: "На тротуаре", EN: "On the pavement"}, {Key: "yard", RU: "Во дворе", EN: "In a courtyard"}}},
+			{Code: "hazards", Kind: appeals.QuestionMulti, LabelRU: "Что ещё опасно", LabelEN: "Other hazards",
+				Options: []appeals.Option{{Key: "water", RU: "Заполнена водой", EN: "Full of water"},
+					{Key: "rebar", RU: "Торчит арматура", EN: "Rebar sticking out"}, {Key: "dark", RU: "Нет освещения", EN: "No lighting"}}},
+		},
+		"streetlight": {
+			{Code: "pole", Kind: appeals.QuestionString, LabelRU: "Номер опоры", LabelEN: "Pole number",
+				HintRU: "написан на табличке на опоре", HintEN: "on the plate on the pole"},
+			{Code: "since", Kind: appeals.QuestionDatetime, LabelRU: "Когда заметили", LabelEN: "Noticed at"},
+		},
+	}
+	n := 0
+	for code, ins := range asks {
+		c, ok := byCode[code]
+		if !ok {
+			continue
+		}
+		have, err := a.Appeals.Questions(ctx, c.ID)
+		if err != nil {
+			return n, err
+		}
+		for _, in := range ins {
+			if slices.ContainsFunc(have, func(q appeals.Question) bool { return q.Code == in.Code }) {
+				continue
+			}
+			if _, err := a.Appeals.AddQuestion(ctx, c.ID, in); err != nil {
+				return n, err
+			}
+			n++
+		}
+	}
+	pot, ok := byCode["pothole"]
+	if !ok || len(m.Settlements) == 0 {
+		return n, nil
+	}
+	for i, s := range m.Settlements {
+		dep := m.Departments["roads"]
+		if i == 0 {
+			dep = m.Departments["housing"]
+		}
+		if dep == "" || len(s.Boundary) == 0 {
+			continue
+		}
+		if _, err := a.Appeals.SetRoute(ctx, m.ID, appeals.Route{CategoryID: pot.ID, DistrictID: s.ID, DepartmentID: dep}); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
