@@ -160,18 +160,24 @@ func (st *store) channelZones(ctx context.Context, id int64) ([]string, error) {
 	return out, rows.Err()
 }
 
-// zoneChannelsSQL joins a zone to the daily consumption of the channels
-// that count in its balance: the forward consumption registers (volume
-// for water and gas, energy for power, heat or energy for heat) of the
-// devices installed on its points, on the days they were installed.
-const zoneChannelsSQL = `FROM metering_zones z
+// zonePointsSQL joins a zone to the channels that count in its balance:
+// the forward consumption registers (volume for water and gas, energy
+// for power, heat or energy for heat) of the devices installed on its
+// points. zoneChannelsSQL adds their daily rollups on the days they were
+// installed, zoneHoursSQL their hourly ones.
+const zonePointsSQL = `FROM metering_zones z
 	JOIN metering_networks n ON n.id = z.network_id
 	JOIN metering_zone_points zp ON zp.zone_id = z.id
 	JOIN metering_installations i ON i.point_id = zp.point_id
 	JOIN metering_channels c ON c.device_id = i.device_id AND c.direction = 'forward' AND c.kind IN ('cumulative', 'interval')
 		AND ((n.resource IN ('water', 'gas') AND c.quantity = 'volume') OR (n.resource = 'power' AND c.quantity = 'energy')
-		  OR (n.resource = 'heat' AND c.quantity IN ('heat', 'energy')))
+		  OR (n.resource = 'heat' AND c.quantity IN ('heat', 'energy')))`
+
+const zoneChannelsSQL = zonePointsSQL + `
 	JOIN metering_daily d ON d.channel_id = c.id AND d.day_ms + 86400000 > i.from_ms AND (i.to_ms IS NULL OR d.day_ms < i.to_ms)`
+
+const zoneHoursSQL = zonePointsSQL + `
+	JOIN metering_hourly h ON h.channel_id = c.id AND h.start_ms >= i.from_ms AND (i.to_ms IS NULL OR h.start_ms < i.to_ms)`
 
 // replaceZoneDays recomputes the zone's daily balances over r.
 func (st *store) replaceZoneDays(ctx context.Context, zone string, r span) error {
