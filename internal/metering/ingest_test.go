@@ -121,6 +121,12 @@ func TestIngestLargeBatch(t *testing.T) {
 		if res.Stored != 2499 || countReadings(t, d) != 2499 {
 			t.Errorf("stored %d (%d in the table), want 2499", res.Stored, countReadings(t, d))
 		}
+		// The rollup job is told, in the same transaction, what to recompute.
+		var from, to int64
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT from_ms, to_ms FROM metering_rollup_dirty`).Scan(&from, &to); err != nil ||
+			from != c.t.Add(-2499*time.Minute).UnixMilli() || to != c.t.UnixMilli() {
+			t.Errorf("rollup mark %d..%d (%v)", from, to, err)
+		}
 		res, err = s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceHTTP, Readings: in})
 		if err != nil || res.Stored != 0 || res.Duplicates != 2499 {
 			t.Errorf("again: %+v %v, want all duplicates", res, err)

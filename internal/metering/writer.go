@@ -33,8 +33,12 @@ func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
 	var stored int64
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		n, err := insertRows(ctx, s.db.Q(ctx), rows)
+		if err != nil {
+			return err
+		}
 		stored = n
-		return err
+		// The rollup job learns what to recompute in the same transaction.
+		return markRollup(ctx, s.db.Q(ctx), rows)
 	})
 	return stored, err
 }
@@ -129,7 +133,31 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 			return fmt.Errorf("insert readings: %w", err)
 		}
 		stored = tag.RowsAffected()
+		if err := eachMarkChunk(rows, func(text string, args []any) error {
+			_, err := tx.Exec(ctx, text, args...)
+			return err
+		}); err != nil {
+			return fmt.Errorf("mark rollup: %w", err)
+		}
 		return tx.Commit(ctx)
 	})
 	return stored, err
+}
+
+// eachMarkChunk runs the rollup marks of rows (RollupMarks) through exec
+// in statements of at most 5000 channels, for the pgx transaction.
+func eachMarkChunk(rows []Reading, exec func(text string, args []any) error) error {
+	spans := dirtySpans(rows)
+	for len(spans) > 0 {
+		chunk := spans[:min(len(spans), 5000)]
+		spans = spans[len(chunk):]
+		rs := make([]Reading, 0, 2*len(chunk))
+		for _, d := range chunk {
+			rs = append(rs, Reading{ChannelID: d.channel, At: db.Time(d.from)}, Reading{ChannelID: d.channel, At: db.Time(d.to)})
+		}
+		if err := exec(RollupMarks(rs)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
