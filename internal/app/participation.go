@@ -284,3 +284,36 @@ func demoParticipation(ctx context.Context, a *App, w *DemoWorld) error {
 }
 
 const demoProcessSlug = "ideas-2027"
+
+// participationHome is the participation block of a municipality's home
+// page: its processes with the phase running now, and for its officials
+// the editor and the moderation queue.
+type participationHome struct{ a *App }
+
+// Section lists the municipality's processes.
+func (h participationHome) Section(ctx context.Context, muni territory.Node, lang string) (territory.HomeBlock, error) {
+	l := h.a.Catalog.Localizer(lang)
+	ps, err := h.a.Participation.Processes(ctx, muni.ID)
+	if err != nil {
+		return territory.HomeBlock{}, err
+	}
+	b := territory.HomeBlock{Title: l.T("participation.home.title"), Text: l.T("participation.home.text"),
+		MoreURL: "/m/" + muni.Slug + "/participation/", MoreText: l.T("participation.home.all")}
+	now := time.Now()
+	for _, p := range ps[:min(len(ps), 3)] {
+		it := territory.HomeItem{Title: p.Title, URL: "/m/" + muni.Slug + "/participation/" + p.Slug}
+		if ph := p.Running(now); ph != nil {
+			it.Badge = l.T("participation.phase." + string(ph.Kind))
+		}
+		b.Items = append(b.Items, it)
+	}
+	a := auth.From(ctx)
+	if a.Can(auth.RoleMunicipalAdmin, muni.Path) {
+		b.Items = append(b.Items, territory.HomeItem{Title: l.T("participation.admin.title"), URL: "/admin/m/" + muni.Slug + "/participation"})
+	}
+	if a.Can(auth.RoleOperator, muni.Path) {
+		b.Items = append(b.Items, territory.HomeItem{Title: l.T("participation.moderation.title"),
+			URL: "/admin/m/" + muni.Slug + "/participation/moderation"})
+	}
+	return b, nil
+}

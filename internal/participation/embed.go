@@ -24,3 +24,9 @@ var Templates = web.Templates{Domain: "participation", FS: web.Sub(templateFS, "
 
 // Locales are the participation messages, locales/ru.json and locales/en.json.
 var Locales = localeFS
+
+// OpenAPI is the fragment of the API document that describes the
+// participation routes: "paths" and "components.schemas".
+//
+//go:embed openapi.json
+var OpenAPI []byte
