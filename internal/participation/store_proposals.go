@@ -72,7 +72,7 @@ func (s *store) proposals(ctx context.Context, processID string, order Order, af
 			return nil, invalid("cursor-invalid", map[string]string{"cursor": "error.cursor"})
 		}
 		args = append(args, n, after[1])
-		where += ` AND (` + key + ` < $2 OR (` + key + ` = $2 AND id < $3))`
+		where += ` AND (` + key + `, id) < ($2, $3)` // a row value: one index range on both engines
 	} else if after != nil {
 		return nil, invalid("cursor-invalid", map[string]string{"cursor": "error.cursor"})
 	}

@@ -18,7 +18,7 @@ import (
 
 // testServer mounts the participation routes with the platform's error
 // handling; the X-Test-Actor header picks the actor.
-func testServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	for _, l := range []fs.FS{web.Locales, Locales} {
@@ -207,6 +207,6 @@ func TestPagesAndForms(t *testing.T) {
 }
 
 // testWriter sends the server's log to the test's.
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(b []byte) (int, error) { w.t.Log(string(b)); return len(b), nil }
