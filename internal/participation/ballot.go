@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -157,8 +158,12 @@ func checkBallot(b Budget, projects []string) ([]string, int64, error) {
 	sum, err := b.Instance().Check(projects)
 	var be *pb.BallotError
 	if errors.As(err, &be) {
+		sum, bound := strconv.FormatInt(be.Sum, 10), strconv.FormatInt(be.Bound, 10)
+		if be.Code == "over_limit" || be.Code == "under_minimum" {
+			sum, bound = money(be.Sum), money(be.Bound)
+		}
 		return nil, 0, &fault.Error{Kind: ErrInvalid, Type: "ballot-invalid", Key: "participation.ballot.error." + be.Code,
-			Args:   map[string]any{"Sum": pb.Roubles(be.Sum), "Bound": pb.Roubles(be.Bound), "Count": be.Sum, "Max": be.Bound},
+			Args:   map[string]any{"Sum": sum, "Bound": bound},
 			Fields: map[string]string{"projects": "participation.ballot.error." + be.Code}}
 	}
 	if err != nil {

@@ -290,3 +290,13 @@ func (s *store) signingKey(ctx context.Context, now time.Time) (ed25519.PrivateK
 	}
 	return load()
 }
+
+// budgetOfReceipt finds which budget's log holds a receipt.
+func (s *store) budgetOfReceipt(ctx context.Context, receipt string) (string, error) {
+	var id string
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT budget_id FROM participation_ballot_leaves WHERE receipt = $1`, receipt).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrReceiptUnknown
+	}
+	return id, err
+}
