@@ -200,3 +200,30 @@ func (w *Watch) Alarm(ctx context.Context, a *auth.Actor, muniID, id string) (Al
 	}
 	return w.st.alarm(ctx, m.ID, id)
 }
+
+// Run runs every detector over every municipality with a metering
+// network each interval, until ctx ends; failures are logged and
+// retried on the next round.
+func (w *Watch) Run(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		tenants, err := w.st.strings(ctx, `SELECT DISTINCT tenant_id FROM metering_networks ORDER BY tenant_id`)
+		if err != nil {
+			w.log.Error("metering detectors", "err", err)
+		}
+		for _, tenant := range tenants {
+			if rep, err := w.Detect(ctx, tenant); err != nil {
+				w.log.Error("metering detectors", "tenant", tenant, "err", err)
+			} else if rep != (Report{}) {
+				w.log.Info("metering detectors", "tenant", tenant, "raised", rep.Raised, "cleared", rep.Cleared,
+					"outages_opened", rep.OutagesOpened, "outages_ended", rep.OutagesEnd)
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

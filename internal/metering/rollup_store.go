@@ -169,7 +169,12 @@ const zonePointsSQL = `FROM metering_zones z
 	JOIN metering_networks n ON n.id = z.network_id
 	JOIN metering_zone_points zp ON zp.zone_id = z.id
 	JOIN metering_installations i ON i.point_id = zp.point_id
-	JOIN metering_channels c ON c.device_id = i.device_id AND c.direction = 'forward' AND c.kind IN ('cumulative', 'interval')
+	JOIN metering_channels c ON c.device_id = i.device_id AND ` + consumptionChannelSQL
+
+// consumptionChannelSQL picks, of the channels c of a device installed
+// on a point of network n, the one that measures the network's
+// consumption.
+const consumptionChannelSQL = `c.direction = 'forward' AND c.kind IN ('cumulative', 'interval')
 		AND ((n.resource IN ('water', 'gas') AND c.quantity = 'volume') OR (n.resource = 'power' AND c.quantity = 'energy')
 		  OR (n.resource = 'heat' AND c.quantity IN ('heat', 'energy')))`
 

@@ -1,0 +1,55 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/workplace"
+)
+
+// watch is metering's operational side (detectors, alarms, outage
+// notices, the interruption ledger) over the metering service. It holds
+// no state of its own, so building it where needed is cheap.
+func (a *App) watch() *metering.Watch {
+	return metering.NewWatch(a.Metering, a.Outbox, metering.Rules{})
+}
+
+// runMetering keeps the rollups and the detectors going while muni
+// serves, until ctx ends: pending rollups every 30 s (raw readings older
+// than keepRaw purged daily; 0 keeps them for ever), every detector over
+// every municipality every 5 minutes.
+func (a *App) runMetering(ctx context.Context, keepRaw time.Duration) {
+	go a.Metering.RunRollups(AsSystem(ctx), 30*time.Second, keepRaw)
+	a.watch().Run(AsSystem(ctx), 5*time.Minute)
+}
+
+// alarmQueue puts metering incidents (open alarms of warning or critical
+// severity) in the officials' work queue.
+type alarmQueue struct{ w *metering.Watch }
+
+// Name is the source's name in the queue's filter.
+func (q alarmQueue) Name() string { return "metering" }
+
+// Queue lists the incidents of the municipalities the actor serves.
+func (q alarmQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.Filter) ([]workplace.Item, error) {
+	if f.OverdueOnly { // incidents carry no deadline
+		return nil, nil
+	}
+	incs, err := q.w.Incidents(ctx, actor, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]workplace.Item, 0, len(incs))
+	for _, in := range incs {
+		it := workplace.Item{Source: "metering", Kind: "metering.alarm.kind." + string(in.Kind), ID: in.ID, Title: in.TargetName,
+			URL: "/m/" + in.Muni.Slug + "/resources#alarm-" + in.ID, TenantID: in.TenantID, Place: in.Muni.Name,
+			Zone: in.Muni.TimeZone, State: "metering.alarm.status." + string(in.Status), Priority: 1}
+		if in.Severity == metering.SeverityCritical {
+			it.Priority = 2
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
