@@ -21,7 +21,7 @@ import (
 
 // apiServer mounts the readings API with the platform's error handling;
 // X-Test-Actor picks one of actors (standing in for API keys).
-func apiServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+func apiServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	for _, l := range []fs.FS{web.Locales, Locales} {

@@ -60,7 +60,7 @@ func (c *clock) now() time.Time { return c.t }
 
 var t0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 
-func newService(t *testing.T, d *db.DB) (*Service, *clock) {
+func newService(t testing.TB, d *db.DB) (*Service, *clock) {
 	t.Helper()
 	c := &clock{t: t0.Add(30 * 24 * time.Hour)}
 	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: c.now}), c
@@ -100,7 +100,7 @@ func seed(t *testing.T, s *Service, m Municipality, serial string) world {
 	return world{deviceID: dev, channel: ch}
 }
 
-func countReadings(t *testing.T, d *db.DB) int {
+func countReadings(t testing.TB, d *db.DB) int {
 	t.Helper()
 	var n int
 	if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM metering_readings`).Scan(&n); err != nil {

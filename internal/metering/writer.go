@@ -1,8 +1,11 @@
 package metering
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,9 +16,10 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
-// chunkRows is how many readings one multi-row INSERT carries: 6 values
-// each stays well under SQLite's limit of 32766 parameters.
-const chunkRows = 1000
+// chunkRows is how many readings one multi-row INSERT carries: 1500
+// parameters, where measured throughput on SQLite peaked (larger
+// statements cost more to prepare than they save).
+const chunkRows = 250
 
 // copyMin is the smallest batch PostgreSQL receives by COPY; below it a
 // multi-row INSERT is cheaper than the temporary table's round trips.
@@ -27,26 +31,54 @@ func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
 	if len(rows) == 0 {
 		return 0, nil
 	}
+	// In key order the B-tree is written page by page, not all over.
+	slices.SortFunc(rows, func(a, b Reading) int {
+		if c := cmp.Compare(a.ChannelID, b.ChannelID); c != 0 {
+			return c
+		}
+		return a.At.Compare(b.At)
+	})
 	if s.db.Engine == db.Postgres && len(rows) >= copyMin {
 		return s.copyPostgres(ctx, rows)
 	}
 	var stored int64
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
-		n, err := insertRows(ctx, s.db.Q(ctx), rows)
+		n, err := insertRowsOn(ctx, s.db.Q(ctx), rows, s.db.Engine == db.SQLite)
 		if err != nil {
 			return err
 		}
 		stored = n
 		// The rollup job learns what to recompute in the same transaction.
-		return markRollup(ctx, s.db.Q(ctx), rows)
+		return eachMarkChunk(rows, func(text string, args []any) error {
+			_, err := s.db.Q(ctx).ExecContext(ctx, text, args...)
+			return err
+		})
 	})
 	return stored, err
 }
 
 // insertRows writes rows with multi-row INSERT … ON CONFLICT DO NOTHING.
 func insertRows(ctx context.Context, q db.Querier, rows []Reading) (int64, error) {
+	return insertRowsOn(ctx, q, rows, false)
+}
+
+// insertRowsOn is insertRows with "?" placeholders when marks is set
+// (SQLite's fast form; see insertSQL).
+func insertRowsOn(ctx context.Context, q db.Querier, rows []Reading, marks bool) (int64, error) {
 	var stored int64
 	args := make([]any, 0, 6*min(len(rows), chunkRows))
+	// A transaction prepares the full-chunk statement once for the batch.
+	var full *sql.Stmt
+	if p, ok := q.(interface {
+		PrepareContext(context.Context, string) (*sql.Stmt, error)
+	}); ok && len(rows) >= 2*chunkRows {
+		st, err := p.PrepareContext(ctx, insertSQL(chunkRows, marks))
+		if err != nil {
+			return 0, fmt.Errorf("prepare readings insert: %w", err)
+		}
+		defer st.Close()
+		full = st
+	}
 	for len(rows) > 0 {
 		chunk := rows[:min(len(rows), chunkRows)]
 		rows = rows[len(chunk):]
@@ -54,7 +86,13 @@ func insertRows(ctx context.Context, q db.Querier, rows []Reading) (int64, error
 		for _, r := range chunk {
 			args = append(args, r.ChannelID, r.At.UnixMilli(), r.Value, int64(r.Quality), int64(r.Source), r.Received.UnixMilli())
 		}
-		res, err := q.ExecContext(ctx, insertSQL(len(chunk)), args...)
+		var res sql.Result
+		var err error
+		if full != nil && len(chunk) == chunkRows {
+			res, err = full.ExecContext(ctx, args...)
+		} else {
+			res, err = q.ExecContext(ctx, insertSQL(len(chunk), marks), args...)
+		}
 		if err != nil {
 			return 0, fmt.Errorf("insert readings: %w", err)
 		}
@@ -67,11 +105,19 @@ func insertRows(ctx context.Context, q db.Querier, rows []Reading) (int64, error
 	return stored, nil
 }
 
-var insertTexts sync.Map // rows -> statement text
+type insertKey struct {
+	rows  int
+	marks bool // "?" placeholders
+}
 
-// insertSQL is the INSERT statement for n readings.
-func insertSQL(n int) string {
-	if s, ok := insertTexts.Load(n); ok {
+var insertTexts sync.Map // insertKey -> statement text
+
+// insertSQL is the INSERT statement for n readings. SQLite gets "?"
+// placeholders: looking "$N" names up is linear in the statement's
+// parameters, which makes binding a large multi-row INSERT quadratic.
+func insertSQL(n int, marks bool) string {
+	k := insertKey{n, marks}
+	if s, ok := insertTexts.Load(k); ok {
 		return s.(string)
 	}
 	var b strings.Builder
@@ -79,6 +125,10 @@ func insertSQL(n int) string {
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
+		}
+		if marks {
+			b.WriteString("(?,?,?,?,?,?)")
+			continue
 		}
 		b.WriteString("(")
 		for j := 1; j <= 6; j++ {
@@ -93,7 +143,7 @@ func insertSQL(n int) string {
 	b.WriteString(" ON CONFLICT DO NOTHING")
 	s := b.String()
 	if n == chunkRows || n <= 64 { // keep the texts that recur
-		insertTexts.Store(n, s)
+		insertTexts.Store(k, s)
 	}
 	return s
 }
@@ -144,12 +194,16 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 	return stored, err
 }
 
-// eachMarkChunk runs the rollup marks of rows (RollupMarks) through exec
-// in statements of at most 5000 channels, for the pgx transaction.
+// markChunk is how many channels one rollup-mark statement carries:
+// few enough that SQLite's linear lookup of "$N" names stays cheap.
+const markChunk = 200
+
+// eachMarkChunk runs the rollup marks of rows (RollupMarks) through exec,
+// markChunk channels a statement.
 func eachMarkChunk(rows []Reading, exec func(text string, args []any) error) error {
 	spans := dirtySpans(rows)
 	for len(spans) > 0 {
-		chunk := spans[:min(len(spans), 5000)]
+		chunk := spans[:min(len(spans), markChunk)]
 		spans = spans[len(chunk):]
 		rs := make([]Reading, 0, 2*len(chunk))
 		for _, d := range chunk {
