@@ -120,3 +120,27 @@ func BenchmarkBallotTally1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBallotBaselineTx is the floor BallotCast is judged against: one
+// transaction per op writing one roll row and nothing else, serially.
+func BenchmarkBallotBaselineTx(b *testing.B) {
+	for _, e := range testdb.Engines(b) {
+		b.Run(string(e), func(b *testing.B) {
+			d := testdb.Open(b, e, sets...)
+			ctx := context.Background()
+			b.ResetTimer()
+			t0 := time.Now()
+			for i := range b.N {
+				err := d.InTx(ctx, func(ctx context.Context) error {
+					_, err := d.Q(ctx).ExecContext(ctx, `INSERT INTO participation_ballot_roll (budget_id, voter_id, day, channel, check_mac)
+						VALUES ('baseline', $1, '2026-11-27', 'online', 'x')`, fmt.Sprint("v", i))
+					return err
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/time.Since(t0).Seconds(), "tx/s")
+		})
+	}
+}

@@ -236,10 +236,15 @@ func (s *store) receipt(ctx context.Context, budget, receipt string) (Receipt, e
 	return Receipt{BudgetID: budget, Receipt: l.Receipt, Nonce: l.Nonce, Projects: l.Projects, LeafIndex: idx}, nil
 }
 
-// boxContents streams the projects of every ballot in the box.
-func (s *store) boxContents(ctx context.Context, budget string, each func(projects string)) error {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT projects FROM participation_ballot_box WHERE budget_id = $1
-		ORDER BY receipt`, budget)
+// boxContents streams the projects of every ballot in the box; ordered
+// (by receipt, which says nothing of who or when) when the caller needs a
+// stable order, as the rules' tie-breaking does.
+func (s *store) boxContents(ctx context.Context, budget string, ordered bool, each func(projects string)) error {
+	q := `SELECT projects FROM participation_ballot_box WHERE budget_id = $1`
+	if ordered {
+		q += ` ORDER BY receipt`
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, q, budget)
 	if err != nil {
 		return err
 	}
@@ -299,4 +304,36 @@ func (s *store) budgetOfReceipt(ctx context.Context, receipt string) (string, er
 		return "", ErrReceiptUnknown
 	}
 	return id, err
+}
+
+// leafHashes reads the RFC 6962 hashes of the budget's first n leaves.
+func (s *store) leafHashes(ctx context.Context, budget string, n uint64) ([]Hash, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT hash FROM participation_ballot_leaves
+		WHERE budget_id = $1 AND idx < $2 ORDER BY idx`, budget, n)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]Hash, 0, n)
+	for rows.Next() {
+		var h string
+		if err := rows.Scan(&h); err != nil {
+			return nil, err
+		}
+		x, err := parseHash(h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, x)
+	}
+	return out, rows.Err()
+}
+
+// boxHasReceipt reports whether the ballot with this receipt is the one
+// its voter's slot holds now.
+func (s *store) boxHasReceipt(ctx context.Context, budget, receipt string) (bool, error) {
+	var n int
+	err := s.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM participation_ballot_box
+		WHERE budget_id = $1 AND receipt = $2`, budget, receipt).Scan(&n)
+	return n > 0, err
 }

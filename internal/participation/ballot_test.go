@@ -97,8 +97,8 @@ func TestBallotCastReplaceVerify(t *testing.T) {
 		if rc.Size != 2 || rc.Ballots != 1 || rc.Replaced != 1 || rc.Counts[b.p[2]] != 1 || len(rc.Counts) != 1 {
 			t.Fatalf("recount %+v", rc)
 		}
-		old, _ := must2[Inclusion, PublishedLog](t)(b.box.Verify(context.Background(), b.bud.ID, r1.Receipt))
-		cur, _ := must2[Inclusion, PublishedLog](t)(b.box.Verify(context.Background(), b.bud.ID, r2.Receipt))
+		old := must[Inclusion](t)(b.box.Verify(context.Background(), b.bud.ID, r1.Receipt))
+		cur := must[Inclusion](t)(b.box.Verify(context.Background(), b.bud.ID, r2.Receipt))
 		if old.Live || !cur.Live || old.Index != 0 || cur.Size != 2 {
 			t.Fatalf("verify: old %+v cur %+v", old, cur)
 		}
@@ -194,7 +194,7 @@ func TestBallotRefusals(t *testing.T) {
 			t.Errorf("under minimum: %v", err)
 		}
 		// a forged receipt is not found
-		if _, _, err := b.box.Verify(context.Background(), b.bud.ID, hex.EncodeToString(make([]byte, 32))); !errors.Is(err, ErrReceiptUnknown) {
+		if _, err := b.box.Verify(context.Background(), b.bud.ID, hex.EncodeToString(make([]byte, 32))); !errors.Is(err, ErrReceiptUnknown) {
 			t.Errorf("forged receipt: %v", err)
 		}
 		// projects cannot change once voting started

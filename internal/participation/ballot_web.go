@@ -274,7 +274,7 @@ func (h *ballotHandler) verifyPage(w http.ResponseWriter, r *http.Request) error
 			err = ErrReceiptUnknown
 		} else if err == nil {
 			var inc Inclusion
-			inc, _, err = h.box.Verify(r.Context(), budgetID, v.Receipt)
+			inc, err = h.box.Verify(r.Context(), budgetID, v.Receipt)
 			v.Inclusion, v.Budget, v.BudgetID, v.Titles = &inc, b.Title, b.ID, map[string]string{}
 			for _, p := range b.Projects {
 				v.Titles[p.ID] = p.Title
