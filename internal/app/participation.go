@@ -313,7 +313,8 @@ func (h participationHome) Section(ctx context.Context, muni territory.Node, lan
 	}
 	if a.Can(auth.RoleOperator, muni.Path) {
 		b.Items = append(b.Items, territory.HomeItem{Title: l.T("participation.moderation.title"),
-			URL: "/admin/m/" + muni.Slug + "/participation/moderation"})
+			URL: "/admin/m/" + muni.Slug + "/participation/moderation"},
+			territory.HomeItem{Title: l.T("identity.verification.title"), URL: "/admin/m/" + muni.Slug + "/verification"})
 	}
 	return b, nil
 }
