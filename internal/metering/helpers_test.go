@@ -108,3 +108,11 @@ func countReadings(t testing.TB, d *db.DB) int {
 	}
 	return n
 }
+
+func mustZone(name string) *time.Location {
+	l, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return l
+}

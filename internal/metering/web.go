@@ -1,6 +1,17 @@
 package metering
 
 import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -13,4 +24,266 @@ type handler struct {
 func APIRoutes(rt *web.Router, svc *Service) {
 	h := &handler{svc: svc}
 	rt.HandleBody("POST /api/v1/readings", MaxBatchBytes, h.apiReadings)
+}
+
+// MaxImportBytes is the largest registry CSV upload.
+const MaxImportBytes = 8 << 20
+
+// Routes mounts the officials' registry pages (browse, import, a point
+// with its manual-reading form) and the residents' own meters.
+func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
+	h := &handler{svc: svc, render: render}
+	rt.Handle("GET /metering", h.index)
+	rt.Handle("GET /metering/mine", h.mine)
+	rt.Handle("POST /metering/mine/{point}/readings", h.submitOwn)
+	rt.Handle("GET /m/{slug}/metering", h.registry)
+	rt.Handle("GET /m/{slug}/metering/import", h.importForm)
+	rt.HandleBody("POST /m/{slug}/metering/import", MaxImportBytes, h.importFile)
+	rt.Handle("GET /m/{slug}/metering/points/{code}", h.point)
+	rt.Handle("POST /m/{slug}/metering/points/{code}/readings", h.enterReading)
+}
+
+func signIn(w http.ResponseWriter, r *http.Request) bool {
+	if auth.From(r.Context()).SignedIn() {
+		return true
+	}
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	return false
+}
+
+func (h *handler) muni(ctx context.Context, slug string) (Municipality, error) {
+	return h.svc.places.MunicipalityBySlug(ctx, slug)
+}
+
+// index lists the registries the official may browse.
+func (h *handler) index(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	ms, err := h.svc.Municipalities(r.Context(), auth.From(r.Context()))
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "metering/index", struct{ Munis []Municipality }{ms})
+}
+
+func (h *handler) registry(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.muni(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	reg, err := h.svc.Registry(r.Context(), auth.From(r.Context()), m.ID)
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "metering/registry", reg)
+}
+
+// importPage is the import form, and after a post its outcome.
+type importPage struct {
+	Muni     Municipality
+	Entities []ImportEntity
+	Entity   string
+	Done     *ImportResult
+	Lines    []LineError
+	Error    string // message key of a problem with the form itself
+}
+
+func (h *handler) importForm(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "metering/import", importPage{Muni: m, Entities: ImportEntities, Entity: r.URL.Query().Get("entity")})
+}
+
+// adminMuni is the municipality of the path, for its administrators.
+func (h *handler) adminMuni(r *http.Request) (Municipality, error) {
+	m, err := h.muni(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return m, err
+	}
+	if !auth.From(r.Context()).Can(auth.RoleMunicipalAdmin, m.Path) {
+		return m, forbidden()
+	}
+	return m, nil
+}
+
+func (h *handler) importFile(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	p := importPage{Muni: m, Entities: ImportEntities, Entity: r.FormValue("entity")}
+	file, _, err := r.FormFile("file")
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return fmt.Errorf("metering: import: %w", err)
+		}
+		p.Error = "metering.import.no_file"
+		return h.render.Page(w, r, http.StatusBadRequest, "metering/import", p)
+	}
+	defer file.Close()
+	res, err := h.svc.Import(r.Context(), auth.From(r.Context()), m.ID, p.Entity, file)
+	var ie *ImportError
+	switch {
+	case errors.As(err, &ie):
+		p.Lines = ie.Lines
+		return h.render.Page(w, r, http.StatusUnprocessableEntity, "metering/import", p)
+	case errors.Is(err, fault.ErrInvalid):
+		p.Error = "metering.error.import_entity"
+		return h.render.Page(w, r, http.StatusBadRequest, "metering/import", p)
+	case err != nil:
+		return err
+	}
+	p.Done = &res
+	return h.render.Page(w, r, http.StatusOK, "metering/import", p)
+}
+
+// pointPage is a point with the form for a manual reading.
+type pointPage struct {
+	PointView
+	Now    time.Time
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+}
+
+// Qualities are the flags an official may give a reading.
+func (pointPage) Qualities() []string { return []string{"measured", "edited", "estimated"} }
+
+func (h *handler) point(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	return h.showPoint(w, r, http.StatusOK, map[string]string{}, map[string]string{}, r.URL.Query().Get("saved") == "1")
+}
+
+func (h *handler) showPoint(w http.ResponseWriter, r *http.Request, status int, values, errs map[string]string, saved bool) error {
+	m, err := h.muni(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	v, err := h.svc.PointByCode(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, status, "metering/point", pointPage{PointView: v, Now: h.svc.now(), Values: values, Errors: errs, Saved: saved})
+}
+
+// localTime reads a datetime-local field in the municipality's zone.
+func localTime(s, zone string) (time.Time, bool) {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	t, err := time.ParseInLocation("2006-01-02T15:04", s, loc)
+	return t.UTC(), err == nil
+}
+
+func (h *handler) enterReading(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.muni(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"channel": r.FormValue("channel"), "at": r.FormValue("at"), "value": r.FormValue("value"), "quality": r.FormValue("quality")}
+	errs := map[string]string{}
+	in := ManualReading{}
+	var ok bool
+	if in.ChannelID, err = strconv.ParseInt(values["channel"], 10, 64); err != nil {
+		errs["channel"] = "metering.error.required"
+	}
+	if in.At, ok = localTime(values["at"], m.TimeZone); !ok {
+		errs["at"] = "metering.error.date"
+	}
+	if v, reason := parseFloat(strings.Replace(values["value"], ",", ".", 1)); reason != "" {
+		errs["value"] = "metering.reason." + reason
+	} else {
+		in.Value = v
+	}
+	if in.Quality, ok = ParseQuality(values["quality"]); !ok {
+		errs["quality"] = "metering.reason.bad-quality"
+	}
+	if len(errs) == 0 {
+		_, err = h.svc.EnterReading(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("code"), in)
+		if f, isFault := fault.As(err); isFault && len(f.Fields) > 0 {
+			errs = f.Fields
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return h.showPoint(w, r, http.StatusUnprocessableEntity, values, errs, false)
+	}
+	http.Redirect(w, r, r.URL.Path[:strings.LastIndex(r.URL.Path, "/")]+"?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// minePage is a resident's own meters.
+type minePage struct {
+	Points []PointView
+	Now    time.Time
+	Point  string // the point a failed form was for
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+}
+
+func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	return h.showMine(w, r, http.StatusOK, minePage{Saved: r.URL.Query().Get("saved") == "1"})
+}
+
+func (h *handler) showMine(w http.ResponseWriter, r *http.Request, status int, p minePage) error {
+	ps, err := h.svc.MyPoints(r.Context(), auth.From(r.Context()))
+	if err != nil {
+		return err
+	}
+	p.Points, p.Now = ps, h.svc.now()
+	return h.render.Page(w, r, status, "metering/mine", p)
+}
+
+func (h *handler) submitOwn(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	p := minePage{Point: r.PathValue("point"), Values: map[string]string{"value": r.FormValue("value")}, Errors: map[string]string{}}
+	ch, err := strconv.ParseInt(r.FormValue("channel"), 10, 64)
+	if err != nil {
+		p.Errors["value"] = "metering.error.channel_at"
+	}
+	v, reason := parseFloat(strings.Replace(r.FormValue("value"), ",", ".", 1))
+	if reason != "" {
+		p.Errors["value"] = "metering.reason." + reason
+	}
+	if len(p.Errors) == 0 {
+		_, err = h.svc.SubmitOwnReading(r.Context(), auth.From(r.Context()), p.Point, ch, v)
+		if f, isFault := fault.As(err); isFault && len(f.Fields) > 0 {
+			for _, k := range f.Fields {
+				p.Errors["value"] = k
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(p.Errors) > 0 {
+		return h.showMine(w, r, http.StatusUnprocessableEntity, p)
+	}
+	http.Redirect(w, r, "/metering/mine?saved=1", http.StatusSeeOther)
+	return nil
 }

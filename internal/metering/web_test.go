@@ -1,0 +1,160 @@
+package metering
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"io/fs"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/testdb"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// pageServer mounts the pages with the platform's error handling;
+// X-Test-Actor picks one of actors.
+func pageServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+	t.Helper()
+	cat := i18n.New()
+	for _, l := range []fs.FS{web.Locales, Locales} {
+		if err := cat.Load(l, "locales"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
+	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
+		t.Fatal(err)
+	}
+	rt := web.NewRouter(srv)
+	Routes(rt, srv.Render, s)
+	withActor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
+				r = r.WithContext(auth.With(r.Context(), a))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(1<<20), withActor)
+}
+
+func multipartBody(t *testing.T, entity, csv string) (*bytes.Buffer, string) {
+	var b bytes.Buffer
+	mw := multipart.NewWriter(&b)
+	mw.WriteField("entity", entity)
+	fw, _ := mw.CreateFormFile("file", entity+".csv")
+	fw.Write([]byte(csv))
+	mw.Close()
+	return &b, mw.FormDataContentType()
+}
+
+func TestPages(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		files := append(registryCSV[:len(registryCSV):len(registryCSV)],
+			struct{ entity, body string }{"devices", "serial\nM3\n"},
+			struct{ entity, body string }{"installations", "device,point,from\nM3,A1,2026-01-01\n"},
+			struct{ entity, body string }{"channels", "device,name,quantity,unit,kind\nM3,v,volume,m3,cumulative\n"})
+		for _, f := range files {
+			if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, f.entity, strings.NewReader(f.body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		resident := &auth.Actor{Kind: auth.User, ID: "user-1", Grants: []auth.Grant{{Role: auth.RoleResident, ScopeID: muniA.ID, ScopePath: muniA.Path}}}
+		stranger := &auth.Actor{Kind: auth.User, ID: "user-2"}
+		h := pageServer(t, s, map[string]*auth.Actor{"admin": adminOf(muniA), "op": operatorOf(muniA), "adminB": adminOf(muniB), "resident": resident, "stranger": stranger})
+		var apartment string
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT id FROM metering_points WHERE code = 'A1'`).Scan(&apartment); err != nil {
+			t.Fatal(err)
+		}
+		var ch string
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT CAST(c.id AS TEXT) FROM metering_channels c JOIN metering_devices d ON d.id = c.device_id WHERE d.serial = 'M1'`).Scan(&ch); err != nil {
+			t.Fatal(err)
+		}
+		at := c.t.Add(-3 * 3600e9).In(mustZone(muniA.TimeZone)).Format("2006-01-02T15:04")
+		imp, ctype := multipartBody(t, "objects", "code,kind,name\nB7,building,Дом 7\n")
+		bad, badType := multipartBody(t, "objects", "code,kind,name\nB 8,shed,Сарай\n")
+		cases := []struct {
+			name, actor, method, path, ctype string
+			body                             io.Reader
+			status                           int
+			want                             []string
+			readings                         int // readings added
+		}{
+			{"anonymous goes to login", "", "GET", "/m/alpha/metering", "", nil, 303, nil, 0},
+			{"index", "op", "GET", "/metering", "", nil, 200, []string{"/m/alpha/metering"}, 0},
+			{"registry for an operator", "op", "GET", "/m/alpha/metering", "", nil, 200, []string{"DMA1", "Кв. 5", "ВСХ-50", "01.03.2031"}, 0},
+			{"no import for an operator", "op", "GET", "/m/alpha/metering/import", "", nil, 403, nil, 0},
+			{"another municipality's admin", "adminB", "GET", "/m/alpha/metering", "", nil, 403, nil, 0},
+			{"import form", "admin", "GET", "/m/alpha/metering/import", "", nil, 200, []string{"zone_points", "serial,model,firmware"}, 0},
+			{"import", "admin", "POST", "/m/alpha/metering/import", ctype, imp, 200, []string{"Загружено записей: 1"}, 0},
+			{"import refused by line", "admin", "POST", "/m/alpha/metering/import", badType, bad, 422, []string{"Строка 2 · code", "Неизвестный вид объекта."}, 0},
+			{"point", "op", "GET", "/m/alpha/metering/points/IN1", "", nil, 200, []string{"M1 · v", "Внести показание"}, 0},
+			{"manual reading", "op", "POST", "/m/alpha/metering/points/IN1/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {ch}, "at": {at}, "value": {"123,5"}, "quality": {"measured"}}.Encode()), 303, nil, 1},
+			{"manual reading again is refused", "op", "POST", "/m/alpha/metering/points/IN1/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {ch}, "at": {at}, "value": {"124"}, "quality": {"measured"}}.Encode()), 422, []string{"Показание на это время уже есть."}, 0},
+			{"manual reading not a number", "op", "POST", "/m/alpha/metering/points/IN1/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {ch}, "at": {at}, "value": {"много"}, "quality": {"measured"}}.Encode()), 422, []string{"Значение не число."}, 0},
+			{"point shows it", "op", "GET", "/m/alpha/metering/points/IN1", "", nil, 200, []string{"123.5", "ввод сотрудником"}, 0},
+			{"resident's meters", "resident", "GET", "/metering/mine", "", nil, 200, []string{"Кв. 5", "/metering/mine/" + apartment + "/readings"}, 0},
+			{"resident submits", "resident", "POST", "/metering/mine/" + apartment + "/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"17.25"}}.Encode()), 303, nil, 1},
+			{"resident submits rubbish", "resident", "POST", "/metering/mine/" + apartment + "/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"NaN"}}.Encode()), 422, []string{"Значение бесконечно"}, 0},
+			{"another's point", "stranger", "POST", "/metering/mine/" + apartment + "/readings", "application/x-www-form-urlencoded",
+				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"18"}}.Encode()), 404, nil, 0},
+			{"a stranger has no meters", "stranger", "GET", "/metering/mine", "", nil, 200, []string{"не привязано ни одного прибора"}, 0},
+		}
+		for _, tc := range cases {
+			before := countReadings(t, d)
+			req := httptest.NewRequest(tc.method, tc.path, tc.body)
+			if tc.ctype != "" {
+				req.Header.Set("Content-Type", tc.ctype)
+			}
+			req.Header.Set("Accept-Language", "ru")
+			req.Header.Set("X-Test-Actor", tc.actor)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != tc.status {
+				t.Errorf("%s: status %d, want %d\n%.600s", tc.name, rec.Code, tc.status, rec.Body)
+				continue
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(rec.Body.String(), w) {
+					t.Errorf("%s: body lacks %q", tc.name, w)
+				}
+			}
+			if got := countReadings(t, d) - before; got != tc.readings {
+				t.Errorf("%s: %d readings added, want %d", tc.name, got, tc.readings)
+			}
+		}
+		var n int
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('metering.reading.manual', 'metering.reading.resident')`).Scan(&n); err != nil || n != 2 {
+			t.Errorf("%d audit entries for the two web readings (%v)", n, err)
+		}
+	})
+}
+
+func chanOf(t *testing.T, d *db.DB, serial string) string {
+	t.Helper()
+	var id string
+	if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT CAST(c.id AS TEXT) FROM metering_channels c JOIN metering_devices d ON d.id = c.device_id WHERE d.serial = $1`, serial).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
+}
