@@ -43,12 +43,12 @@ func (c *serviceCalendar) Active(d time.Time) map[string]bool {
 // imported, so an entry never goes stale.
 type calendars struct{ m sync.Map }
 
-func (s *store) calendar(ctx context.Context, cache *calendars, feedID string) (*serviceCalendar, error) {
-	if v, ok := cache.m.Load(feedID); ok {
+func (s *store) calendar(ctx context.Context, cache *calendars, feedNo int64) (*serviceCalendar, error) {
+	if v, ok := cache.m.Load(feedNo); ok {
 		return v.(*serviceCalendar), nil
 	}
 	c := &serviceCalendar{weekly: map[string]weekly{}, exceptions: map[string]map[string]int{}}
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT service_id, days, start_date, end_date FROM transport_calendar WHERE feed_id = $1`, feedID)
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT service_id, days, start_date, end_date FROM transport_calendar WHERE feed_id = $1`, feedNo)
 	if err != nil {
 		return nil, err
 	}
@@ -62,7 +62,7 @@ func (s *store) calendar(ctx context.Context, cache *calendars, feedID string) (
 		c.weekly[id] = w
 	}
 	rows.Close()
-	rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT service_id, date, exception_type FROM transport_calendar_dates WHERE feed_id = $1`, feedID)
+	rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT service_id, date, exception_type FROM transport_calendar_dates WHERE feed_id = $1`, feedNo)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (s *store) calendar(ctx context.Context, cache *calendars, feedID string) (
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	cache.m.Store(feedID, c)
+	cache.m.Store(feedNo, c)
 	return c, nil
 }
 

@@ -29,7 +29,7 @@ const horizon = 24 * 3600
 func (s *store) departures(ctx context.Context, cal *serviceCalendar, feed Feed, loc *time.Location, stopID string, from time.Time, limit int) ([]Departure, error) {
 	local := from.In(loc)
 	var out []Departure
-	freq, err := s.frequencyTemplates(ctx, feed.ID, stopID)
+	freq, err := s.frequencyTemplates(ctx, feed.No, stopID)
 	if err != nil {
 		return nil, err
 	}
@@ -45,7 +45,7 @@ func (s *store) departures(ctx context.Context, cal *serviceCalendar, feed Feed,
 		if sec+horizon < 0 {
 			continue
 		}
-		got, err := s.scheduled(ctx, feed.ID, stopID, lo, sec+horizon, active, freq, base, day, limit)
+		got, err := s.scheduled(ctx, feed.No, stopID, lo, sec+horizon, active, freq, base, day, limit)
 		if err != nil {
 			return nil, err
 		}
@@ -79,14 +79,14 @@ const departureCols = `st.departure, st.trip_id, COALESCE(NULLIF(st.headsign, ''
 
 // scheduled reads the stop's departures of one service day in order,
 // keeping those of the day's active services and stopping at limit.
-func (s *store) scheduled(ctx context.Context, feedID, stopID string, lo, hi int, active map[string]bool,
+func (s *store) scheduled(ctx context.Context, feedNo int64, stopID string, lo, hi int, active map[string]bool,
 	freq []frequencyTemplate, base, day time.Time, limit int) ([]Departure, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+departureCols+`
 		FROM transport_stop_times st
 		JOIN transport_trips t ON t.feed_id = st.feed_id AND t.trip_id = st.trip_id
 		JOIN transport_routes r ON r.feed_id = t.feed_id AND r.route_id = t.route_id
 		WHERE st.feed_id = $1 AND st.stop_id = $2 AND st.departure >= $3 AND st.departure < $4 AND st.pickup <> 1
-		ORDER BY st.departure`, feedID, stopID, lo, hi)
+		ORDER BY st.departure`, feedNo, stopID, lo, hi)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +121,14 @@ type frequencyTemplate struct {
 	start, end, headway, offset int
 }
 
-func (s *store) frequencyTemplates(ctx context.Context, feedID, stopID string) ([]frequencyTemplate, error) {
+func (s *store) frequencyTemplates(ctx context.Context, feedNo int64, stopID string) ([]frequencyTemplate, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+departureCols+`, f.start_time, f.end_time, f.headway,
 		(SELECT MIN(s2.departure) FROM transport_stop_times s2 WHERE s2.feed_id = st.feed_id AND s2.trip_id = st.trip_id)
 		FROM transport_frequencies f
 		JOIN transport_stop_times st ON st.feed_id = f.feed_id AND st.trip_id = f.trip_id
 		JOIN transport_trips t ON t.feed_id = st.feed_id AND t.trip_id = st.trip_id
 		JOIN transport_routes r ON r.feed_id = t.feed_id AND r.route_id = t.route_id
-		WHERE f.feed_id = $1 AND st.stop_id = $2 AND st.departure IS NOT NULL AND st.pickup <> 1`, feedID, stopID)
+		WHERE f.feed_id = $1 AND st.stop_id = $2 AND st.departure IS NOT NULL AND st.pickup <> 1`, feedNo, stopID)
 	if err != nil {
 		return nil, err
 	}

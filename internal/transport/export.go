@@ -57,7 +57,7 @@ var timeCols = map[string]map[int]bool{
 func (s *store) writeGTFS(ctx context.Context, f Feed, w io.Writer) error {
 	zw := zip.NewWriter(w)
 	for _, ef := range exportFiles {
-		if err := s.writeFile(ctx, zw, f.ID, ef); err != nil {
+		if err := s.writeFile(ctx, zw, f.No, ef); err != nil {
 			return err
 		}
 	}
@@ -83,8 +83,8 @@ func writeRows(zw *zip.Writer, name string, header []string, rows [][]string) er
 	return cw.Error()
 }
 
-func (s *store) writeFile(ctx context.Context, zw *zip.Writer, feedID string, ef exportFile) error {
-	rows, err := s.db.R(ctx).QueryContext(ctx, ef.query, feedID)
+func (s *store) writeFile(ctx context.Context, zw *zip.Writer, feedNo int64, ef exportFile) error {
+	rows, err := s.db.R(ctx).QueryContext(ctx, ef.query, feedNo)
 	if err != nil {
 		return fmt.Errorf("transport: export %s: %w", ef.name, err)
 	}

@@ -13,9 +13,9 @@ import (
 )
 
 // tableDump is every row of a feed's table as text, in key order.
-func tableDump(t *testing.T, d *db.DB, ef exportFile, feedID string) [][]string {
+func tableDump(t *testing.T, d *db.DB, ef exportFile, feedNo int64) [][]string {
 	t.Helper()
-	rows, err := d.Writer().QueryContext(context.Background(), ef.query, feedID)
+	rows, err := d.Writer().QueryContext(context.Background(), ef.query, feedNo)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestExportRoundTrip(t *testing.T) {
 			t.Errorf("notices %v → %v", codes(first), codes(second))
 		}
 		for _, ef := range exportFiles {
-			a, b := tableDump(t, d, ef, first.ID), tableDump(t, d, ef, second.ID)
+			a, b := tableDump(t, d, ef, first.No), tableDump(t, d, ef, second.No)
 			if len(a) == 0 && !strings.Contains(ef.name, "frequencies") && ef.name != "calendar_dates.txt" {
 				t.Errorf("%s: nothing imported", ef.name)
 			}

@@ -10,10 +10,10 @@ import (
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
-func countRows(t *testing.T, d *db.DB, table, feedID string) int {
+func countRows(t *testing.T, d *db.DB, table string, feedNo int64) int {
 	t.Helper()
 	var n int
-	if err := d.Writer().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM `+table+` WHERE feed_id = $1`, feedID).Scan(&n); err != nil {
+	if err := d.Writer().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM `+table+` WHERE feed_id = $1`, feedNo).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -44,7 +44,7 @@ func TestImportSampleFeed(t *testing.T) {
 				"calendar.txt": "transport_calendar", "calendar_dates.txt": "transport_calendar_dates",
 				"shapes.txt": "transport_shapes", "frequencies.txt": "transport_frequencies"} {
 				want := dataLines(t, filepath.Join(dir, file))
-				if got := countRows(t, d, table, f.ID); got != want || f.Counts[file] != want {
+				if got := countRows(t, d, table, f.No); got != want || f.Counts[file] != want {
 					t.Errorf("%s %s: stored %d, counted %d, file has %d", from, file, got, f.Counts[file], want)
 				}
 			}
@@ -90,7 +90,7 @@ func TestImportAuthorizationAndTenants(t *testing.T) {
 		if _, err := svc.Feeds(as(adminOf(muniB)), muniA.ID); !errors.Is(err, ErrForbidden) {
 			t.Fatalf("B lists A's feeds: %v", err)
 		}
-		if n := countRows(t, d, "transport_stops", f.ID); n == 0 {
+		if n := countRows(t, d, "transport_stops", f.No); n == 0 {
 			t.Fatal("no stops")
 		}
 	})

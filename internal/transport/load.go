@@ -34,7 +34,8 @@ type Counts map[string]int
 // compact numbers per trip and shape) in memory, never a file.
 type loader struct {
 	q      db.Querier
-	feedID string
+	engine db.Engine
+	feedID int64 // the feed's short key (Feed.No)
 	ns     *Notices
 	info   FeedInfo
 	counts Counts
@@ -68,8 +69,8 @@ type stopTime struct {
 
 // load reads every file of src. It returns the counts; notices go to ns.
 // Only a database failure is returned as an error.
-func load(ctx context.Context, q db.Querier, feedID string, src Source, ns *Notices) (FeedInfo, Counts, error) {
-	l := &loader{q: q, feedID: feedID, ns: ns, counts: Counts{},
+func load(ctx context.Context, d *db.DB, feedID int64, src Source, ns *Notices) (FeedInfo, Counts, error) {
+	l := &loader{q: d.Q(ctx), engine: d.Engine, feedID: feedID, ns: ns, counts: Counts{},
 		agencies: map[string]bool{}, stops: map[string]string{}, routes: map[string]bool{},
 		services: map[string]bool{}, shapes: map[string][]shapePt{}, trips: map[string]int32{},
 		usedShp: map[string]bool{}}

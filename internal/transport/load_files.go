@@ -46,7 +46,7 @@ var files = []gtfsFile{
 }
 
 func (l *loader) agency(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_agencies", "feed_id", "agency_id", "name", "url", "timezone", "lang", "phone", "fare_url", "email")
+	b := l.newBatch("transport_agencies", "feed_id", "agency_id", "name", "url", "timezone", "lang", "phone", "fare_url", "email")
 	rows := 0
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		rows++
@@ -79,7 +79,7 @@ func (l *loader) agency(ctx context.Context, t *table) error {
 }
 
 func (l *loader) stopsFile(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_stops", "feed_id", "stop_id", "code", "name", "description", "lat", "lon", "zone_id", "url",
+	b := l.newBatch("transport_stops", "feed_id", "stop_id", "code", "name", "description", "lat", "lon", "zone_id", "url",
 		"location_type", "parent_station", "timezone", "wheelchair", "level_id", "platform_code")
 	type ref struct {
 		row         int
@@ -144,7 +144,7 @@ func (l *loader) stopsFile(ctx context.Context, t *table) error {
 }
 
 func (l *loader) routesFile(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_routes", "feed_id", "route_id", "agency_id", "short_name", "long_name", "description",
+	b := l.newBatch("transport_routes", "feed_id", "route_id", "agency_id", "short_name", "long_name", "description",
 		"route_type", "url", "color", "text_color", "sort_order")
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		id, ok := l.need(r, "route_id")
@@ -202,7 +202,7 @@ func validRouteType(t int) bool {
 var dayCols = []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
 
 func (l *loader) calendar(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_calendar", "feed_id", "service_id", "days", "start_date", "end_date")
+	b := l.newBatch("transport_calendar", "feed_id", "service_id", "days", "start_date", "end_date")
 	seen := map[string]bool{}
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		id, ok := l.need(r, "service_id")
@@ -237,7 +237,7 @@ func (l *loader) calendar(ctx context.Context, t *table) error {
 }
 
 func (l *loader) calendarDates(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_calendar_dates", "feed_id", "service_id", "date", "exception_type")
+	b := l.newBatch("transport_calendar_dates", "feed_id", "service_id", "date", "exception_type")
 	seen := map[[2]string]bool{}
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		id, ok1 := l.need(r, "service_id")

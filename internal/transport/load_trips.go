@@ -7,7 +7,7 @@ import (
 )
 
 func (l *loader) shapesFile(ctx context.Context, t *table) error {
-	b := newBatchSuffix(l.q, "transport_shapes", " ON CONFLICT DO NOTHING", "feed_id", "shape_id", "seq", "lat", "lon", "dist")
+	b := l.newBatchSuffix("transport_shapes", " ON CONFLICT DO NOTHING", "feed_id", "shape_id", "seq", "lat", "lon", "dist")
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		id, ok := l.need(r, "shape_id")
 		seqS, ok1 := l.need(r, "shape_pt_sequence")
@@ -37,7 +37,7 @@ func (l *loader) shapesFile(ctx context.Context, t *table) error {
 }
 
 func (l *loader) tripsFile(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_trips", "feed_id", "trip_id", "route_id", "service_id", "headsign", "short_name",
+	b := l.newBatch("transport_trips", "feed_id", "trip_id", "route_id", "service_id", "headsign", "short_name",
 		"direction_id", "block_id", "shape_id", "wheelchair", "bikes")
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		id, ok := l.need(r, "trip_id")
@@ -81,7 +81,7 @@ func (l *loader) tripsFile(ctx context.Context, t *table) error {
 }
 
 func (l *loader) stopTimesFile(ctx context.Context, t *table) error {
-	b := newBatchSuffix(l.q, "transport_stop_times", " ON CONFLICT DO NOTHING", "feed_id", "trip_id", "seq", "stop_id",
+	b := l.newBatchSuffix("transport_stop_times", " ON CONFLICT DO NOTHING", "feed_id", "trip_id", "seq", "stop_id",
 		"arrival", "departure", "headsign", "pickup", "drop_off", "dist", "timepoint")
 	for r, ok := t.next(); ok; r, ok = t.next() {
 		trip, ok := l.need(r, "trip_id")
@@ -132,7 +132,7 @@ func (l *loader) stopTimesFile(ctx context.Context, t *table) error {
 }
 
 func (l *loader) frequencies(ctx context.Context, t *table) error {
-	b := newBatch(l.q, "transport_frequencies", "feed_id", "trip_id", "start_time", "end_time", "headway", "exact_times")
+	b := l.newBatch("transport_frequencies", "feed_id", "trip_id", "start_time", "end_time", "headway", "exact_times")
 	type span struct{ start, end, row int }
 	byTrip := map[string][]span{}
 	for r, ok := t.next(); ok; r, ok = t.next() {

@@ -76,7 +76,7 @@ func TestBrokenFeedNotices(t *testing.T) {
 					t.Errorf("status %s, want %s (%v)", f.Status, c.status, got)
 				}
 				if f.Status == StatusRejected {
-					if n := countRows(t, d, "transport_stops", f.ID) + countRows(t, d, "transport_trips", f.ID); n != 0 {
+					if n := countRows(t, d, "transport_stops", f.No) + countRows(t, d, "transport_trips", f.No); n != 0 {
 						t.Errorf("rejected feed left %d rows", n)
 					}
 					stored, err := svc.Feed(as(adminOf(muniA)), f.ID)
@@ -106,7 +106,7 @@ func TestEncodingsAndDamage(t *testing.T) {
 		svc := newService(d)
 		stopName := func(f Feed) string {
 			var n string
-			d.Writer().QueryRowContext(context.Background(), `SELECT name FROM transport_stops WHERE feed_id = $1 AND stop_id = 'airport-1'`, f.ID).Scan(&n)
+			d.Writer().QueryRowContext(context.Background(), `SELECT name FROM transport_stops WHERE feed_id = $1 AND stop_id = 'airport-1'`, f.No).Scan(&n)
 			return n
 		}
 		t.Run("bom", func(t *testing.T) {

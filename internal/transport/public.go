@@ -79,14 +79,14 @@ func (s *Service) NextDepartures(ctx context.Context, slug, stopID string, at ti
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.st.stop(ctx, n.Feed.ID, stopID); err != nil {
+	if _, err := s.st.stop(ctx, n.Feed.No, stopID); err != nil {
 		return nil, err
 	}
 	return s.departuresIn(ctx, n, stopID, at, limit)
 }
 
 func (s *Service) departuresIn(ctx context.Context, n Network, stopID string, at time.Time, limit int) ([]Departure, error) {
-	cal, err := s.st.calendar(ctx, &s.cals, n.Feed.ID)
+	cal, err := s.st.calendar(ctx, &s.cals, n.Feed.No)
 	if err != nil {
 		return nil, err
 	}
@@ -107,8 +107,8 @@ func scanStop(sc interface{ Scan(...any) error }) (Stop, error) {
 	return st, err
 }
 
-func (s *store) stop(ctx context.Context, feedID, stopID string) (Stop, error) {
-	st, err := scanStop(s.db.R(ctx).QueryRowContext(ctx, `SELECT `+stopCols+` FROM transport_stops WHERE feed_id = $1 AND stop_id = $2`, feedID, stopID))
+func (s *store) stop(ctx context.Context, feedNo int64, stopID string) (Stop, error) {
+	st, err := scanStop(s.db.R(ctx).QueryRowContext(ctx, `SELECT `+stopCols+` FROM transport_stops WHERE feed_id = $1 AND stop_id = $2`, feedNo, stopID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return st, notFound()
 	}
@@ -116,9 +116,9 @@ func (s *store) stop(ctx context.Context, feedID, stopID string) (Stop, error) {
 }
 
 // stops lists the feed's stops and stations, by name.
-func (s *store) stops(ctx context.Context, feedID string) ([]Stop, error) {
+func (s *store) stops(ctx context.Context, feedNo int64) ([]Stop, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+stopCols+` FROM transport_stops
-		WHERE feed_id = $1 AND location_type IN (0, 1) ORDER BY name, stop_id`, feedID)
+		WHERE feed_id = $1 AND location_type IN (0, 1) ORDER BY name, stop_id`, feedNo)
 	if err != nil {
 		return nil, err
 	}
@@ -142,9 +142,9 @@ func scanRoute(sc interface{ Scan(...any) error }) (Route, error) {
 	return r, err
 }
 
-func (s *store) routes(ctx context.Context, feedID string) ([]Route, error) {
+func (s *store) routes(ctx context.Context, feedNo int64) ([]Route, error) {
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+routeCols+` FROM transport_routes WHERE feed_id = $1
-		ORDER BY COALESCE(sort_order, 0), short_name, long_name, route_id`, feedID)
+		ORDER BY COALESCE(sort_order, 0), short_name, long_name, route_id`, feedNo)
 	if err != nil {
 		return nil, err
 	}
@@ -160,8 +160,8 @@ func (s *store) routes(ctx context.Context, feedID string) ([]Route, error) {
 	return out, rows.Err()
 }
 
-func (s *store) route(ctx context.Context, feedID, routeID string) (Route, error) {
-	r, err := scanRoute(s.db.R(ctx).QueryRowContext(ctx, `SELECT `+routeCols+` FROM transport_routes WHERE feed_id = $1 AND route_id = $2`, feedID, routeID))
+func (s *store) route(ctx context.Context, feedNo int64, routeID string) (Route, error) {
+	r, err := scanRoute(s.db.R(ctx).QueryRowContext(ctx, `SELECT `+routeCols+` FROM transport_routes WHERE feed_id = $1 AND route_id = $2`, feedNo, routeID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, notFound()
 	}

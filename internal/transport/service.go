@@ -81,13 +81,13 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 		CreatedBy: auth.From(ctx).ID, Status: StatusInactive}
 	var ns Notices
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		if f.Version, err = s.st.nextVersion(ctx, m.ID); err != nil {
+		if f.Version, f.No, err = s.st.nextVersion(ctx, m.ID); err != nil {
 			return err
 		}
 		if err := s.st.createFeed(ctx, f); err != nil {
 			return err
 		}
-		if f.Info, f.Counts, err = load(ctx, s.db.Q(ctx), f.ID, src, &ns); err != nil {
+		if f.Info, f.Counts, err = load(ctx, s.db, f.No, src, &ns); err != nil {
 			return err
 		}
 		if ns.Blocking() > 0 {
@@ -104,7 +104,7 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 	if errors.Is(err, errRejected) {
 		f.Status, f.Counts = StatusRejected, Counts{}
 		err = s.db.InTx(ctx, func(ctx context.Context) error {
-			if f.Version, err = s.st.nextVersion(ctx, m.ID); err != nil {
+			if f.Version, f.No, err = s.st.nextVersion(ctx, m.ID); err != nil {
 				return err
 			}
 			if err := s.st.createFeed(ctx, f); err != nil {

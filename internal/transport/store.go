@@ -21,6 +21,7 @@ const (
 // Feed is one imported version of a municipality's GTFS feed.
 type Feed struct {
 	ID         string
+	No         int64 // the short key the version's rows carry
 	TenantID   string
 	Version    int
 	Status     string
@@ -50,13 +51,15 @@ func (f Feed) count(s Severity) int {
 
 type store struct{ db *db.DB }
 
-const feedCols = `id, tenant_id, version, status, source_name, timezone, publisher_name, publisher_url, feed_lang,
+const feedCols = `id, no, tenant_id, version, status, source_name, timezone, publisher_name, publisher_url, feed_lang,
 	default_lang, start_date, end_date, feed_version, contact_email, contact_url, has_feed_info, counts, created_ms, created_by`
 
-func (s *store) nextVersion(ctx context.Context, tenant string) (int, error) {
-	var v int
-	err := s.db.Q(ctx).QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) + 1 FROM transport_feeds WHERE tenant_id = $1`, tenant).Scan(&v)
-	return v, err
+// nextVersion is the tenant's next version number and the next short key.
+func (s *store) nextVersion(ctx context.Context, tenant string) (version int, no int64, err error) {
+	err = s.db.Q(ctx).QueryRowContext(ctx, `SELECT
+		(SELECT COALESCE(MAX(version), 0) + 1 FROM transport_feeds WHERE tenant_id = $1),
+		(SELECT COALESCE(MAX(no), 0) + 1 FROM transport_feeds)`, tenant).Scan(&version, &no)
+	return version, no, err
 }
 
 // createFeed writes the version record.
@@ -71,8 +74,8 @@ func (s *store) createFeed(ctx context.Context, f Feed) error {
 		hasInfo = 1
 	}
 	_, err = s.db.Q(ctx).ExecContext(ctx, `INSERT INTO transport_feeds (`+feedCols+`)
-		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19)`,
-		f.ID, f.TenantID, f.Version, f.Status, f.SourceName, i.TimeZone, i.PublisherName, i.PublisherURL, i.Lang,
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)`,
+		f.ID, f.No, f.TenantID, f.Version, f.Status, f.SourceName, i.TimeZone, i.PublisherName, i.PublisherURL, i.Lang,
 		i.DefaultLang, i.StartDate, i.EndDate, i.Version, i.ContactEmail, i.ContactURL, hasInfo, string(counts),
 		db.Millis(f.CreatedAt), f.CreatedBy)
 	if err != nil {
@@ -143,7 +146,7 @@ func scanFeed(sc interface{ Scan(...any) error }) (Feed, error) {
 	var created int64
 	var hasInfo int
 	i := &f.Info
-	err := sc.Scan(&f.ID, &f.TenantID, &f.Version, &f.Status, &f.SourceName, &i.TimeZone, &i.PublisherName, &i.PublisherURL,
+	err := sc.Scan(&f.ID, &f.No, &f.TenantID, &f.Version, &f.Status, &f.SourceName, &i.TimeZone, &i.PublisherName, &i.PublisherURL,
 		&i.Lang, &i.DefaultLang, &i.StartDate, &i.EndDate, &i.Version, &i.ContactEmail, &i.ContactURL, &hasInfo,
 		&counts, &created, &f.CreatedBy)
 	if err != nil {

@@ -5,6 +5,7 @@
 -- row and its notices are kept).
 CREATE TABLE transport_feeds (
     id             TEXT PRIMARY KEY,
+    no             BIGINT NOT NULL UNIQUE,        -- the short key the feed's rows carry
     tenant_id      TEXT NOT NULL,
     version        INTEGER NOT NULL,
     status         TEXT NOT NULL,
@@ -38,7 +39,7 @@ CREATE TABLE transport_notices (
 );
 
 CREATE TABLE transport_agencies (
-    feed_id   TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id   BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     agency_id TEXT NOT NULL,
     name      TEXT NOT NULL,
     url       TEXT NOT NULL,
@@ -51,7 +52,7 @@ CREATE TABLE transport_agencies (
 );
 
 CREATE TABLE transport_stops (
-    feed_id        TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id        BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     stop_id        TEXT NOT NULL,
     code           TEXT NOT NULL DEFAULT '',
     name           TEXT NOT NULL DEFAULT '',
@@ -70,7 +71,7 @@ CREATE TABLE transport_stops (
 );
 
 CREATE TABLE transport_routes (
-    feed_id    TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id    BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     route_id   TEXT NOT NULL,
     agency_id  TEXT NOT NULL DEFAULT '',
     short_name TEXT NOT NULL DEFAULT '',
@@ -85,7 +86,7 @@ CREATE TABLE transport_routes (
 );
 
 CREATE TABLE transport_calendar (
-    feed_id    TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id    BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     service_id TEXT NOT NULL,
     days       INTEGER NOT NULL,  -- bit 0 Monday … bit 6 Sunday
     start_date TEXT NOT NULL,     -- YYYYMMDD
@@ -94,7 +95,7 @@ CREATE TABLE transport_calendar (
 );
 
 CREATE TABLE transport_calendar_dates (
-    feed_id        TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id        BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     service_id     TEXT NOT NULL,
     date           TEXT NOT NULL,
     exception_type INTEGER NOT NULL, -- 1 added, 2 removed
@@ -102,7 +103,7 @@ CREATE TABLE transport_calendar_dates (
 );
 
 CREATE TABLE transport_shapes (
-    feed_id  TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id  BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     shape_id TEXT NOT NULL,
     seq      INTEGER NOT NULL,
     lat      DOUBLE PRECISION NOT NULL,
@@ -112,7 +113,7 @@ CREATE TABLE transport_shapes (
 );
 
 CREATE TABLE transport_trips (
-    feed_id      TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id      BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     trip_id      TEXT NOT NULL,
     route_id     TEXT NOT NULL,
     service_id   TEXT NOT NULL,
@@ -131,7 +132,7 @@ CREATE INDEX transport_trips_route ON transport_trips (feed_id, route_id);
 -- 24:00 stays past 86400; NULL where the feed leaves them to be
 -- interpolated.
 CREATE TABLE transport_stop_times (
-    feed_id    TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id    BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     trip_id    TEXT NOT NULL,
     seq        INTEGER NOT NULL,
     stop_id    TEXT NOT NULL,
@@ -148,7 +149,7 @@ CREATE TABLE transport_stop_times (
 CREATE INDEX transport_stop_times_stop ON transport_stop_times (feed_id, stop_id, departure);
 
 CREATE TABLE transport_frequencies (
-    feed_id     TEXT NOT NULL REFERENCES transport_feeds (id) ON DELETE CASCADE,
+    feed_id     BIGINT NOT NULL REFERENCES transport_feeds (no) ON DELETE CASCADE,
     trip_id     TEXT NOT NULL,
     start_time  INTEGER NOT NULL,
     end_time    INTEGER NOT NULL,
