@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
@@ -98,6 +99,31 @@ func (r participationRoll) Resident(ctx context.Context, userID string) (partici
 		out.Verified, out.ResidencePath, out.BirthDate, out.Method = true, v.NodePath, v.BirthDate, string(v.Method)
 	}
 	return out, nil
+}
+
+// subscribeParticipation tells proposals' followers of answers, comments
+// and thresholds reached: one idempotent consumer per event type, storing
+// the notices in the consumer's own transaction.
+func (a *App) subscribeParticipation() error {
+	for _, typ := range participation.NotifyEvents() {
+		consumer := "notify-" + strings.ReplaceAll(typ, ".", "_")
+		err := events.Subscribe(a.Bus, a.DB, consumer, typ, func(ctx context.Context, e events.Event) error {
+			ns, err := a.Participation.Notices(AsSystem(ctx), e)
+			if err != nil {
+				return err
+			}
+			for _, n := range ns {
+				if err := a.Notify.Notify(ctx, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // participationRoutes mounts the participation pages.

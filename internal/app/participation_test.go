@@ -25,11 +25,10 @@ func TestParticipationDemoAndRoll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ps, err := a.Participation.Processes(ctx, m.ID)
-	if err != nil || len(ps) != 1 {
-		t.Fatalf("demo processes: %d %v", len(ps), err)
+	p, err := a.Participation.ProcessBySlug(ctx, m.ID, "ideas-2027")
+	if err != nil || len(p.Phases) == 0 {
+		t.Fatalf("the demo process: %+v %v", p, err)
 	}
-	p := ps[0]
 	l, err := a.Participation.Proposals(ctx, p.ID, participation.OrderTop, web.Page{Limit: 50})
 	if err != nil || len(l.Items) < 10 || l.Items[0].Supports == 0 {
 		t.Fatalf("demo proposals: %d %v", len(l.Items), err)
@@ -57,6 +56,27 @@ func TestParticipationDemoAndRoll(t *testing.T) {
 		t.Fatalf("anyone signed in from the municipality may comment: %v", err)
 	}
 
+	// The author of the top proposal follows it: a comment by the verified
+	// resident reaches them as a notification once the relay runs.
+	if err := a.Relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	top := l.Items[0]
+	unread, err := a.Notify.Unread(ctx, top.AuthorID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	commenter := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: users[0].ID, Name: users[0].Name})
+	if _, err := a.Participation.Comment(commenter, top.ID, participation.CommentInput{Stance: participation.StanceFor, Body: "Согласен!"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Relay.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := a.Notify.Unread(ctx, top.AuthorID); err != nil || n != unread+1 {
+		t.Fatalf("the author's unread notifications: %d %v, want %d", n, err, unread+1)
+	}
+
 	before := len(l.Items)
 	if _, err := a.SeedDemo(ctx); err != nil {
 		t.Fatalf("seeding again: %v", err)
@@ -78,7 +98,7 @@ func TestParticipationJourney(t *testing.T) {
 	j.open("/m/" + world.Municipality + "/participation/")
 	j.expectPage("participation/processes")
 	j.b.Both("participation-processes")
-	j.b.Follow(`main h2 a`)
+	j.b.Follow(`main h2 a[href$="/participation/ideas-2027"]`)
 	j.expectPage("participation/process")
 	j.b.Contains("main", "Что можно сделать сейчас", "Поддержать предложение")
 	if strings.Contains(j.b.Text("main"), "Нужно подтвердить место жительства") {

@@ -105,6 +105,9 @@ func (s *Service) Propose(ctx context.Context, processID string, in ProposalInpu
 		if err := s.st.createProposal(ctx, pr, stems(pr.Title)); err != nil {
 			return err
 		}
+		if err := s.st.follow(ctx, pr.ID, a.ID, db.Millis(pr.CreatedAt)); err != nil {
+			return err
+		}
 		return s.record(ctx, audit.Entry{Action: "participation.proposal.create", ObjectType: "proposal", ObjectID: pr.ID,
 			TenantID: pr.TenantID, Detail: map[string]any{"process_id": p.ID, "territory_node_id": n.ID, "threshold": pr.Threshold}},
 			"participation.proposal.created", map[string]string{"id": pr.ID, "process_id": p.ID, "tenant_id": p.TenantID})
@@ -190,6 +193,9 @@ func (s *Service) Support(ctx context.Context, proposalID string) (Proposal, err
 			}
 			return err
 		}
+		if err := s.st.follow(ctx, p.ID, a.ID, db.Millis(s.now())); err != nil {
+			return err
+		}
 		after, err := s.st.proposal(ctx, p.ID)
 		if err != nil {
 			return err
@@ -200,7 +206,7 @@ func (s *Service) Support(ctx context.Context, proposalID string) (Proposal, err
 			return err
 		}
 		if after.ReachedAt != nil && p.ReachedAt == nil {
-			if err := s.out.Publish(ctx, "participation.proposal.threshold_reached", p.TenantID,
+			if err := s.out.Publish(ctx, EventThresholdReached, p.TenantID,
 				map[string]any{"id": p.ID, "tenant_id": p.TenantID, "supports": after.Supports, "threshold": after.Threshold}); err != nil {
 				return err
 			}
@@ -241,7 +247,7 @@ func (s *Service) AnswerProposal(ctx context.Context, proposalID string, st Answ
 		}
 		return s.record(ctx, audit.Entry{Action: "participation.proposal.answer", ObjectType: "proposal", ObjectID: p.ID,
 			TenantID: p.TenantID, Detail: map[string]any{"state": st, "from": p.AnswerState}},
-			"participation.proposal.answered", map[string]string{"id": p.ID, "tenant_id": p.TenantID, "state": string(st)})
+			EventProposalAnswered, map[string]string{"id": p.ID, "tenant_id": p.TenantID, "state": string(st)})
 	})
 	if err != nil {
 		return Proposal{}, wrap("answer", err)
@@ -297,9 +303,12 @@ func (s *Service) Comment(ctx context.Context, proposalID string, in CommentInpu
 		if err := s.st.createComment(ctx, c); err != nil {
 			return err
 		}
+		if err := s.st.follow(ctx, p.ID, a.ID, db.Millis(c.CreatedAt)); err != nil {
+			return err
+		}
 		return s.record(ctx, audit.Entry{Action: "participation.comment.create", ObjectType: "comment", ObjectID: c.ID,
 			TenantID: p.TenantID, Detail: map[string]any{"proposal_id": p.ID, "stance": c.Stance, "reply": c.ParentID != ""}},
-			"participation.comment.created", map[string]string{"id": c.ID, "proposal_id": p.ID, "tenant_id": p.TenantID})
+			EventCommentCreated, map[string]string{"id": c.ID, "proposal_id": p.ID, "tenant_id": p.TenantID, "author_id": a.ID})
 	})
 	return c, wrap("comment", err)
 }

@@ -33,6 +33,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("POST /participation/proposals/{id}/support", h.support)
 	rt.Handle("POST /participation/proposals/{id}/comments", h.comment)
 	rt.Handle("POST /participation/proposals/{id}/answer", h.answer)
+	rt.Handle("POST /participation/proposals/{id}/follow", h.follow)
 	rt.Handle("POST /participation/flag/{type}/{id}", h.flag)
 	rt.Handle("POST /participation/moderate/{type}/{id}", h.moderate)
 	rt.Handle("GET /participation/polls/{id}", h.pollPage)
@@ -282,6 +283,7 @@ type proposalView struct {
 	Proposal  Proposal
 	Comments  []Comment
 	Supported bool
+	Following bool
 	Staff     bool
 	Sent      bool
 	Done      string
@@ -309,7 +311,10 @@ func (h *handler) proposalView(ctx context.Context, id string) (proposalView, er
 	if v.Comments, err = h.svc.Comments(ctx, pr.ID); err != nil {
 		return v, err
 	}
-	v.Supported, err = h.svc.Supported(ctx, pr.ID)
+	if v.Supported, err = h.svc.Supported(ctx, pr.ID); err != nil {
+		return v, err
+	}
+	v.Following, err = h.svc.Following(ctx, pr.ID)
 	return v, err
 }
 
@@ -326,7 +331,7 @@ func (h *handler) proposalPage(w http.ResponseWriter, r *http.Request) error {
 // doneKey is the message of a ?done= code, "" when unknown.
 func doneKey(code string) string {
 	switch code {
-	case "supported", "commented", "flagged", "answered", "moderated":
+	case "supported", "commented", "flagged", "answered", "moderated", "followed", "unfollowed":
 		return "participation.done." + code
 	}
 	return ""
@@ -386,6 +391,21 @@ func (h *handler) answer(w http.ResponseWriter, r *http.Request) error {
 	st, text := AnswerState(r.PostForm.Get("state")), r.PostForm.Get("answer")
 	_, err := h.svc.AnswerProposal(r.Context(), id, st, text)
 	return h.afterProposalAction(w, r, id, err, "answered", map[string]string{"answer": text, "state": string(st)})
+}
+
+func (h *handler) follow(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	if err := r.ParseForm(); err != nil {
+		return ErrInvalid
+	}
+	id, on := r.PathValue("id"), r.PostForm.Get("on") != ""
+	done := "unfollowed"
+	if on {
+		done = "followed"
+	}
+	return h.afterProposalAction(w, r, id, h.svc.Follow(r.Context(), id, on), done, nil)
 }
 
 func (h *handler) flag(w http.ResponseWriter, r *http.Request) error {

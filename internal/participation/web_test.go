@@ -173,6 +173,12 @@ func TestPagesAndForms(t *testing.T) {
 			webCase{name: "proposal page", actor: "op", method: "GET", path: "/participation/proposals/" + id, status: 200,
 				want: []string{"Очень нужно!", "Построим летом.", `name="answer"`}}.do(t, h, lang)
 		}
+		webCase{name: "unfollow", actor: "anna", method: "POST", path: "/participation/proposals/" + id + "/follow", status: 303,
+			location: "/participation/proposals/" + id + "?done=unfollowed"}.do(t, h, "ru")
+		webCase{name: "follow", actor: "anna", method: "POST", path: "/participation/proposals/" + id + "/follow",
+			form: url.Values{"on": {"1"}}, status: 303, location: "/participation/proposals/" + id + "?done=followed"}.do(t, h, "ru")
+		webCase{name: "following", actor: "anna", method: "GET", path: "/participation/proposals/" + id + "?done=followed", status: 200,
+			want: []string{"Не следить", "получать уведомления"}}.do(t, h, "ru")
 		webCase{name: "flag", actor: "anna", method: "POST", path: "/participation/flag/proposal/" + id, status: 303}.do(t, h, "ru")
 		webCase{name: "answer poll", actor: "anna", method: "POST", path: "/participation/polls/" + poll.ID,
 			form: url.Values{"rank_2": {"1"}, "rank_1": {"2"}}, status: 303}.do(t, h, "ru")
