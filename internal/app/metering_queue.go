@@ -53,3 +53,42 @@ func (q alarmQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.Fi
 	}
 	return out, nil
 }
+
+// SimulateMeters creates the simulated water network in the municipality
+// at slug (once: network SIM-W, zones SIM-Z001…) and sends the readings
+// o describes through send — or straight through the ingest pipeline when
+// send is nil, rolling up what it stored.
+func (a *App) SimulateMeters(ctx context.Context, slug string, o metering.SimOptions, send func([]metering.Input) error) (metering.SimStats, error) {
+	n, err := a.Territory.NodeBySlug(ctx, slug)
+	if err != nil {
+		return metering.SimStats{}, err
+	}
+	o.MunicipalityID = n.ID
+	if c := n.Center; c != nil {
+		o.Lat, o.Lon = c.Lat, c.Lon
+	}
+	loc, err := time.LoadLocation(n.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	sys := AsSystem(ctx)
+	world, err := a.Metering.SimRegistry(sys, systemActor, o)
+	if err != nil {
+		return metering.SimStats{}, err
+	}
+	local := send == nil
+	if local {
+		send = func(b []metering.Input) error {
+			_, err := a.Metering.Ingest(sys, metering.Batch{TenantID: n.ID, Source: metering.SourceImport, Readings: b})
+			return err
+		}
+	}
+	stats, err := metering.Simulate(o, world, loc, send)
+	for local && err == nil {
+		var done int
+		if done, err = a.Metering.RollupPending(sys, 500); done < 500 {
+			break
+		}
+	}
+	return stats, err
+}

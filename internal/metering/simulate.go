@@ -1,8 +1,12 @@
 package metering
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -150,14 +154,18 @@ type SimStats struct {
 	Leaking, Stuck    []string // zone codes, meter serials
 }
 
+// simBatch is how many readings Simulate hands over at most at once.
+const simBatch = 10_000
+
 // Simulate generates the readings of the simulated world over
-// (From, To] and hands them to send, one batch per device and day: every
+// (From, To] and hands them to send in batches of up to 10,000 readings
+// of many devices, a local day at a time: every
 // building's register advancing with a daily and weekly pattern, every
 // inlet carrying its zone's use plus 5 % background leakage, plus a leak
 // of a third of the zone's mean flow in the zones chosen to leak; stuck
 // meters stop moving, and the outage zone's building meters fall silent
 // while its inlet drops to the background.
-func Simulate(o SimOptions, w SimWorld, loc *time.Location, send func(device string, batch []Input) error) (SimStats, error) {
+func Simulate(o SimOptions, w SimWorld, loc *time.Location, send func(batch []Input) error) (SimStats, error) {
 	o.defaults()
 	rng := rand.New(rand.NewPCG(o.Seed, 1))
 	var st SimStats
@@ -189,19 +197,18 @@ func Simulate(o SimOptions, w SimWorld, loc *time.Location, send func(device str
 		}
 		zs = append(zs, zz)
 	}
-	batches := map[string][]Input{}
+	var batch []Input
 	flush := func() error {
-		for dev, b := range batches {
-			if len(b) == 0 {
-				continue
-			}
-			if err := send(dev, b); err != nil {
+		for len(batch) > 0 {
+			chunk := batch[:min(len(batch), simBatch)]
+			if err := send(chunk); err != nil {
 				return err
 			}
 			st.Batches++
-			st.Readings += len(b)
-			batches[dev] = b[:0]
+			st.Readings += len(chunk)
+			batch = batch[len(chunk):]
 		}
+		batch = nil
 		return nil
 	}
 	step := o.Interval
@@ -229,15 +236,57 @@ func Simulate(o SimOptions, w SimWorld, loc *time.Location, send func(device str
 				if !(m.stuck && t.After(o.LeakFrom)) {
 					m.reg += v
 				}
-				batches[m.serial] = append(batches[m.serial], Input{Device: m.serial, Channel: "v", At: t, Value: round3(m.reg)})
+				batch = append(batch, Input{Device: m.serial, Channel: "v", At: t, Value: round3(m.reg)})
 			}
 			in := use + 0.05*mean*hours
 			if z.leak && t.After(o.LeakFrom) {
 				in += mean / 3 * hours
 			}
 			z.inlet += in
-			batches[z.Inlet] = append(batches[z.Inlet], Input{Device: z.Inlet, Channel: "v", At: t, Value: round3(z.inlet)})
+			batch = append(batch, Input{Device: z.Inlet, Channel: "v", At: t, Value: round3(z.inlet)})
 		}
 	}
 	return st, flush()
+}
+
+// HTTPSender posts batches as JSON to POST /api/v1/readings of a muni at
+// base, for the municipality with the slug, under an API key.
+func HTTPSender(ctx context.Context, client *http.Client, base, slug, apiKey string) func(batch []Input) error {
+	type wire struct {
+		Device  string  `json:"device"`
+		Channel string  `json:"channel"`
+		TS      string  `json:"ts"`
+		Value   float64 `json:"value"`
+	}
+	url := strings.TrimRight(base, "/") + "/api/v1/readings?municipality=" + slug
+	return func(batch []Input) error {
+		ws := make([]wire, len(batch))
+		for i, in := range batch {
+			ws[i] = wire{Device: in.Device, Channel: in.Channel, TS: in.At.UTC().Format(time.RFC3339), Value: in.Value}
+		}
+		body, err := json.Marshal(ws)
+		if err != nil {
+			return err
+		}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", "Bearer "+apiKey)
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		defer resp.Body.Close()
+		msg, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+		if resp.StatusCode != http.StatusOK {
+			return fmt.Errorf("simulate: POST %s: %s: %s", url, resp.Status, msg)
+		}
+		var res Result
+		if err := json.Unmarshal(msg, &res); err == nil && len(res.Rejected) > 0 {
+			return fmt.Errorf("simulate: %d readings refused, first: %+v", len(res.Rejected), res.Rejected[0])
+		}
+		return nil
+	}
 }

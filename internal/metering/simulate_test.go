@@ -29,7 +29,7 @@ func TestSimulatedLeakAndOutageAreDetected(t *testing.T) {
 			t.Fatalf("second registry run: %v %v", again, err)
 		}
 		c.t = to
-		stats, err := Simulate(o, world, msk, func(device string, batch []Input) error {
+		stats, err := Simulate(o, world, msk, func(batch []Input) error {
 			res, err := s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceImport, Readings: batch})
 			if err == nil && len(res.Rejected) > 0 {
 				t.Fatalf("rejected %+v", res.Rejected[0])

@@ -1,0 +1,151 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/workplace"
+)
+
+// TestSimulatedLeakAndOutageEndToEnd sends the simulator's readings to
+// the demo over HTTP (POST /api/v1/readings under an API key), lets the
+// ingest pipeline mark and the rollup job roll them up, runs the
+// detectors, and checks what officials and residents then see: a
+// night-flow alarm for each leaking zone, an outage with its public
+// notice and map, a building's interruption ledger entry, incidents in
+// the work queue, the dashboard and the monthly exports.
+func TestSimulatedLeakAndOutageEndToEnd(t *testing.T) {
+	a, _, ts := newDemoServer(t)
+	ctx := context.Background()
+	luga, err := a.Territory.NodeBySlug(ctx, "luga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin := &auth.Actor{Kind: auth.User, ID: "test-admin", Grants: []auth.Grant{{Role: auth.RolePlatformAdmin, ScopePath: "/"}}}
+	_, key, err := a.Identity.CreateAPIKey(auth.With(ctx, admin), identity.APIKeyInput{Name: "simulator", Role: "operator", ScopeID: luga.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	to := time.Now().Truncate(15 * time.Minute)
+	o := metering.SimOptions{Points: 12, ZoneSize: 6, Interval: 15 * time.Minute, From: to.AddDate(0, 0, -12), To: to,
+		Leak: 1, Outage: "SIM-Z002", Seed: 5}
+	st, err := a.SimulateMeters(ctx, "luga", o, metering.HTTPSender(ctx, ts.Client(), ts.URL, "luga", key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Readings < 12*96*11 {
+		t.Fatalf("sent %+v", st)
+	}
+	for {
+		n, err := a.Metering.RollupPending(ctx, 500)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n < 500 {
+			break
+		}
+	}
+	w := metering.NewWatch(a.Metering, a.Outbox, metering.Rules{})
+	if _, err := w.Detect(ctx, luga.ID); err != nil {
+		t.Fatal(err)
+	}
+	op := &auth.Actor{Kind: auth.User, ID: "test-operator", Grants: []auth.Grant{{Role: auth.RoleOperator, ScopeID: luga.ID, ScopePath: luga.Path}}}
+	alarms, err := w.Alarms(ctx, op, luga.ID, true, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[metering.AlarmKind][]string{}
+	for _, al := range alarms {
+		found[al.Kind] = append(found[al.Kind], al.TargetName)
+	}
+	if len(found[metering.AlarmNightFlow]) < 2 || len(found[metering.AlarmOutage]) != 1 || found[metering.AlarmOutage][0] != "Симулируемая зона 2" {
+		t.Fatalf("alarms %v", found)
+	}
+
+	// Residents see the outage on the public page and in its JSON.
+	var public struct{ Outages []metering.Outage }
+	fetchJSON(t, ts.URL+"/api/v1/municipalities/luga/outages", &public)
+	if len(public.Outages) != 1 || public.Outages[0].Planned || public.Outages[0].Service != metering.ServiceColdWater ||
+		len(public.Outages[0].Addresses) != 6 || len(public.Outages[0].Objects) != 6 {
+		t.Fatalf("public outages %+v", public.Outages)
+	}
+	page := fetch(t, ts.URL+"/m/luga/outages", "", http.StatusOK)
+	if !strings.Contains(page, "Симуляционная ул., 7") || !strings.Contains(page, "data-geojson") {
+		t.Fatal("the public outage page lacks the address or the map")
+	}
+
+	// The building's ledger holds the interruption, still open.
+	ledger, err := w.Ledger(ctx, op, luga.ID, "SIM-B00007", to)
+	if err != nil || len(ledger) != 1 || len(ledger[0].Interruptions) != 1 || ledger[0].Interruptions[0].To != nil {
+		t.Fatalf("ledger %+v %v", ledger, err)
+	}
+
+	// Officials find the incidents in their queue and on the dashboard.
+	items, err := a.Workplace.Queue(ctx, op, workplace.Filter{Source: "metering"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var outageItem bool
+	for _, it := range items {
+		outageItem = outageItem || (it.Kind == "metering.alarm.kind.outage" && strings.HasPrefix(it.URL, "/m/luga/resources#alarm-"))
+	}
+	if !outageItem {
+		t.Fatalf("no outage incident in the queue: %+v", items)
+	}
+	dash := fetch(t, ts.URL+"/m/luga/resources", key, http.StatusOK)
+	for _, want := range []string{"Утечка: ночной расход выше нормы", "Симулируемая зона 2", "data-chart", "SIM-B00007"} {
+		if !strings.Contains(dash, want) {
+			t.Fatalf("dashboard lacks %q", want)
+		}
+	}
+	building := fetch(t, ts.URL+"/m/luga/resources/buildings/SIM-B00007", key, http.StatusOK)
+	if !strings.Contains(building, "SIM-M00007") || !strings.Contains(building, "Холодная вода") {
+		t.Fatal("building page lacks its meter or its interruption")
+	}
+	fetch(t, ts.URL+"/m/luga/resources", "", http.StatusOK) // a visitor is sent to sign in (followed to the login page)
+	csv := fetch(t, ts.URL+"/m/luga/resources/export.csv?month="+to.Format("2006-01"), key, http.StatusOK)
+	if lines := strings.Count(csv, "\n"); lines < 13 || !strings.Contains(csv, "SIM-B00001,") {
+		t.Fatalf("CSV export (%d lines):\n%s", lines, csv)
+	}
+	if x := fetch(t, ts.URL+"/m/luga/resources/export.xlsx", key, http.StatusOK); !strings.HasPrefix(x, "PK") {
+		t.Fatal("XLSX export is not a zip package")
+	}
+	fetch(t, ts.URL+"/m/luga/resources/export.csv?month=11-2026", key, http.StatusBadRequest)
+}
+
+// fetch fetches a page, with an API key when key is set, and checks its status.
+func fetch(t *testing.T, url, key string, status int) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if key != "" {
+		req.Header.Set("Authorization", "Bearer "+key)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("GET %s: %s, want %d\n%.500s", url, resp.Status, status, b)
+	}
+	return string(b)
+}
+
+func fetchJSON(t *testing.T, url string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(fetch(t, url, "", http.StatusOK)), v); err != nil {
+		t.Fatal(err)
+	}
+}
