@@ -6,9 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"math"
 	"math/rand/v2"
+	"net/http"
 	"strings"
 	"time"
 
