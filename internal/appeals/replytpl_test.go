@@ -15,8 +15,8 @@ func TestFillSubstitutesPlaceholdersOnce(t *testing.T) {
 	msk, _ := time.LoadLocation("Europe/Moscow")
 	a := Appeal{ID: "01ab", AuthorName: "Иван {{date}} <b>Петров</b>", ReceivedAt: time.Date(2026, 1, 31, 22, 30, 0, 0, time.UTC)}
 	for _, c := range []struct{ body, want string }{
-		{"Обращение № {{number}} от {{date}}.", "Обращение № 01ab от 01.02.2026."}, // the day in Moscow
-		{"Уважаемый(ая) {{ name }}!", "Уважаемый(ая) Иван {{date}} <b>Петров</b>!"},  // a value is not expanded again
+		{"Обращение № {{number}} от {{date}}.", "Обращение № 01ab от 01.02.2026."},  // the day in Moscow
+		{"Уважаемый(ая) {{ name }}!", "Уважаемый(ая) Иван {{date}} <b>Петров</b>!"}, // a value is not expanded again
 		{"{{unknown}} stays", "{{unknown}} stays"},
 		{"no placeholders", "no placeholders"},
 	} {

@@ -38,7 +38,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("POST /appeals/queue/assign", h.bulkAssign)
 	rt.Handle("GET /appeals/{id}", h.show)
 	rt.Handle("POST /appeals/{id}/support", h.support)
-	rt.Handle("POST /appeals/{id}/{action}", h.act)
+	rt.HandleBody("POST /appeals/{id}/{action}", svc.UploadLimit(), h.act) // answers with attachments
+	rt.Handle("GET /appeals/{id}/attachments/{n}", h.attachmentFile)
 	h.questionsRoutes(rt)
 	h.routingRoutes(rt)
 

@@ -32,6 +32,7 @@ type showPage struct {
 	Assignees   []Person        // whom the assign form offers
 	Replies     []ReplyTemplate // templates the text steps may start from
 	ReplyAdmin  bool            // the actor manages the municipality's templates
+	Attachments []Attachment    // files attached to its answers
 	Linked      []Summary
 	Answers     []AnswerView  // to the category's extra questions
 	Triage      string        // why it waits for an official to pick its department; "" when not
@@ -114,15 +115,22 @@ func (h *handler) pageOf(ctx context.Context, a Appeal) (showPage, error) {
 	if err != nil {
 		return p, err
 	}
-	return p, h.replyChoices(ctx, &p)
+	if err := h.replyChoices(ctx, &p); err != nil {
+		return p, err
+	}
+	return p, h.attachmentList(ctx, &p)
 }
 
 // act runs one workflow step posted from the detail page.
 func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 	ctx, id := r.Context(), r.PathValue("id")
 	act := Action(r.PathValue("action"))
+	files, cleanup, err := h.answerFiles(r, act)
+	defer cleanup()
+	if err != nil {
+		return err
+	}
 	v := r.PostFormValue
-	var err error
 	switch act {
 	case ActRegister:
 		_, err = h.svc.Register(ctx, id)
@@ -137,11 +145,13 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 		}
 		_, err = h.svc.Extend(ctx, id, days, v("reason"))
 	case ActAnswer:
-		_, err = h.svc.Answer(ctx, id, v("answer"))
+		_, err = h.svc.Attached(ctx, id, files, func(ctx context.Context) (Appeal, error) { return h.svc.Answer(ctx, id, v("answer")) })
 	case ActFix:
-		_, err = h.svc.Fix(ctx, id, v("answer"))
+		_, err = h.svc.Attached(ctx, id, files, func(ctx context.Context) (Appeal, error) { return h.svc.Fix(ctx, id, v("answer")) })
 	case ActCloseNotFixed:
-		_, err = h.svc.CloseNotFixed(ctx, id, v("answer"))
+		_, err = h.svc.Attached(ctx, id, files, func(ctx context.Context) (Appeal, error) {
+			return h.svc.CloseNotFixed(ctx, id, v("answer"))
+		})
 	case ActRedirect:
 		_, err = h.svc.Redirect(ctx, id, v("redirect_to"), v("answer"))
 	case ActReturn:
