@@ -66,7 +66,7 @@ func TestBallotJourney(t *testing.T) {
 	j.b.Both("participation-verify")
 
 	// a forged receipt is refused in words
-	j.open("/m/" + world.Municipality + "/participation/verify?receipt=" + receipt[:60] + "0000")
+	j.b.OpenAny(ts.URL + "/m/" + world.Municipality + "/participation/verify?receipt=" + receipt[:60] + "0000")
 	j.b.Contains("main", "Такой квитанции нет в журнале")
 
 	// the published log recounts to what the box says

@@ -236,15 +236,12 @@ func (s *store) receipt(ctx context.Context, budget, receipt string) (Receipt, e
 	return Receipt{BudgetID: budget, Receipt: l.Receipt, Nonce: l.Nonce, Projects: l.Projects, LeafIndex: idx}, nil
 }
 
-// boxContents streams the projects of every ballot in the box; ordered
-// (by receipt, which says nothing of who or when) when the caller needs a
-// stable order, as the rules' tie-breaking does.
-func (s *store) boxContents(ctx context.Context, budget string, ordered bool, each func(projects string)) error {
-	q := `SELECT projects FROM participation_ballot_box WHERE budget_id = $1`
-	if ordered {
-		q += ` ORDER BY receipt`
-	}
-	rows, err := s.db.R(ctx).QueryContext(ctx, q, budget)
+// boxContents streams the projects of every ballot in the box, ordered by
+// receipt (which says nothing of who or when) so the rules' tie-breaking
+// sees a stable order.
+func (s *store) boxContents(ctx context.Context, budget string, each func(projects string)) error {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT projects FROM participation_ballot_box WHERE budget_id = $1
+		ORDER BY receipt`, budget)
 	if err != nil {
 		return err
 	}
@@ -255,6 +252,26 @@ func (s *store) boxContents(ctx context.Context, budget string, ordered bool, ea
 			return err
 		}
 		each(p)
+	}
+	return rows.Err()
+}
+
+// boxGroups streams every distinct ballot content of the box with the
+// number of ballots that have it.
+func (s *store) boxGroups(ctx context.Context, budget string, each func(projects string, n int)) error {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT projects, COUNT(*) FROM participation_ballot_box WHERE budget_id = $1
+		GROUP BY projects`, budget)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p string
+		var n int
+		if err := rows.Scan(&p, &n); err != nil {
+			return err
+		}
+		each(p, n)
 	}
 	return rows.Err()
 }

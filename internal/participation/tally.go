@@ -70,21 +70,23 @@ func votingOver(p Process, s *Service) bool {
 // votes reads the box as pseudonymous votes numbered in receipt order.
 func (bb *BallotBox) votes(ctx context.Context, budgetID string) ([]pb.Vote, error) {
 	var out []pb.Vote
-	err := bb.s.st.boxContents(ctx, budgetID, true, func(projects string) {
+	err := bb.s.st.boxContents(ctx, budgetID, func(projects string) {
 		out = append(out, pb.Vote{Voter: itoa(len(out) + 1), Projects: strings.Split(projects, ",")})
 	})
 	return out, err
 }
 
-// Tally counts the approvals of every project in the box, for the count
-// and the benchmark: one pass, no per-ballot allocation beyond the scan.
+// Tally counts the approvals of every project in the box and the number
+// of ballots. The database groups identical ballots (an index on the
+// content makes that a single ordered scan), so Go sees one row per
+// distinct ballot, not one per voter.
 func (bb *BallotBox) Tally(ctx context.Context, budgetID string) (map[string]int, int, error) {
 	counts, n := map[string]int{}, 0
-	err := bb.s.st.boxContents(ctx, budgetID, false, func(projects string) {
-		n++
+	err := bb.s.st.boxGroups(ctx, budgetID, func(projects string, k int) {
+		n += k
 		for projects != "" {
 			id, rest, _ := strings.Cut(projects, ",")
-			counts[id]++
+			counts[id] += k
 			projects = rest
 		}
 	})
