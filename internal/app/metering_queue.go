@@ -6,6 +6,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -91,4 +92,40 @@ func (a *App) SimulateMeters(ctx context.Context, slug string, o metering.SimOpt
 		}
 	}
 	return stats, err
+}
+
+// meteringHome is the outages block of a municipality's home page: the
+// outages on now, a link to the public outage map, and for its officials
+// a link to the resource dashboard.
+type meteringHome struct{ a *App }
+
+// Section lists up to three current outages.
+func (h meteringHome) Section(ctx context.Context, muni territory.Node, lang string) (territory.HomeBlock, error) {
+	l := h.a.Catalog.Localizer(lang)
+	b := territory.HomeBlock{Title: l.T("metering.home.title"), Text: l.T("metering.home.text"),
+		MoreURL: "/m/" + muni.Slug + "/outages", MoreText: l.T("metering.home.more")}
+	now := time.Now()
+	list, err := h.a.watch().Outages(ctx, muni.ID, now, now.Add(time.Minute))
+	if err != nil {
+		return b, err
+	}
+	loc, err := time.LoadLocation(muni.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	for _, o := range list {
+		if len(b.Items) == 3 || !o.Active(now) {
+			continue
+		}
+		title := l.T("metering.service." + o.Service)
+		if o.ZoneName != "" {
+			title += " — " + o.ZoneName
+		}
+		b.Items = append(b.Items, territory.HomeItem{Title: title, URL: "/m/" + muni.Slug + "/outages",
+			Meta: l.T("metering.home.since", "Since", o.Starts.In(loc).Format("02.01 15:04"))})
+	}
+	if auth.From(ctx).Can(auth.RoleOperator, muni.Path) {
+		b.Items = append(b.Items, territory.HomeItem{Title: l.T("metering.dashboard.title"), URL: "/m/" + muni.Slug + "/resources"})
+	}
+	return b, nil
 }
