@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -98,6 +99,15 @@ func (s *Service) departuresIn(ctx context.Context, n Network, stopID string, at
 }
 
 const stopCols = `stop_id, code, name, description, lat, lon, location_type, parent_station, wheelchair`
+
+// prefixed qualifies each of a column list's names with p ("s.").
+func prefixed(p, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = p + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}
 
 func scanStop(sc interface{ Scan(...any) error }) (Stop, error) {
 	var st Stop

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+const transportUsage = "usage: muni transport import FILE -municipality SLUG"
+
+// cmdTransport runs "muni transport import FILE -municipality SLUG": a
+// GTFS zip or folder becomes a new version of the municipality's feed,
+// and its validation report is printed.
+func cmdTransport(ctx context.Context, env *cmdEnv, args []string) error {
+	if len(args) == 0 || args[0] != "import" {
+		return usageError{transportUsage}
+	}
+	fs := flags("transport import FILE -municipality SLUG", "Imports a GTFS feed (zip or folder) as a new version of the municipality's timetable and prints the gtfs-validator notices. A feed without errors becomes the active version.")
+	slug := fs.String("municipality", "", "slug of the municipality (as in /m/SLUG/)")
+	// Flags may come before or after FILE.
+	var files []string
+	rest := args[1:]
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files = append(files, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(files) != 1 || *slug == "" {
+		return usageError{transportUsage}
+	}
+	a, done, err := env.app(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	f, err := a.ImportTransport(ctx, *slug, files[0])
+	if err != nil {
+		return err
+	}
+	loc := a.Catalog.Localizer("en")
+	for _, g := range f.Notices {
+		fmt.Fprintf(env.out, "%-7s %-55s × %d  %s\n", g.Severity, g.Code, g.Total, loc.T("transport.notice."+g.Code))
+		for _, n := range g.Samples[:min(3, len(g.Samples))] {
+			fmt.Fprintf(env.out, "        %s row %d %s %s\n", n.File, n.Row, n.Field, n.Value)
+		}
+	}
+	fmt.Fprintf(env.out, "version %d: %s; stops %d, routes %d, trips %d, stop_times %d\n", f.Version, f.Status,
+		f.Counts["stops.txt"], f.Counts["routes.txt"], f.Counts["trips.txt"], f.Counts["stop_times.txt"])
+	if f.Status == "rejected" {
+		return errors.New("the feed was rejected: nothing of it was kept")
+	}
+	return nil
+}

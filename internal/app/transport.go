@@ -1,0 +1,116 @@
+package app
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
+)
+
+// buildTransport makes the transport service over the territory tree.
+func (a *App) buildTransport() *transport.Service {
+	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory}, Log: a.Log})
+}
+
+// transportPlaces adapts the territory domain to transport.Places.
+type transportPlaces struct{ t *territory.Service }
+
+func transportMuni(n territory.Node, err error) (transport.Municipality, error) {
+	if err != nil {
+		return transport.Municipality{}, err
+	}
+	if !n.Municipal() {
+		return transport.Municipality{}, territory.ErrNotFound
+	}
+	return transport.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+}
+
+// Municipality returns one municipal formation.
+func (p transportPlaces) Municipality(ctx context.Context, id string) (transport.Municipality, error) {
+	return transportMuni(p.t.Node(ctx, id))
+}
+
+// MunicipalityBySlug returns the municipal formation at /m/{slug}/.
+func (p transportPlaces) MunicipalityBySlug(ctx context.Context, slug string) (transport.Municipality, error) {
+	return transportMuni(p.t.NodeBySlug(ctx, slug))
+}
+
+// ImportTransport reads a GTFS zip or folder at path as a new version of
+// the feed of the municipality at slug, as muni itself.
+func (a *App) ImportTransport(ctx context.Context, slug, path string) (transport.Feed, error) {
+	ctx = AsSystem(ctx)
+	m, err := a.Transport.Municipality(ctx, slug)
+	if err != nil {
+		return transport.Feed{}, err
+	}
+	src, err := transport.OpenSource(path)
+	if err != nil {
+		return transport.Feed{}, err
+	}
+	defer src.Close()
+	return a.Transport.Import(ctx, m.ID, path, src)
+}
+
+// demoTransport gives the main demo municipality a bus network between
+// its centre and its settlements: generated GTFS, imported like any
+// operator's feed. A municipality that has a network keeps it.
+func demoTransport(ctx context.Context, a *App, w *DemoWorld) error {
+	td, ok := w.ids["territory"].(territory.Demo)
+	if !ok {
+		return fmt.Errorf("the territory step must run first")
+	}
+	ctx = AsSystem(ctx)
+	if _, err := a.Transport.Network(ctx, td.Main.Slug); err == nil {
+		return nil
+	} else if !errors.Is(err, fault.ErrNotFound) {
+		return err
+	}
+	places := demoTransportPlaces(td.Main)
+	if len(places) < 2 {
+		return nil // nothing to connect
+	}
+	year := time.Now().Year()
+	spec := transport.GenSpec{Agency: "МУП «Пассажирские перевозки» (демо)", AgencyURL: "https://example.org/transport",
+		TimeZone: td.Main.TimeZone, Places: places, Routes: min(6, len(places)), StopsPerRoute: 12,
+		WeekdayEvery: 30, WeekendEvery: 60, FirstMinute: 6 * 60, LastMinute: 22 * 60,
+		StartDate: fmt.Sprintf("%d0101", year-1), EndDate: fmt.Sprintf("%d1231", year+1), SpeedKMH: 40}
+	var buf bytes.Buffer
+	if err := transport.Generate(&buf, spec); err != nil {
+		return err
+	}
+	src, err := transport.ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		return err
+	}
+	f, err := a.Transport.Import(ctx, td.Main.ID, "demo-gtfs.zip", src)
+	if err != nil {
+		return err
+	}
+	if f.Status != transport.StatusActive {
+		return fmt.Errorf("the generated feed was not accepted: %s, %d errors", f.Status, f.Errors())
+	}
+	w.Notes = append(w.Notes, fmt.Sprintf("transport: %d bus routes, %d stops, %d trips, %d stop times (GTFS version %d)",
+		f.Counts["routes.txt"], f.Counts["stops.txt"], f.Counts["trips.txt"], f.Counts["stop_times.txt"], f.Version))
+	return nil
+}
+
+// demoTransportPlaces are the municipality's settlements that have a
+// centre, the most populous (the hub every other line starts from) first.
+func demoTransportPlaces(m territory.DemoMunicipality) []transport.Place {
+	ss := slices.Clone(m.Settlements)
+	slices.SortStableFunc(ss, func(a, b territory.Node) int { return cmp.Compare(b.Population, a.Population) })
+	var out []transport.Place
+	for _, s := range ss {
+		if s.Center != nil {
+			out = append(out, transport.Place{Name: s.NameRU, Lat: s.Center.Lat, Lon: s.Center.Lon})
+		}
+	}
+	return out
+}

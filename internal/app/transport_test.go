@@ -1,0 +1,132 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/app"
+)
+
+// transportClient signs in with the demo password (or stays anonymous
+// when email is "") and speaks Russian.
+func transportClient(t *testing.T, base, email string) *http.Client {
+	t.Helper()
+	jar, _ := cookiejar.New(nil)
+	c := &http.Client{Jar: jar}
+	if email == "" {
+		return c
+	}
+	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {"muni-demo-2026"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.Path == "/login" {
+		t.Fatalf("could not sign in as %s", email)
+	}
+	return c
+}
+
+func transportGet(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func uploadGTFS(t *testing.T, c *http.Client, u, name string, body []byte) (int, string, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	fw, _ := mw.CreateFormFile("file", name)
+	fw.Write(body)
+	mw.Close()
+	res, err := c.Post(u, mw.FormDataContentType(), &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Request.URL.Path, string(b)
+}
+
+// TestTransportPages walks the demo network as a resident and imports
+// the sample feed as the municipality's administrator.
+func TestTransportPages(t *testing.T) {
+	a, world, ts := newDemoServer(t)
+	slug := world.Municipality
+	anon := transportClient(t, ts.URL, "")
+	status, body := transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/")
+	if status != http.StatusOK || !strings.Contains(body, "автостанция") || !strings.Contains(body, `class="map"`) {
+		t.Fatalf("overview: %d\n%s", status, body)
+	}
+	o, err := a.Transport.Overview(context.Background(), slug)
+	if err != nil || len(o.Stops) == 0 || len(o.Routes) == 0 {
+		t.Fatalf("overview: %v", err)
+	}
+	status, body = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/stops/"+url.PathEscape(o.Stops[0].ID)+"?at=2026-11-27T07:00")
+	if status != http.StatusOK || !strings.Contains(body, "Ближайшие отправления") || !strings.Contains(body, "<td class=\"nowrap\"><strong>07:") {
+		t.Fatalf("stop page: %d\n%s", status, body)
+	}
+	if status, _ = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/stops/nowhere"); status != http.StatusNotFound {
+		t.Errorf("unknown stop: %d", status)
+	}
+	if status, _ = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/routes/"+o.Routes[0].ID); status != http.StatusOK {
+		t.Errorf("route page: %d", status)
+	}
+
+	feeds := ts.URL + "/m/" + slug + "/transport/feeds"
+	sample, err := os.ReadFile("../../node_modules/sample-gtfs-feed/gtfs.zip")
+	if err != nil {
+		t.Fatalf("sample-gtfs-feed is missing (run npm ci): %v", err)
+	}
+	resident := transportClient(t, ts.URL, world.Logins[len(world.Logins)-1].Email)
+	if status, _, _ := uploadGTFS(t, resident, feeds, "gtfs.zip", sample); status != http.StatusForbidden {
+		t.Errorf("a resident uploaded a feed: %d", status)
+	}
+	admin := transportClient(t, ts.URL, adminEmail(t, world))
+	status, path, body := uploadGTFS(t, admin, feeds, "gtfs.zip", sample)
+	if status != http.StatusOK || !strings.HasPrefix(path, "/m/"+slug+"/transport/feeds/") || !strings.Contains(body, "inconsistent_agency_timezone") {
+		t.Fatalf("upload: %d %s\n%s", status, path, body)
+	}
+	if status, _, body := uploadGTFS(t, admin, feeds, "broken.zip", []byte("not a zip at all")); status != http.StatusUnprocessableEntity || !strings.Contains(body, "не читается как zip") {
+		t.Errorf("corrupt upload: %d\n%s", status, body)
+	}
+	res, err := admin.Get(ts.URL + path + "/gtfs.zip")
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || !bytes.HasPrefix(zipped, []byte("PK")) {
+		t.Errorf("export: %d", res.StatusCode)
+	}
+	// The sample has errors, so the demo network stays the active one.
+	if status, body = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/"); status != http.StatusOK || !strings.Contains(body, "автостанция") {
+		t.Errorf("the active network changed: %d", status)
+	}
+}
+
+// adminEmail is the demo municipality's administrator.
+func adminEmail(t *testing.T, w *app.DemoWorld) string {
+	t.Helper()
+	for _, l := range w.Logins {
+		if l.Role == "municipal_admin" && strings.HasPrefix(l.Scope, "Лужский") {
+			return l.Email
+		}
+	}
+	t.Fatal("no administrator in the demo")
+	return ""
+}
