@@ -48,6 +48,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("POST /api/v1/appeals/{id}/{action}", h.apiStep)
 	rt.HandleBody("POST /api/v1/municipalities/{slug}/appeals", svc.UploadLimit(), h.apiSubmit)
 	moderationRoutes(rt, h)
+	hotspotRoutes(rt, h)
 }
 
 // form is what a page with a form shows: values entered, messages per

@@ -2,6 +2,8 @@ package metering
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -11,6 +13,9 @@ import (
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
+
+// quiet is the tests' logger: the broker's chatter stays out of their output.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // Two municipalities in one region: tests prove one never sees the other.
 var (
@@ -63,7 +68,7 @@ var t0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 func newService(t testing.TB, d *db.DB) (*Service, *clock) {
 	t.Helper()
 	c := &clock{t: t0.Add(30 * 24 * time.Hour)}
-	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: c.now}), c
+	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: c.now, Log: quiet}), c
 }
 
 // world is a small registry: a water network with one building, one

@@ -60,7 +60,7 @@ func senml(base time.Time, values ...string) string {
 func metered(t *testing.T, d *db.DB) (*Service, *clock, *Metrics) {
 	s, c := newService(t, d)
 	m := NewMetrics(prometheus.NewRegistry())
-	s2 := New(Deps{DB: d, Audit: audit.New(d), Places: s.places, Now: c.now, Metrics: m})
+	s2 := New(Deps{DB: d, Audit: audit.New(d), Places: s.places, Now: c.now, Metrics: m, Log: quiet})
 	return s2, c, m
 }
 
