@@ -11,13 +11,13 @@ import (
 
 // cmdSimulate runs a simulator; "meters" is the only one so far.
 func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
-	const usage = "simulate meters -municipality SLUG [-points N] [-interval 15m] [-days D] [-leak P] [-stuck P] [-outage ZONE] [-url URL -api-key KEY]"
+	const usage = "simulate meters -municipality SLUG [-points N] [-interval 15m] [-days D] [-leak P] [-stuck P] [-outage ZONE] [-url URL -api-key KEY | -mqtt mqtt://HOST:PORT]"
 	if len(args) == 0 || args[0] != "meters" {
 		return usageError{"usage: muni " + usage}
 	}
 	fs := flags(usage, "Creates a simulated water network of N metered buildings in district metered areas of 50 (once) and sends D days of readings "+
 		"up to now with daily and weekly patterns: through the ingest pipeline of the configured database, or over HTTP to a running muni at -url "+
-		"with an API key (the registry is still created in the configured database, which must be that server's). -leak and -stuck are shares (0–1) "+
+		"with an API key, or to the MQTT broker at -mqtt (the registry is still created in the configured database, which must be that server's). -leak and -stuck are shares (0–1) "+
 		"of zones that leak for the last 3 days and of meters that stick; -outage silences a zone's building meters for the last 2 hours.")
 	slug := fs.String("municipality", "", "the municipality's slug (required)")
 	points := fs.Int("points", 100, "simulated buildings")
@@ -28,11 +28,12 @@ func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	outage := fs.String("outage", "", "zone code whose building meters fall silent (e.g. SIM-Z001)")
 	url := fs.String("url", "", "post readings to this muni over HTTP instead of ingesting them here")
 	key := fs.String("api-key", "", "API key for -url")
+	broker := fs.String("mqtt", "", "publish SenML uplinks to this MQTT broker instead (one muni takes uplinks from with MUNI_MQTT_URL)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if *slug == "" || *points <= 0 || *days <= 0 || *interval < time.Minute || *leak < 0 || *leak > 1 || *stuck < 0 || *stuck > 1 || (*url != "" && *key == "") {
+	if *slug == "" || *points <= 0 || *days <= 0 || *interval < time.Minute || *leak < 0 || *leak > 1 || *stuck < 0 || *stuck > 1 || (*url != "" && *key == "") || (*url != "" && *broker != "") {
 		return usageError{"usage: muni " + usage}
 	}
 	a, done, err := env.app(ctx)
@@ -44,8 +45,15 @@ func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	o := metering.SimOptions{Points: *points, Interval: *interval, From: to.AddDate(0, 0, -*days), To: to,
 		Leak: *leak, Stuck: *stuck, Outage: *outage, Seed: *seed}
 	var send func([]metering.Input) error
-	if *url != "" {
+	switch {
+	case *url != "":
 		send = metering.HTTPSender(ctx, &http.Client{Timeout: time.Minute}, *url, *slug, *key)
+	case *broker != "":
+		var closeMQTT func() error
+		if send, closeMQTT, err = metering.MQTTSender(ctx, *broker, *slug); err != nil {
+			return err
+		}
+		defer closeMQTT()
 	}
 	start := time.Now()
 	st, err := a.SimulateMeters(ctx, *slug, o, send)

@@ -1,0 +1,66 @@
+package metering
+
+import (
+	"context"
+	"net"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/testdb"
+)
+
+// TestSimulatorOverExternalMQTT publishes a simulated day to the
+// Mosquitto broker on 127.0.0.1:1883, which muni subscribes to, and finds
+// every reading stored and rolled up.
+func TestSimulatorOverExternalMQTT(t *testing.T) {
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:1883", time.Second); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("Mosquitto is not listening on 127.0.0.1:1883: %v", err)
+		}
+		t.Skip("Mosquitto is not listening on 127.0.0.1:1883")
+	} else {
+		c.Close()
+	}
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		to := c.t.Truncate(time.Hour)
+		o := SimOptions{MunicipalityID: muniA.ID, Points: 3, ZoneSize: 3, From: to.Add(-24 * time.Hour), To: to, Seed: 9}
+		world, err := s.SimRegistry(ctx, adminOf(muniA), o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sub, err := s.Subscribe(ctx, SubscribeOptions{URL: "mqtt://127.0.0.1:1883", ClientID: "sim-test-" + t.Name(), Group: "sim" + time.Now().Format("150405.000000")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sub.Close()
+		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := sub.Ready(wait); err != nil {
+			t.Fatal(err)
+		}
+		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", muniA.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeMQTT()
+		st, err := Simulate(o, world, time.UTC, send)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); countReadings(t, d) < st.Readings; {
+			if time.Now().After(deadline) {
+				t.Fatalf("stored %d of %d readings sent over MQTT", countReadings(t, d), st.Readings)
+			}
+			time.Sleep(50 * time.Millisecond)
+		}
+		rollupAll(t, s)
+		var days int
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_daily`).Scan(&days); err != nil || days == 0 {
+			t.Fatalf("no daily rollups after MQTT ingest: %d %v", days, err)
+		}
+	})
+}
