@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/audit"
@@ -87,6 +88,11 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 		if err := s.st.createFeed(ctx, f); err != nil {
 			return err
 		}
+		restore, err := s.bigCache(ctx)
+		if err != nil {
+			return err
+		}
+		defer restore()
 		if f.Info, f.Counts, err = load(ctx, s.db, f.No, src, &ns); err != nil {
 			return err
 		}
@@ -117,6 +123,30 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 		return Feed{}, fmt.Errorf("transport: import: %w", err)
 	}
 	return f, nil
+}
+
+// bigCache lets SQLite keep up to 256 MiB of pages in memory while a
+// feed loads, instead of spilling and rewriting index pages through its
+// default 2 MiB cache; restore puts the writer connection back.
+func (s *Service) bigCache(ctx context.Context) (restore func(), err error) {
+	if s.db.Engine != db.SQLite {
+		return func() {}, nil
+	}
+	q := s.db.Q(ctx)
+	var old int
+	if err := q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
+		return nil, err
+	}
+	// temp_store=MEMORY keeps each multi-row INSERT's statement journal
+	// in memory rather than in a temporary file.
+	if _, err := q.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil {
+		return nil, err
+	}
+	return func() {
+		if _, err := q.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(old)+`; PRAGMA temp_store = DEFAULT`); err != nil {
+			s.log.Warn("transport: cache size not restored", "err", err)
+		}
+	}, nil
 }
 
 // finish stores the report and audits the import.
