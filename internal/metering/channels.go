@@ -15,6 +15,9 @@ type channelRef struct {
 	// installed is the start of the device's first installation in ms,
 	// or -1 when it was never installed.
 	installed int64
+	// removed is when the device's last installation ended in ms, or -1
+	// while it is installed.
+	removed int64
 }
 
 type channelKey struct{ tenant, device, name string }
@@ -69,9 +72,11 @@ func (c *channelCache) lookup(ctx context.Context, k channelKey) (channelRef, er
 
 // channelRef looks a channel up by its device's id or serial and its name.
 func (st *store) channelRef(ctx context.Context, k channelKey) (channelRef, error) {
-	r := channelRef{installed: -1}
-	err := st.db.R(ctx).QueryRowContext(ctx, `SELECT d.id, COALESCE((SELECT MIN(i.from_ms) FROM metering_installations i WHERE i.device_id = d.id), -1)
-		FROM metering_devices d WHERE d.tenant_id = $1 AND (d.id = $2 OR d.serial = $2)`, k.tenant, k.device).Scan(&r.deviceID, &r.installed)
+	r := channelRef{installed: -1, removed: -1}
+	err := st.db.R(ctx).QueryRowContext(ctx, `SELECT d.id, COALESCE((SELECT MIN(i.from_ms) FROM metering_installations i WHERE i.device_id = d.id), -1),
+		CASE WHEN EXISTS (SELECT 1 FROM metering_installations i WHERE i.device_id = d.id AND i.to_ms IS NULL) THEN -1
+			ELSE COALESCE((SELECT MAX(i.to_ms) FROM metering_installations i WHERE i.device_id = d.id), -1) END
+		FROM metering_devices d WHERE d.tenant_id = $1 AND (d.id = $2 OR d.serial = $2)`, k.tenant, k.device).Scan(&r.deviceID, &r.installed, &r.removed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return channelRef{}, nil
 	}

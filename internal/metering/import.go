@@ -35,6 +35,7 @@ var ImportEntities = []ImportEntity{
 	{Name: "zone_points", Columns: []string{"zone", "point", "sign"}, Required: 3, add: importZonePoint},
 	{Name: "devices", Columns: []string{"serial", "model", "firmware", "calibrated_on", "calibration_months", "seal", "interval_s"}, Required: 1, add: importDevice},
 	{Name: "installations", Columns: []string{"device", "point", "from", "to", "start_register", "end_register"}, Required: 3, add: importInstallation},
+	{Name: "removals", Columns: []string{"device", "to", "end_register"}, Required: 2, add: importRemoval},
 	{Name: "channels", Columns: []string{"device", "name", "quantity", "unit", "kind", "multiplier", "digits", "direction"}, Required: 5, add: importChannel},
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
@@ -106,6 +107,48 @@ func TestImportIsAllOrNothing(t *testing.T) {
 		}
 		if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, "people", strings.NewReader("a\n")); !errors.Is(err, fault.ErrInvalid) {
 			t.Errorf("unknown entity: %v", err)
+		}
+	})
+}
+
+// TestMeterSwap removes a meter and installs a new one on its point from
+// the same instant; readings of the old meter after its removal are
+// refused as of a device no longer installed there.
+func TestMeterSwap(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		for _, f := range registryCSV {
+			if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, f.entity, strings.NewReader(f.body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, f := range []struct{ entity, body string }{
+			{"removals", "device,to,end_register\nM2,2026-06-01T12:00:00Z,431.5\n"},
+			{"devices", "serial\nM9\n"},
+			{"installations", "device,point,from,start_register\nM9,C1,2026-06-01T12:00:00Z,0\n"},
+		} {
+			if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, f.entity, strings.NewReader(f.body)); err != nil {
+				t.Fatalf("%s: %v", f.entity, err)
+			}
+		}
+		var to int64
+		var end float64
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT i.to_ms, i.end_register FROM metering_installations i JOIN metering_devices d ON d.id = i.device_id WHERE d.serial = 'M2'`).Scan(&to, &end); err != nil || end != 431.5 {
+			t.Fatalf("removal: %d %v %v", to, end, err)
+		}
+		at := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
+		res, err := s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceHTTP, Readings: []Input{
+			{Device: "M2", Channel: "v", At: at("2026-06-01T11:59:00Z"), Value: 431},
+			{Device: "M2", Channel: "v", At: at("2026-06-01T12:00:00Z"), Value: 432},
+		}})
+		if err != nil || res.Stored != 1 || len(res.Rejected) != 1 || res.Rejected[0].Reason != ReasonAfterRemoval {
+			t.Errorf("readings around the removal: %+v %v", res, err)
+		}
+		_, err = s.Import(ctx, adminOf(muniA), muniA.ID, "removals", strings.NewReader("device,to\nM2,2026-07-01\n"))
+		var ie *ImportError
+		if !errors.As(err, &ie) || ie.Lines[0].Key != "metering.error.not_installed" {
+			t.Errorf("removing a removed meter: %v", err)
 		}
 	})
 }

@@ -53,6 +53,7 @@ const (
 	ReasonOtherDevice        = "other-device"
 	ReasonNotInstalled       = "not-installed"
 	ReasonBeforeInstallation = "before-installation"
+	ReasonAfterRemoval       = "after-removal"
 	ReasonFuture             = "future-timestamp"
 	ReasonNoTimestamp        = "missing-timestamp"
 	ReasonNotNumeric         = "not-numeric"
@@ -134,6 +135,8 @@ func (s *Service) check(ctx context.Context, b Batch, in Input, now time.Time) (
 		return Reading{}, ReasonNotInstalled, nil
 	case in.At.UnixMilli() < ref.installed:
 		return Reading{}, ReasonBeforeInstallation, nil
+	case ref.removed >= 0 && in.At.UnixMilli() >= ref.removed:
+		return Reading{}, ReasonAfterRemoval, nil
 	}
 	return Reading{ChannelID: ref.id, At: in.At, Value: in.Value, Quality: in.Quality, Source: b.Source, Received: now}, "", nil
 }

@@ -1,0 +1,67 @@
+package metering
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/db"
+)
+
+// RemovalInput takes a device off its point at To, with the register
+// read when it came out: the first half of a meter swap (the second is
+// the new device's installation from the same instant).
+type RemovalInput struct {
+	Device      string // serial
+	To          time.Time
+	EndRegister *float64
+}
+
+// RemoveDevice ends a device's open installation.
+func (s *Service) RemoveDevice(ctx context.Context, a *auth.Actor, muniID string, in RemovalInput) error {
+	return s.inRegistry(ctx, a, muniID, func(ctx context.Context, t string) error { return s.removeDevice(ctx, t, in) })
+}
+
+func (s *Service) removeDevice(ctx context.Context, tenant string, in RemovalInput) error {
+	f := fields{}
+	f.check(!in.To.IsZero(), "to", "metering.error.required")
+	f.check(in.EndRegister == nil || (!math.IsNaN(*in.EndRegister) && !math.IsInf(*in.EndRegister, 0)), "end_register", "metering.error.number")
+	device := s.ref(ctx, f, "metering_devices", "serial", tenant, in.Device, "device")
+	var id string
+	var from int64
+	if len(f) == 0 {
+		err := s.db.Q(ctx).QueryRowContext(ctx, `SELECT id, from_ms FROM metering_installations WHERE device_id = $1 AND to_ms IS NULL`, device).Scan(&id, &from)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			f.check(false, "device", "metering.error.not_installed")
+		case err != nil:
+			return err
+		default:
+			f.check(db.Millis(in.To) > from, "to", "metering.error.period")
+		}
+	}
+	if err := f.err("metering-removal-invalid"); err != nil {
+		return err
+	}
+	if _, err := s.db.Q(ctx).ExecContext(ctx, `UPDATE metering_installations SET to_ms = $1, end_register = $2 WHERE id = $3`,
+		db.Millis(in.To), in.EndRegister, id); err != nil {
+		return err
+	}
+	db.AfterCommit(ctx, s.chans.reset)
+	return s.record(ctx, "installation.end", "installation", id, tenant, map[string]any{"device": in.Device, "to": db.Millis(in.To)})
+}
+
+func importRemoval(s *Service, ctx context.Context, t string, r map[string]string) error {
+	c := newCells(r)
+	in := RemovalInput{Device: r["device"], EndRegister: c.float("end_register")}
+	if to := c.time("to"); to != nil {
+		in.To = *to
+	}
+	if err := c.err(); err != nil {
+		return err
+	}
+	return s.removeDevice(ctx, t, in)
+}
