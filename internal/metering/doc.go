@@ -20,6 +20,19 @@
 // out-of-order and late data kept — with a quality flag and its source,
 // and a batch is acknowledged only after its commit.
 //
+// MQTT: the broker embedded in muni serve (mqtt_broker.go) admits a
+// device whose user name is its id or serial and whose password is its
+// token (token.go), lets it publish only to its own uplink
+// muni/<municipality slug, OKTMO or id>/v1/<device id or serial>/up, and
+// stores each message inside the broker's publish hook, so the PUBACK
+// leaves only after the commit (an inline-client subscriber would be
+// acknowledged before it stored anything). With an external broker
+// (mqtt_client.go) muni takes a shared subscription and acknowledges by
+// hand after the commit. Unreadable payloads and refused readings are
+// logged and counted per device (muni_metering_mqtt_bad_payloads_total).
+// HTTP devices send their token in the Device-Token header; API keys and
+// officials use the usual Authorization and session.
+//
 // Tables: metering_networks, metering_objects, metering_zones,
 // metering_zone_points, metering_points, metering_devices,
 // metering_installations, metering_channels (integer ids) and
