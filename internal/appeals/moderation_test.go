@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
@@ -178,5 +180,43 @@ func TestModerationPages(t *testing.T) {
 			want: []string{"Оскорбления", "/appeals/" + appeal.ID + "/no_answer", `value="obscene"`}}.run(t, e, h)
 		scenario{name: "approved list", actor: "head", method: "GET", path: "/appeals/moderation?status=approved", status: 200,
 			want: []string{"/appeals/" + bad.ID}}.run(t, e, h)
+	})
+}
+
+// Several categories are listed one index walk each and merged: the
+// newest first across them, the limit and the cursor kept.
+func TestPublicReportsMergesCategories(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		pothole := e.pothole(true)
+		light := must[Category](t)(e.svc.CreateCategory(admin(muniA), muniA.ID, CategoryInput{Code: "light", Regime: RegimeReport,
+			NameRU: "Фонарь", SLA: SLA{Amount: 3, Unit: Days}, AllowAnonymous: true}))
+		other := must[Category](t)(e.svc.CreateCategory(admin(muniA), muniA.ID, CategoryInput{Code: "other", Regime: RegimeReport,
+			NameRU: "Другое", SLA: SLA{Amount: 3, Unit: Days}, AllowAnonymous: true}))
+		var want []string
+		for i := range 7 {
+			e.now = e.now.Add(time.Minute)
+			c := []Category{pothole, light, other}[i%3]
+			a := e.report(resident("u"+strconv.Itoa(i)), c)
+			if c.ID != other.ID {
+				want = append([]string{a.ID}, want...)
+			}
+		}
+		ids := func(rs []PublicReport) []string {
+			var out []string
+			for _, r := range rs {
+				out = append(out, r.ID)
+			}
+			return out
+		}
+		f := PublicFilter{CategoryIDs: []string{pothole.ID, light.ID, pothole.ID}, Limit: 3}
+		got := ids(must[[]PublicReport](t)(e.svc.PublicReports(context.Background(), muniA.ID, f)))
+		if strings.Join(got, ",") != strings.Join(want[:3], ",") {
+			t.Fatalf("first page %v, want %v", got, want[:3])
+		}
+		f.BeforeID = got[2]
+		got = ids(must[[]PublicReport](t)(e.svc.PublicReports(context.Background(), muniA.ID, f)))
+		if strings.Join(got, ",") != strings.Join(want[3:5], ",") {
+			t.Fatalf("second page %v, want %v", got, want[3:5])
+		}
 	})
 }

@@ -2,6 +2,7 @@ package appeals
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -38,6 +39,9 @@ type PublicFilter struct {
 // PublicReports lists a municipality's issue reports (formal appeals are
 // never public), newest first, with personal data left out.
 func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
+	if len(f.CategoryIDs) > 1 && len(f.IDs) == 0 {
+		return s.publicPerCategory(ctx, tenantID, f)
+	}
 	items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
 		ClosedOnly: f.Status == "closed", CategoryID: f.CategoryID, BeforeID: f.BeforeID, Limit: clampLimit(f.Limit),
 		IDs: f.IDs, CategoryIDs: f.CategoryIDs, From: f.From, To: f.To, Public: true})
@@ -59,4 +63,39 @@ func publicOf(it Summary, now time.Time) PublicReport {
 		p.Due, p.Overdue = it.Due.At, it.Due.Overdue(now)
 	}
 	return p
+}
+
+// publicPerCategory lists several categories' reports one category at a
+// time and merges them: each walks its own (category, received) index in
+// order and stops at the limit, where one query over all of them would
+// sort every match of the period first.
+func (s *Service) publicPerCategory(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
+	var out []PublicReport
+	seen := map[string]bool{}
+	for _, c := range f.CategoryIDs {
+		if seen[c] {
+			continue
+		}
+		seen[c] = true
+		one := f
+		one.CategoryIDs = []string{c}
+		items, err := s.PublicReports(ctx, tenantID, one)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, items...)
+	}
+	slices.SortFunc(out, func(a, b PublicReport) int {
+		if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+			return c
+		}
+		switch {
+		case a.ID > b.ID:
+			return -1
+		case a.ID < b.ID:
+			return 1
+		}
+		return 0
+	})
+	return out[:min(len(out), clampLimit(f.Limit))], nil
 }
