@@ -54,7 +54,7 @@ func TestBallotJourney(t *testing.T) {
 	}
 	j.b.Contains("#ballot-sum", "2")
 	j.b.Submit(`#ballot button[type=submit]`)
-	j.expectPage("participation/ballot_receipt")
+	j.expectPage("participation/ballot")
 	receipt := j.b.Text("#receipt-code")
 	if len(receipt) != 64 {
 		t.Fatalf("receipt %q", receipt)

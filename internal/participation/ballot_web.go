@@ -28,6 +28,7 @@ type ballotHandler struct {
 // paper-ballot import.
 func BallotRoutes(rt *web.Router, render *web.Renderer, svc *Service, box *BallotBox) {
 	h := &ballotHandler{svc: svc, box: box, render: render}
+	rt.Handle("GET /participation/budgets", h.budgetsPage)
 	rt.Handle("GET /m/{slug}/participation/verify", h.verifyPage)
 	rt.Handle("GET /participation/budgets/{id}", h.ballotPage)
 	rt.Handle("POST /participation/budgets/{id}", h.cast)
@@ -64,6 +65,7 @@ type budgetContext struct {
 	Budget  Budget
 	Limit   string
 	Costs   map[string]string
+	Admin   bool // the person administers the municipality
 }
 
 func (h *ballotHandler) budget(r *http.Request) (budgetContext, error) {
@@ -79,7 +81,8 @@ func (h *ballotHandler) budget(r *http.Request) (budgetContext, error) {
 	if err != nil {
 		return budgetContext{}, err
 	}
-	c := budgetContext{Muni: m, Process: p, Budget: b, Limit: money(b.Instance().LimitOf()), Costs: map[string]string{}}
+	c := budgetContext{Muni: m, Process: p, Budget: b, Limit: money(b.Instance().LimitOf()), Costs: map[string]string{},
+		Admin: auth.From(r.Context()).Can(auth.RoleMunicipalAdmin, p.TenantPath)}
 	for _, x := range b.Projects {
 		c.Costs[x.ID] = money(x.Cost)
 	}
@@ -151,7 +154,7 @@ func (h *ballotHandler) cast(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store") // the page holds the re-vote code
 	if err == nil {
 		v.Receipt = &rec
-		return h.render.Page(w, r, http.StatusOK, "participation/ballot_receipt", v)
+		return h.render.Page(w, r, http.StatusOK, "participation/ballot", v)
 	}
 	fe, ok := fault.As(err)
 	if !ok || errors.Is(err, fault.ErrNotFound) {
@@ -433,4 +436,45 @@ func (h *ballotHandler) adminPaper(w http.ResponseWriter, r *http.Request) error
 	}
 	v.Done = "paper"
 	return h.render.Page(w, r, http.StatusOK, "participation/budget_admin", v)
+}
+
+type budgetsView struct {
+	Items []budgetItem
+}
+
+type budgetItem struct {
+	Budget Budget
+	Muni   Place
+	Limit  string
+	Open   bool // voting runs now
+}
+
+// budgetsPage lists the budgets of every municipality, newest first: where
+// voting runs now, and where results are out.
+func (h *ballotHandler) budgetsPage(w http.ResponseWriter, r *http.Request) error {
+	bs, err := h.svc.st.recentBudgets(r.Context(), 100)
+	if err != nil {
+		return err
+	}
+	var v budgetsView
+	munis := map[string]Place{}
+	for _, b := range bs {
+		m, ok := munis[b.TenantID]
+		if !ok {
+			if m, err = h.svc.municipality(r.Context(), b.TenantID); err != nil {
+				return err
+			}
+			munis[b.TenantID] = m
+		}
+		p, err := h.svc.Process(r.Context(), b.ProcessID)
+		if err != nil {
+			return err
+		}
+		open := false
+		if ph, ok := p.Current(h.svc.now()); ok {
+			_, open = ph.Permission(ActionVote)
+		}
+		v.Items = append(v.Items, budgetItem{Budget: b, Muni: m, Limit: money(b.Limit), Open: open})
+	}
+	return h.render.Page(w, r, http.StatusOK, "participation/budgets", v)
 }

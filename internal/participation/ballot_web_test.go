@@ -71,6 +71,8 @@ func TestBallotPages(t *testing.T) {
 				{name: "admin page for a resident", actor: "res", method: "GET", path: "/admin/participation/" + b.proc.ID + "/budgets", status: 403},
 				{name: "bad budget", actor: "admin", method: "POST", path: "/admin/participation/" + b.proc.ID + "/budgets",
 					form: url.Values{"title": {""}, "limit": {"abc"}, "kind": {"knapsack"}}, status: 400, want: []string{`aria-invalid="true"`}},
+				{name: "budgets list", method: "GET", path: "/participation/budgets", status: 200,
+					want: []string{`href="` + bud + `"`, "Север"}},
 				{name: "verify form", method: "GET", path: "/m/luga/participation/verify", status: 200, want: []string{`name="receipt"`}},
 				{name: "forged receipt", method: "GET", path: "/m/luga/participation/verify?receipt=" + strings.Repeat("ab", 32), status: 404,
 					want: []string{`class="alert bad"`}},

@@ -99,3 +99,23 @@ func (s *store) projects(ctx context.Context, budgetID string) ([]BudgetProject,
 	}
 	return out, rows.Err()
 }
+
+// recentBudgets lists the newest budgets of all municipalities, without
+// their projects.
+func (s *store) recentBudgets(ctx context.Context, limit int) ([]Budget, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT `+budgetColumns+` FROM participation_budgets
+		ORDER BY created_ms DESC, id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []Budget
+	for rows.Next() {
+		b, err := scanBudget(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, rows.Err()
+}
