@@ -38,7 +38,9 @@ func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
 		}
 		return a.At.Compare(b.At)
 	})
-	if s.db.Engine == db.Postgres && len(rows) >= copyMin {
+	// COPY runs on a connection of its own, so a caller's transaction
+	// (a manual reading with its audit entry) keeps the INSERT path.
+	if s.db.Engine == db.Postgres && len(rows) >= copyMin && !db.InTxNow(ctx) {
 		return s.copyPostgres(ctx, rows)
 	}
 	var stored int64
