@@ -16,7 +16,8 @@ import (
 
 // buildTransport makes the transport service over the territory tree.
 func (a *App) buildTransport() *transport.Service {
-	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory}, Log: a.Log})
+	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
+		Population: transportPlaces{a.Territory}, Log: a.Log})
 }
 
 // transportPlaces adapts the territory domain to transport.Places.
@@ -40,6 +41,22 @@ func (p transportPlaces) Municipality(ctx context.Context, id string) (transport
 // MunicipalityBySlug returns the municipal formation at /m/{slug}/.
 func (p transportPlaces) MunicipalityBySlug(ctx context.Context, slug string) (transport.Municipality, error) {
 	return transportMuni(p.t.NodeBySlug(ctx, slug))
+}
+
+// PopulationPoints are the municipality's localities that have a centre
+// and a population, for stop coverage.
+func (p transportPlaces) PopulationPoints(ctx context.Context, municipalityID string) ([]transport.PopulationPoint, error) {
+	ns, err := p.t.Children(ctx, municipalityID)
+	if err != nil {
+		return nil, err
+	}
+	var out []transport.PopulationPoint
+	for _, n := range ns {
+		if n.Center != nil && n.Population > 0 {
+			out = append(out, transport.PopulationPoint{Name: n.NameRU, Lat: n.Center.Lat, Lon: n.Center.Lon, Population: n.Population})
+		}
+	}
+	return out, nil
 }
 
 // ImportTransport reads a GTFS zip or folder at path as a new version of

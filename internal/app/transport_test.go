@@ -87,6 +87,14 @@ func TestTransportPages(t *testing.T) {
 		t.Errorf("route page: %d", status)
 	}
 
+	status, body = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/planning?date=2026-11-25&min=1")
+	if status != http.StatusOK || !strings.Contains(body, "Население рядом с частыми остановками") || !strings.Contains(body, "badge ok") {
+		t.Errorf("planning: %d\n%s", status, body)
+	}
+	if status, _ = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/planning?min=lots"); status != http.StatusBadRequest {
+		t.Errorf("planning with a bad parameter: %d", status)
+	}
+
 	feeds := ts.URL + "/m/" + slug + "/transport/feeds"
 	sample, err := os.ReadFile("../../node_modules/sample-gtfs-feed/gtfs.zip")
 	if err != nil {

@@ -19,20 +19,23 @@ type Deps struct {
 	DB     *db.DB
 	Audit  *audit.Log
 	Places Places
-	Now    func() time.Time
-	Log    *slog.Logger
+	// Population, when set, gives the planning page its population points.
+	Population Population
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Service imports, keeps and serves GTFS feeds. It authorizes every
 // change (a municipal administrator over the municipality) and audits it.
 type Service struct {
-	db     *db.DB
-	st     *store
-	audit  *audit.Log
-	places Places
-	now    func() time.Time
-	log    *slog.Logger
-	cals   calendars
+	db         *db.DB
+	st         *store
+	audit      *audit.Log
+	places     Places
+	population Population
+	now        func() time.Time
+	log        *slog.Logger
+	cals       calendars
 }
 
 // New builds the service.
@@ -43,7 +46,7 @@ func New(d Deps) *Service {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Service{db: d.DB, st: &store{db: d.DB}, audit: d.Audit, places: d.Places, now: d.Now, log: d.Log}
+	return &Service{db: d.DB, st: &store{db: d.DB}, audit: d.Audit, places: d.Places, population: d.Population, now: d.Now, log: d.Log}
 }
 
 // Municipality resolves a slug for the pages.

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -33,6 +34,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.HandlePublic("GET /m/{slug}/transport/{$}", h.overview)
 	rt.Handle("GET /m/{slug}/transport/stops/{stop}", h.stop)
 	rt.HandlePublic("GET /m/{slug}/transport/routes/{route}", h.route)
+	rt.HandlePublic("GET /m/{slug}/transport/planning", h.planning)
 	rt.Handle("GET /m/{slug}/transport/feeds", h.feeds)
 	rt.HandleBody("POST /m/{slug}/transport/feeds", MaxUploadBytes, h.upload)
 	rt.Handle("GET /m/{slug}/transport/feeds/{id}", h.report)
@@ -91,6 +93,34 @@ func (h *handler) route(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.render.Page(w, r, http.StatusOK, "transport/route", p)
+}
+
+// planning shows service frequency per stop and population coverage for
+// ?date=2006-01-02 (default today) with ?min departures per hour
+// (default 2) between 07:00 and 19:00.
+func (h *handler) planning(w http.ResponseWriter, r *http.Request) error {
+	ctx := r.Context()
+	n, err := h.svc.network(ctx, r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	date := h.now().In(n.Zone)
+	if s := r.URL.Query().Get("date"); s != "" {
+		if date, err = time.ParseInLocation("2006-01-02", s, n.Zone); err != nil {
+			return invalidFeed("transport.error.date")
+		}
+	}
+	min := 2.0
+	if s := r.URL.Query().Get("min"); s != "" {
+		if min, err = strconv.ParseFloat(s, 64); err != nil || min < 0 || min > 120 {
+			return invalidFeed("transport.error.min")
+		}
+	}
+	c, err := h.svc.Coverage(ctx, r.PathValue("slug"), date, 7, 19, min)
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "transport/planning", c)
 }
 
 // feedsPage lists a municipality's versions with the upload form.
