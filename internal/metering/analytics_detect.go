@@ -390,6 +390,10 @@ func (w *Watch) detectOffline(ctx context.Context, rep *Report, tenant string, e
 	if err != nil {
 		return err
 	}
+	open, err := w.st.openTargets(ctx, tenant, "device")
+	if err != nil {
+		return err
+	}
 	now := db.Millis(w.now())
 	for _, d := range devs {
 		if err := w.st.fillState(ctx, &d.meterState, d.IntervalMs); err != nil {
@@ -399,6 +403,9 @@ func (w *Watch) detectOffline(ctx context.Context, rep *Report, tenant string, e
 			continue // never reported: nothing to compare with
 		}
 		if explained[d.deviceID] || !engine.Offline(d.LastSeenMs, now, d.IntervalMs, w.rules.OfflineFactor) {
+			if !open[string(AlarmOffline)+"|"+d.deviceID] {
+				continue
+			}
 			if err := rep.uncount(w.resolve(ctx, tenant, AlarmOffline, d.deviceID)); err != nil {
 				return err
 			}

@@ -29,10 +29,17 @@ func (w *Watch) validate(ctx context.Context, rep *Report, tenant string) error 
 	if err != nil {
 		return err
 	}
+	open, err := w.st.openTargets(ctx, tenant, "channel")
+	if err != nil {
+		return err
+	}
 	for _, c := range chans {
 		for kind, found := range checkChannel(c, now) {
 			target := idString(c.id)
 			if found == nil {
+				if !open[string(kind)+"|"+target] {
+					continue // nothing to clear: skip the transaction
+				}
 				if err := rep.uncount(w.resolve(ctx, tenant, kind, target)); err != nil {
 					return err
 				}
@@ -116,6 +123,19 @@ func dailySpike(hours []engine.Bucket) (engine.Bucket, bool) {
 		}
 	}
 	return engine.Bucket{}, false
+}
+
+// openTargets is the set of "kind|target" of the open alarms on one type
+// of target, so that a detector only opens a transaction to clear an
+// alarm that exists.
+func (st *store) openTargets(ctx context.Context, tenant, targetType string) (map[string]bool, error) {
+	keys, err := st.strings(ctx, `SELECT kind || '|' || target_id FROM metering_alarms
+		WHERE tenant_id = $1 AND target_type = $2 AND status <> 'cleared'`, tenant, targetType)
+	out := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		out[k] = true
+	}
+	return out, err
 }
 
 // recentHours reads the hourly rollups since from of the municipality's

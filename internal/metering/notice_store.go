@@ -37,8 +37,14 @@ func (st *store) addresses(ctx context.Context, ids []string) ([]string, error) 
 	return out, nil
 }
 
+// strings runs a query of one text column, inside the caller's
+// transaction if there is one, else on the read pool.
 func (st *store) strings(ctx context.Context, q string, args ...any) ([]string, error) {
-	rows, err := st.db.Q(ctx).QueryContext(ctx, q, args...)
+	querier := st.db.R(ctx)
+	if db.InTxNow(ctx) {
+		querier = st.db.Q(ctx)
+	}
+	rows, err := querier.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
