@@ -209,7 +209,13 @@ func (bb *BallotBox) cast(ctx context.Context, logs *logSet, c castRequest) (Rec
 			return Receipt{}, err
 		}
 		if found {
-			if prior.projects != content {
+			// the key must be this voter's own: their roll row was made
+			// with the secret it derives
+			got, err := st.rollCheck(ctx, c.budget, c.voter)
+			if err != nil {
+				return Receipt{}, err
+			}
+			if prior.projects != content || got != check {
 				return Receipt{}, ErrIdempotencyReuse
 			}
 			return st.receipt(ctx, c.budget, prior.receipt)

@@ -143,6 +143,7 @@ func TestBallotRefusals(t *testing.T) {
 		ok := []string{b.p[0]}
 		voted := b.voter("voted")
 		first := must[Receipt](t)(b.box.Cast(voted, b.bud.ID, BallotInput{Projects: ok, IdempotencyKey: "fixed-key-for-the-first-ballot"}))
+		must[Receipt](t)(b.box.Cast(b.voter("voted2"), b.bud.ID, BallotInput{Projects: ok, IdempotencyKey: newKey()}))
 		before := b.stored()
 		cases := []struct {
 			name string
@@ -163,6 +164,7 @@ func TestBallotRefusals(t *testing.T) {
 			{"voted already", voted, BallotInput{Projects: ok}, start, ErrAlreadyVoted},
 			{"key reused, other ballot", voted, BallotInput{Projects: []string{b.p[1]}, IdempotencyKey: "fixed-key-for-the-first-ballot"}, start, ErrIdempotencyReuse},
 			{"key reused by another voter", b.voter("u10"), BallotInput{Projects: ok, IdempotencyKey: "fixed-key-for-the-first-ballot"}, start, ErrIdempotencyReuse},
+			{"another voter replays the key", b.voter("voted2"), BallotInput{Projects: ok, IdempotencyKey: "fixed-key-for-the-first-ballot"}, start, ErrIdempotencyReuse},
 			{"forged re-vote code", voted, BallotInput{Projects: ok, RevoteCode: hex.EncodeToString(make([]byte, 32))}, start, ErrRevoteCode},
 			{"someone else's code", b.voter("u11"), BallotInput{Projects: ok, RevoteCode: first.RevoteCode}, start, ErrRevoteCode},
 			{"malformed code", voted, BallotInput{Projects: ok, RevoteCode: "zz"}, start, ErrRevoteCode},
