@@ -20,7 +20,7 @@ import (
 // tree and identity's voter roll.
 func (a *App) buildParticipation() *participation.Service {
 	return participation.New(participation.Deps{DB: a.DB, Audit: a.Audit, Outbox: a.Outbox,
-		Places: participationPlaces{a.Territory}, Residents: participationRoll{a.Identity}})
+		Places: participationPlaces{a.Territory}, Residents: participationRoll{a}})
 }
 
 // participationPlaces adapts the territory domain to participation.Places.
@@ -82,12 +82,13 @@ func (p participationPlaces) Districts(ctx context.Context, muniID string) ([]pa
 }
 
 // participationRoll adapts identity's verification to participation's
-// voter roll.
-type participationRoll struct{ id *identity.Service }
+// voter roll. It reads a.Identity when asked, so participation may be
+// built first and be one of identity's exporters.
+type participationRoll struct{ a *App }
 
 // Resident reads a person's declared and verified residence.
 func (r participationRoll) Resident(ctx context.Context, userID string) (participation.Resident, error) {
-	res, err := r.id.Residence(ctx, userID)
+	res, err := r.a.Identity.Residence(ctx, userID)
 	if errors.Is(err, identity.ErrNotFound) {
 		return participation.Resident{}, fault.ErrNotFound
 	}
@@ -124,6 +125,16 @@ func (a *App) subscribeParticipation() error {
 		}
 	}
 	return nil
+}
+
+// residenceExport is identity's voter-roll section of a person's data
+// export (verification with the birth date, a waiting census claim).
+type residenceExport struct{ a *App }
+
+// ExportUser reads the person's voter-roll records.
+func (x residenceExport) ExportUser(ctx context.Context, userID string) (string, any, error) {
+	r, err := x.a.Identity.ExportResidence(ctx, userID)
+	return "residence", r, err
 }
 
 // participationRoutes mounts the participation pages.

@@ -77,6 +77,19 @@ func TestParticipationDemoAndRoll(t *testing.T) {
 		t.Fatalf("the author's unread notifications: %d %v, want %d", n, err, unread+1)
 	}
 
+	// The commenter's data export carries their participation and their
+	// voter-roll records.
+	ex, err := a.Identity.Export(commenter)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if px, ok := ex.Sections["participation"].(participation.Export); !ok || len(px.Comments) != 1 || len(px.Follows) != 1 {
+		t.Fatalf("participation section: %+v", ex.Sections["participation"])
+	}
+	if rx, ok := ex.Sections["residence"].(identity.ExportedResidence); !ok || rx.Verification == nil {
+		t.Fatalf("residence section: %+v", ex.Sections["residence"])
+	}
+
 	before := len(l.Items)
 	if _, err := a.SeedDemo(ctx); err != nil {
 		t.Fatalf("seeding again: %v", err)

@@ -236,3 +236,33 @@ func matchKey(s string, noise map[string]bool) string {
 	}
 	return strings.Join(out, " ")
 }
+
+// ExportedResidence is a person's voter-roll records for their data
+// export: the verification and the claim waiting for the census.
+type ExportedResidence struct {
+	Verification *Verification `json:"verification"`
+	ClaimedAt    *time.Time    `json:"claimed_at,omitempty"`
+}
+
+// ExportResidence reads a person's voter-roll records for their data
+// export (identity's Export calls exporters with the signed-in user).
+func (s *Service) ExportResidence(ctx context.Context, userID string) (ExportedResidence, error) {
+	var out ExportedResidence
+	v, err := s.st.verification(ctx, userID)
+	switch {
+	case err == nil:
+		out.Verification = &v
+	case !errors.Is(err, ErrNotFound):
+		return out, err
+	}
+	var at int64
+	err = s.db.R(ctx).QueryRowContext(ctx, `SELECT claimed_ms FROM residence_claims WHERE user_id = $1`, userID).Scan(&at)
+	switch {
+	case err == nil:
+		t := db.Time(at)
+		out.ClaimedAt = &t
+	case !errors.Is(err, sql.ErrNoRows):
+		return out, err
+	}
+	return out, nil
+}
