@@ -3,6 +3,9 @@ package transport
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -83,6 +86,38 @@ func BenchmarkImport(b *testing.B) {
 	}
 }
 
+// discard is a Querier that writes nothing: the baseline of reading and
+// checking a feed without a database.
+type discard struct{}
+
+func (discard) ExecContext(context.Context, string, ...any) (sql.Result, error) {
+	return driver.RowsAffected(0), nil
+}
+func (discard) QueryContext(context.Context, string, ...any) (*sql.Rows, error) {
+	return nil, errors.New("discard: no reads")
+}
+func (discard) QueryRowContext(context.Context, string, ...any) *sql.Row { return nil }
+
+// BenchmarkParseOnly reads and checks the same feed with no database, the
+// floor under BenchmarkImport in the same run.
+func BenchmarkParseOnly(b *testing.B) {
+	p, rows := benchFeed(b)
+	b.ResetTimer()
+	for range b.N {
+		src, err := OpenSource(p)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var ns Notices
+		_, counts, err := loadInto(context.Background(), discard{}, db.SQLite, 1, src, &ns)
+		src.Close()
+		if err != nil || counts["stop_times.txt"] != rows {
+			b.Fatalf("%v %v %v", err, counts, ns.Groups())
+		}
+	}
+	b.ReportMetric(float64(rows), "stop_times")
+}
+
 // BenchmarkNextDepartures asks for the next 10 departures at random stops
 // and times of the million-row feed and reports the 99th percentile.
 func BenchmarkNextDepartures(b *testing.B) {
@@ -111,11 +146,27 @@ func BenchmarkNextDepartures(b *testing.B) {
 				}
 				lat = append(lat, time.Since(t0))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+			reportLatency(b, lat)
+			// The floor in the same run: one stop read by its key.
+			b.StopTimer()
+			var floor []time.Duration
+			for i := range 2000 {
+				t0 := time.Now()
+				if _, err := svc.st.stop(ctx, 1, stops[i%len(stops)]); err != nil {
+					b.Fatal(err)
+				}
+				floor = append(floor, time.Since(t0))
+			}
+			slices.Sort(floor)
+			b.ReportMetric(float64(floor[len(floor)*99/100].Microseconds())/1000, "floor-p99-ms")
 		})
 	}
+}
+
+func reportLatency(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 }
 
 func benchStops(b *testing.B, d *db.DB) []string {

@@ -70,7 +70,12 @@ type stopTime struct {
 // load reads every file of src. It returns the counts; notices go to ns.
 // Only a database failure is returned as an error.
 func load(ctx context.Context, d *db.DB, feedID int64, src Source, ns *Notices) (FeedInfo, Counts, error) {
-	l := &loader{q: d.Q(ctx), engine: d.Engine, feedID: feedID, ns: ns, counts: Counts{},
+	return loadInto(ctx, d.Q(ctx), d.Engine, feedID, src, ns)
+}
+
+// loadInto is load over any Querier of an engine.
+func loadInto(ctx context.Context, q db.Querier, engine db.Engine, feedID int64, src Source, ns *Notices) (FeedInfo, Counts, error) {
+	l := &loader{q: q, engine: engine, feedID: feedID, ns: ns, counts: Counts{},
 		agencies: map[string]bool{}, stops: map[string]string{}, routes: map[string]bool{},
 		services: map[string]bool{}, shapes: map[string][]shapePt{}, trips: map[string]int32{},
 		usedShp: map[string]bool{}}
