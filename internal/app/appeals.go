@@ -215,10 +215,12 @@ func demoAppeals(ctx context.Context, a *App, w *DemoWorld) error {
 }
 
 // demoAppealsRouting gives the first demo municipality's pothole and
-// streetlight categories extra questions, and routes potholes by its
+// streetlight categories extra questions (optional ones for potholes, so
+// a quick report stays quick), and routes courtyard reports by its
 // settlements (each a child territory with a boundary): the first
-// settlement's to the housing department, the rest to roads. It runs
-// again without adding anything twice.
+// settlement's to the housing department, the rest to roads; a courtyard
+// pinned outside every settlement, or near a settlement's edge, waits in
+// triage. It runs again without adding anything twice.
 func demoAppealsRouting(ctx context.Context, a *App, m territory.DemoMunicipality) (int, error) {
 	cats, err := a.Appeals.Categories(ctx, m.ID)
 	if err != nil {
@@ -230,8 +232,8 @@ func demoAppealsRouting(ctx context.Context, a *App, m territory.DemoMunicipalit
 	}
 	asks := map[string][]appeals.QuestionInput{
 		"pothole": {
-			{Code: "depth", Kind: appeals.QuestionNumber, LabelRU: "Примерная глубина, см", LabelEN: "Approximate depth, cm", Required: true},
-			{Code: "where", Kind: appeals.QuestionSingle, LabelRU: "Где яма", LabelEN: "Where is it", Required: true,
+			{Code: "depth", Kind: appeals.QuestionNumber, LabelRU: "Примерная глубина, см", LabelEN: "Approximate depth, cm"},
+			{Code: "where", Kind: appeals.QuestionSingle, LabelRU: "Где яма", LabelEN: "Where is it",
 				Options: []appeals.Option{{Key: "road", RU: "На проезжей части", EN: "On the roadway"},
 					{Key: "walk", RU: "На тротуаре", EN: "On the pavement"}, {Key: "yard", RU: "Во дворе", EN: "In a courtyard"}}},
 			{Code: "hazards", Kind: appeals.QuestionMulti, LabelRU: "Что ещё опасно", LabelEN: "Other hazards",
@@ -264,7 +266,7 @@ func demoAppealsRouting(ctx context.Context, a *App, m territory.DemoMunicipalit
 			n++
 		}
 	}
-	pot, ok := byCode["pothole"]
+	yard, ok := byCode["yard"]
 	if !ok || len(m.Settlements) == 0 {
 		return n, nil
 	}
@@ -276,7 +278,7 @@ func demoAppealsRouting(ctx context.Context, a *App, m territory.DemoMunicipalit
 		if dep == "" || len(s.Boundary) == 0 {
 			continue
 		}
-		if _, err := a.Appeals.SetRoute(ctx, m.ID, appeals.Route{CategoryID: pot.ID, DistrictID: s.ID, DepartmentID: dep}); err != nil {
+		if _, err := a.Appeals.SetRoute(ctx, m.ID, appeals.Route{CategoryID: yard.ID, DistrictID: s.ID, DepartmentID: dep}); err != nil {
 			return n, err
 		}
 		n++

@@ -91,6 +91,7 @@ func TestOpen311Conformance(t *testing.T) {
 		h := testServer(t, e.svc, nil)
 		rep := e.report(resident("r1"), pot)
 		fixed := e.report(resident("r2"), pot)
+		e.potholeQuestions(pot) // the definition lists them; new requests answer the required ones
 		op := official("op-a", auth.RoleOperator, muniA, "")
 		must[Appeal](t)(e.svc.Register(op, fixed.ID))
 		must[Appeal](t)(e.svc.Assign(op, fixed.ID, AssignInput{DepartmentID: depA1.ID}))
@@ -102,7 +103,8 @@ func TestOpen311Conformance(t *testing.T) {
 		covered := map[string]bool{}
 		for _, f := range []string{"json", "xml"} {
 			create := url.Values{"api_key": {"key-a"}, "jurisdiction_id": {"a"}, "service_code": {"pothole"}, "lat": {"59.93"},
-				"long": {"30.31"}, "description": {"Яма на перекрёстке у школы."}, "email": {"x@example.org"}}
+				"long": {"30.31"}, "description": {"Яма на перекрёстке у школы."}, "email": {"x@example.org"},
+				"attribute[depth]": {"12"}, "attribute[lane]": {"road"}}
 			update := func(id, status, note string) url.Values {
 				return url.Values{"api_key": {"key-a"}, "jurisdiction_id": {"a"}, "service_request_id": {id}, "status": {status},
 					"description": {note}, "updated_datetime": {"2025-01-10T12:00:00Z"}}
@@ -123,7 +125,8 @@ func TestOpen311Conformance(t *testing.T) {
 				{method: "POST", path: "/open311/v2/requests." + f, form: create, status: 201},
 				{method: "POST", path: "/open311/v2/requests." + f, form: with(create, "api_key", "nope"), status: 403},
 				{method: "POST", path: "/open311/v2/requests." + f, form: with(create, "service_code", ""), status: 400},
-				{method: "POST", path: "/open311/v2/requests." + f, form: with(create, "attribute[depth]", "3"), status: 400},
+				{method: "POST", path: "/open311/v2/requests." + f, form: with(create, "attribute[colour]", "red"), status: 400},
+				{method: "POST", path: "/open311/v2/requests." + f, form: with(create, "attribute[depth]", "deep"), status: 400},
 				{method: "GET", path: "/open311/v2/tokens/" + rep.ID + "." + f + "?jurisdiction_id=a", status: 200},
 				{method: "GET", path: "/open311/v2/tokens/nope." + f + "?jurisdiction_id=a", status: 404},
 				{method: "GET", path: "/open311/v2/servicerequestupdates." + f + "?jurisdiction_id=a", status: 200},
