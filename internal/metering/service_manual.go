@@ -76,7 +76,7 @@ func (s *Service) manual(ctx context.Context, p Point, in ManualReading, src Sou
 		if res.Stored == 0 {
 			return invalid("metering-reading-invalid", map[string]string{"at": "metering.error.reading_exists"})
 		}
-		return s.record(ctx, action, "point", p.ID, p.TenantID, map[string]any{"channel": ch.Name, "at": db.Millis(in.At), "value": in.Value})
+		return s.record(ctx, action, "metering_point", p.ID, p.TenantID, map[string]any{"channel": ch.Name, "at": db.Millis(in.At), "value": in.Value})
 	})
 	return res, err
 }

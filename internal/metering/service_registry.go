@@ -114,7 +114,7 @@ func (s *Service) addNetwork(ctx context.Context, tenant string, in NetworkInput
 	if err := s.st.insertNetwork(ctx, n); err != nil {
 		return "", conflictOr(err, "code")
 	}
-	return n.ID, s.record(ctx, "network.create", "network", n.ID, tenant, map[string]any{"code": n.Code, "resource": in.Resource})
+	return n.ID, s.record(ctx, "network.create", "metering_network", n.ID, tenant, map[string]any{"code": n.Code, "resource": in.Resource})
 }
 
 func validCoord(v *float64, lim float64) bool {
@@ -136,7 +136,7 @@ func (s *Service) addObject(ctx context.Context, tenant string, in ObjectInput) 
 	if err := s.st.insertObject(ctx, o); err != nil {
 		return "", conflictOr(err, "code")
 	}
-	return o.ID, s.record(ctx, "object.create", "object", o.ID, tenant, map[string]any{"code": o.Code, "kind": o.Kind})
+	return o.ID, s.record(ctx, "object.create", "metering_object", o.ID, tenant, map[string]any{"code": o.Code, "kind": o.Kind})
 }
 
 func (s *Service) addZone(ctx context.Context, tenant string, in ZoneInput) (string, error) {
@@ -152,7 +152,7 @@ func (s *Service) addZone(ctx context.Context, tenant string, in ZoneInput) (str
 	if err := s.st.insertZone(ctx, z); err != nil {
 		return "", conflictOr(err, "code")
 	}
-	return z.ID, s.record(ctx, "zone.create", "zone", z.ID, tenant, map[string]any{"code": z.Code, "network": in.Network})
+	return z.ID, s.record(ctx, "zone.create", "metering_zone", z.ID, tenant, map[string]any{"code": z.Code, "network": in.Network})
 }
 
 func (s *Service) addZonePoint(ctx context.Context, tenant string, in ZonePointInput) error {
@@ -166,7 +166,7 @@ func (s *Service) addZonePoint(ctx context.Context, tenant string, in ZonePointI
 	if err := s.st.upsertZonePoint(ctx, zone, ZonePoint{PointID: point, Sign: in.Sign}); err != nil {
 		return err
 	}
-	return s.record(ctx, "zone.point", "zone", zone, tenant, map[string]any{"point": in.Point, "sign": in.Sign})
+	return s.record(ctx, "zone.point", "metering_zone", zone, tenant, map[string]any{"point": in.Point, "sign": in.Sign})
 }
 
 func (s *Service) addPoint(ctx context.Context, tenant string, in PointInput) (string, error) {
@@ -189,7 +189,7 @@ func (s *Service) addPoint(ctx context.Context, tenant string, in PointInput) (s
 	if err := s.st.insertPoint(ctx, p); err != nil {
 		return "", conflictOr(err, "code")
 	}
-	return p.ID, s.record(ctx, "point.create", "point", p.ID, tenant, map[string]any{"code": p.Code, "network": in.Network, "role": p.Role})
+	return p.ID, s.record(ctx, "point.create", "metering_point", p.ID, tenant, map[string]any{"code": p.Code, "network": in.Network, "role": p.Role})
 }
 
 func (s *Service) addDevice(ctx context.Context, tenant string, in DeviceInput) (string, error) {
@@ -206,7 +206,7 @@ func (s *Service) addDevice(ctx context.Context, tenant string, in DeviceInput) 
 	if err := s.st.insertDevice(ctx, d); err != nil {
 		return "", conflictOr(err, "serial")
 	}
-	return d.ID, s.record(ctx, "device.create", "device", d.ID, tenant, map[string]any{"serial": d.Serial, "model": d.Model})
+	return d.ID, s.record(ctx, "device.create", "metering_device", d.ID, tenant, map[string]any{"serial": d.Serial, "model": d.Model})
 }
 
 func (s *Service) addInstallation(ctx context.Context, tenant string, in InstallationInput) (string, error) {
@@ -232,7 +232,7 @@ func (s *Service) addInstallation(ctx context.Context, tenant string, in Install
 		return "", err
 	}
 	db.AfterCommit(ctx, s.chans.reset)
-	return inst.ID, s.record(ctx, "installation.create", "installation", inst.ID, tenant, map[string]any{"device": in.Device, "point": in.Point})
+	return inst.ID, s.record(ctx, "installation.create", "metering_installation", inst.ID, tenant, map[string]any{"device": in.Device, "point": in.Point})
 }
 
 func (s *Service) addChannel(ctx context.Context, tenant string, in ChannelInput) (int64, error) {
@@ -261,7 +261,7 @@ func (s *Service) addChannel(ctx context.Context, tenant string, in ChannelInput
 		return 0, conflictOr(err, "name")
 	}
 	db.AfterCommit(ctx, s.chans.reset)
-	return id, s.record(ctx, "channel.create", "channel", itoa(id), tenant, map[string]any{"device": in.Device, "name": in.Name})
+	return id, s.record(ctx, "channel.create", "metering_channel", itoa(id), tenant, map[string]any{"device": in.Device, "name": in.Name})
 }
 
 // conflictOr turns a unique violation into a field error on field.

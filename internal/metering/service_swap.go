@@ -51,7 +51,7 @@ func (s *Service) removeDevice(ctx context.Context, tenant string, in RemovalInp
 		return err
 	}
 	db.AfterCommit(ctx, s.chans.reset)
-	return s.record(ctx, "installation.end", "installation", id, tenant, map[string]any{"device": in.Device, "to": db.Millis(in.To)})
+	return s.record(ctx, "installation.end", "metering_installation", id, tenant, map[string]any{"device": in.Device, "to": db.Millis(in.To)})
 }
 
 func importRemoval(s *Service, ctx context.Context, t string, r map[string]string) error {

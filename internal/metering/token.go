@@ -34,7 +34,7 @@ func (s *Service) IssueDeviceToken(ctx context.Context, a *auth.Actor, muniID, d
 		if err := s.st.setDeviceToken(ctx, deviceID, hashToken(token)); err != nil {
 			return err
 		}
-		return s.record(ctx, "device.token", "device", deviceID, tenant, nil)
+		return s.record(ctx, "device.token", "metering_device", deviceID, tenant, nil)
 	})
 	if err != nil {
 		return "", err
