@@ -45,10 +45,20 @@ type Flagged struct {
 }
 
 // flagText finds obscene or abusive language in what a submission would
-// make public: the description and the address.
+// make public or put before officials: the description, the address and
+// the answers to the category's questions.
 func flagText(in SubmitInput) string {
 	o := DefaultObscenity()
-	for _, t := range []string{in.Description, in.Address} {
+	texts := []string{in.Description, in.Address}
+	keys := make([]string, 0, len(in.Answers))
+	for k := range in.Answers {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		texts = append(texts, in.Answers[k]...)
+	}
+	for _, t := range texts {
 		if w := o.Match(t); w != "" {
 			return w
 		}

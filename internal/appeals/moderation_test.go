@@ -59,7 +59,11 @@ func TestModerationHoldsFlaggedItemsFromThePublic(t *testing.T) {
 		if _, err := e.svc.Register(official("op", auth.RoleOperator, muniA, ""), bad.ID); err != nil {
 			t.Fatal(err)
 		}
-		// The address is public too, and checked.
+		// The address is public too, and checked; so are answers to the
+		// category's questions.
+		if w := flagText(SubmitInput{Description: "Яма", Answers: map[string][]string{"depth": {"10"}, "note": {"пиздец"}}}); w == "" {
+			t.Error("an answer's obscenity is missed")
+		}
 		if w := flagText(SubmitInput{Description: "Яма", Address: "ул. Ленина, 5, ёбаный двор"}); w == "" {
 			t.Error("an address's obscenity is missed")
 		}

@@ -134,6 +134,9 @@ func (h *open311) records(r *http.Request, m Municipality, cats []Category, f Pu
 			lat, lon := it.Point.Lat, it.Point.Lon
 			rec.Lat, rec.Long = &lat, &lon
 		}
+		if it.Photo != "" {
+			rec.MediaURL = origin(r) + it.Photo
+		}
 		out = append(out, rec)
 	}
 	return out, nil
@@ -234,4 +237,14 @@ func (h *open311) submission(ctx context.Context, r *http.Request, m Municipalit
 		return in, "appeals.open311.service_code_unknown|" + code
 	}
 	return in, ""
+}
+
+// origin is the scheme and host the client reached: media_url must be a
+// full URL.
+func origin(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
 }

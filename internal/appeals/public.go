@@ -1,9 +1,20 @@
 package appeals
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/draw"
+	"image/jpeg"
 	"slices"
+	"strconv"
 	"time"
+
+	xdraw "golang.org/x/image/draw"
+
+	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // PublicReport is an issue report as anyone may see it: what, where,
@@ -22,6 +33,8 @@ type PublicReport struct {
 	Due        time.Time `json:"due,omitempty"` // the running SLA deadline
 	Overdue    bool      `json:"overdue"`
 	Supporters int       `json:"supporters"`
+	Photo      string    `json:"photo_url,omitempty"` // the first photo's path, metadata stripped
+	Thumb      string    `json:"thumb_url,omitempty"` // its small copy for lists
 }
 
 // PublicFilter narrows the public list: Status is "open", "closed" or ""
@@ -52,7 +65,84 @@ func (s *Service) PublicReports(ctx context.Context, tenantID string, f PublicFi
 	for _, it := range items {
 		out = append(out, publicOf(it, s.now()))
 	}
-	return out, nil
+	return out, s.withPhotos(ctx, out)
+}
+
+// withPhotos links each public report to its first photo, in one query
+// for the page. Only reports reach here (never formal appeals), and only
+// those moderation cleared.
+func (s *Service) withPhotos(ctx context.Context, items []PublicReport) error {
+	if len(items) == 0 {
+		return nil
+	}
+	ids := make([]string, len(items))
+	at := map[string]int{}
+	for i, it := range items {
+		ids[i], at[it.ID] = it.ID, i
+	}
+	list, err := json.Marshal(ids)
+	if err != nil {
+		return err
+	}
+	in := "SELECT value FROM json_each($1)"
+	if s.db.Engine == db.Postgres {
+		in = "SELECT jsonb_array_elements_text($1::jsonb)"
+	}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT appeal_id, MIN(n) FROM appeals_photos WHERE appeal_id IN (`+in+`)
+		GROUP BY appeal_id`, string(list))
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return err
+		}
+		it := &items[at[id]]
+		it.Photo = "/appeals/" + id + "/photos/" + strconv.Itoa(n)
+		it.Thumb = it.Photo + "/thumb"
+	}
+	return rows.Err()
+}
+
+// ThumbSide is the longest side of a photo's small copy, in pixels.
+const ThumbSide = 320
+
+// PhotoThumb returns a small JPEG copy of photo n of an item, to whoever
+// may see the photo itself (PhotoFile decides).
+func (s *Service) PhotoThumb(ctx context.Context, appealID string, n int) (Photo, []byte, error) {
+	p, data, err := s.PhotoFile(ctx, appealID, n)
+	if err != nil {
+		return p, nil, err
+	}
+	decode, _ := codec(p.ContentType)
+	if decode == nil {
+		return p, nil, fmt.Errorf("appeals: thumbnail of %s", p.ContentType)
+	}
+	img, err := decode(bytes.NewReader(data))
+	if err != nil {
+		return p, nil, fmt.Errorf("appeals: thumbnail: %w", err)
+	}
+	b := img.Bounds()
+	w, h := b.Dx(), b.Dy()
+	if w > ThumbSide || h > ThumbSide {
+		if w >= h {
+			w, h = ThumbSide, max(1, h*ThumbSide/w)
+		} else {
+			w, h = max(1, w*ThumbSide/h), ThumbSide
+		}
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
+	draw.Draw(dst, dst.Bounds(), image.White, image.Point{}, draw.Src) // transparency on white
+	xdraw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, dst, &jpeg.Options{Quality: 75}); err != nil {
+		return p, nil, err
+	}
+	p.ContentType, p.Width, p.Height, p.Size = "image/jpeg", w, h, buf.Len()
+	return p, buf.Bytes(), nil
 }
 
 // publicOf is the public face of a report.

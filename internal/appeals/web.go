@@ -32,6 +32,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("GET /m/{slug}/appeals/new", h.newForm)
 	rt.HandleBody("POST /m/{slug}/appeals", svc.UploadLimit(), h.submit) // with photos
 	rt.Handle("GET /appeals/{id}/photos/{n}", h.photoFile)
+	rt.Handle("GET /appeals/{id}/photos/{n}/thumb", h.photoThumb)
 	rt.Handle("GET /appeals/mine", h.mine)
 	rt.Handle("GET /appeals/queue", h.queue)
 	h.replyRoutes(rt)

@@ -3,6 +3,7 @@ package appeals
 import (
 	"encoding/json"
 	"net/http"
+	"strconv"
 
 	"github.com/muni-platform/muni/internal/platform/web"
 )
@@ -106,4 +107,26 @@ func (h *handler) apiPublicReports(w http.ResponseWriter, r *http.Request) error
 		out.NextCursor = items[len(items)-1].ID
 	}
 	return web.JSON(w, http.StatusOK, out)
+}
+
+// photoThumb serves a photo's small copy for the public list, to whoever
+// may see the photo itself.
+func (h *handler) photoThumb(w http.ResponseWriter, r *http.Request) error {
+	n, err := strconv.Atoi(r.PathValue("n"))
+	if err != nil || n < 1 || n > MaxPhotos {
+		return ErrNotFound
+	}
+	p, data, err := h.svc.PhotoThumb(r.Context(), r.PathValue("id"), n)
+	if err != nil {
+		return err
+	}
+	hd := w.Header()
+	hd.Set("Content-Type", p.ContentType)
+	hd.Set("Content-Length", strconv.Itoa(len(data)))
+	hd.Set("Cache-Control", "private, no-store")
+	if p.Public {
+		hd.Set("Cache-Control", "private, max-age=3600")
+	}
+	_, err = w.Write(data)
+	return err
 }
