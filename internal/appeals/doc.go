@@ -33,4 +33,26 @@
 // /appeals/{id}/photos/{n}: to anyone for an issue report, to the author
 // and the officials over it for a formal appeal. The submission routes
 // take bodies large enough for five (web.Router.HandleBody).
+//
+// People hear of changes through the appeals' own outbox events, not a
+// call inside the step (notify.go): the app subscribes one idempotent
+// consumer per event type NotifyEvents lists and stores what Notices says
+// with notify.Notify in the consumer's transaction. A notification thus
+// exists once per committed change however often the bus delivers it, the
+// official's step neither waits for it nor fails with it, and a failed
+// one is retried by the bus on any instance. The author hears of
+// registration, redirection, the answer, the fix or closing, return,
+// extension, no answer, reopening and information requests (not of
+// assignment or the start of work: internal routing, noise to them;
+// never when anonymous); the department's heads — or, without one, the
+// municipal administrators — hear of escalations.
+//
+// Work goes to a department and, optionally, a named official among those
+// whose grants cover the item's municipality and department (Staff, which
+// the app satisfies from identity's grants); reply templates per
+// municipality and category prefill answers ({{number}}, {{date}},
+// {{name}} substituted as plain text); an answer may carry up to five
+// files (PDF, JPEG, PNG, told by content, images cleaned like photos),
+// stored in the answer's transaction and served to the author and the
+// officials only (attach.go).
 package appeals

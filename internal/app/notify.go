@@ -1,0 +1,75 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/platform/events"
+	"github.com/muni-platform/muni/internal/platform/mail"
+	"github.com/muni-platform/muni/internal/platform/notify"
+)
+
+// buildNotify makes the notification service: e-mail only when an SMTP
+// relay is configured (the log sender would print every notification).
+func (a *App) buildNotify() *notify.Service {
+	d := notify.Deps{DB: a.DB, Catalog: a.Catalog, Recipients: recipients{a}, BaseURL: a.Cfg.PublicURL(), Log: a.Log}
+	if c := a.Cfg; c.SMTPAddr != "" {
+		d.Mail = mail.New(mail.Config{SMTPAddr: c.SMTPAddr, SMTPUser: c.SMTPUser, SMTPPassword: c.SMTPPassword, SMTPFrom: c.SMTPFrom}, a.Log)
+	}
+	return notify.New(d)
+}
+
+// subscribeNotify turns the appeals' events into notifications: one
+// idempotent consumer per event type, which stores what appeals says to
+// tell in the consumer's own transaction.
+func (a *App) subscribeNotify() error {
+	for _, typ := range appeals.NotifyEvents() {
+		consumer := "notify-" + strings.ReplaceAll(typ, ".", "_")
+		err := events.Subscribe(a.Bus, a.DB, consumer, typ, func(ctx context.Context, e events.Event) error {
+			ns, err := a.Appeals.Notices(AsSystem(ctx), e)
+			if err != nil {
+				return err
+			}
+			for _, n := range ns {
+				if err := a.Notify.Notify(ctx, n); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// unread is the layout's unread count; a failure shows no count rather
+// than failing the page.
+func (a *App) unread(ctx context.Context, userID string) int {
+	n, err := a.Notify.Unread(ctx, userID)
+	if err != nil && !errors.Is(err, context.Canceled) {
+		a.Log.WarnContext(ctx, "notify: unread count", "err", err)
+	}
+	return n
+}
+
+// recipients adapts identity to notify.Recipients: the address of an
+// active account whose owner confirmed it. muni keeps no language per
+// account, so mail goes in Russian, the default.
+type recipients struct{ a *App }
+
+// Email returns userID's confirmed address.
+func (r recipients) Email(ctx context.Context, userID string) (string, string, bool, error) {
+	u, _, err := r.a.Identity.UserDetail(AsSystem(ctx), userID)
+	if errors.Is(err, identity.ErrNotFound) {
+		return "", "", false, nil
+	}
+	if err != nil {
+		return "", "", false, err
+	}
+	return u.Email, "", u.EmailConfirmed && u.Status == identity.StatusActive, nil
+}
