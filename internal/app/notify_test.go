@@ -92,9 +92,15 @@ func TestNotificationsFollowAnAppeal(t *testing.T) {
 		t.Fatalf("departments %v %v", deps, err)
 	}
 	for _, step := range []func() error{
-		func() error { _, err := a.Appeals.Assign(official, ap.ID, appeals.AssignInput{DepartmentID: deps[0].ID}); return err },
+		func() error {
+			_, err := a.Appeals.Assign(official, ap.ID, appeals.AssignInput{DepartmentID: deps[0].ID})
+			return err
+		},
 		func() error { _, err := a.Appeals.Start(official, ap.ID); return err },
-		func() error { _, err := a.Appeals.Answer(official, ap.ID, "Фонарь заменён 27 ноября."); return err },
+		func() error {
+			_, err := a.Appeals.Answer(official, ap.ID, "Фонарь заменён 27 ноября.")
+			return err
+		},
 	} {
 		if err := step(); err != nil {
 			t.Fatal(err)
