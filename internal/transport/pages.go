@@ -3,8 +3,11 @@ package transport
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"sort"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
 // Overview is the public transport page of a municipality: its lines,
@@ -14,6 +17,42 @@ type Overview struct {
 	Routes  []Route
 	Stops   []Stop
 	MapJSON string // GeoJSON FeatureCollection: route shapes and stops
+	// CanManage is set by the page for an official who may upload feeds.
+	CanManage bool
+}
+
+// Networks lists the municipalities with an active timetable, by name.
+func (s *Service) Networks(ctx context.Context) ([]Network, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT tenant_id FROM transport_feeds WHERE status = 'active'`)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var out []Network
+	for _, id := range ids {
+		m, err := s.places.Municipality(ctx, id)
+		if errors.Is(err, ErrNotFound) || errors.Is(err, fault.ErrNotFound) {
+			continue // a municipality since removed
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, Network{Municipality: m})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Municipality.Name < out[j].Municipality.Name })
+	return out, nil
 }
 
 // Overview reads the municipality's active network for its public page.

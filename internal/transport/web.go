@@ -31,6 +31,7 @@ type handler struct {
 // (versions, upload, import report, activation, export).
 func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	h := &handler{svc: svc, render: render, now: svc.now}
+	rt.HandlePublic("GET /transport/{$}", h.index)
 	rt.HandlePublic("GET /m/{slug}/transport/{$}", h.overview)
 	rt.Handle("GET /m/{slug}/transport/stops/{stop}", h.stop)
 	rt.HandlePublic("GET /m/{slug}/transport/routes/{route}", h.route)
@@ -50,12 +51,22 @@ func signIn(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
+// index lists the municipalities that publish a timetable.
+func (h *handler) index(w http.ResponseWriter, r *http.Request) error {
+	ns, err := h.svc.Networks(r.Context())
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "transport/index", ns)
+}
+
 // overview is the public page: lines, a map and the stops.
 func (h *handler) overview(w http.ResponseWriter, r *http.Request) error {
 	o, err := h.svc.Overview(r.Context(), r.PathValue("slug"))
 	if err != nil && !(errors.Is(err, ErrNotFound) && o.Municipality.ID != "") { // a known municipality without a network is shown empty
 		return err
 	}
+	o.CanManage = auth.From(r.Context()).Can(auth.RoleMunicipalAdmin, o.Municipality.Path)
 	return h.render.Page(w, r, http.StatusOK, "transport/overview", o)
 }
 
