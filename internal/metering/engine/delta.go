@@ -143,3 +143,30 @@ func IntervalDeltas(readings []Reading, intervalMs int64, multiplier float64) []
 	}
 	return out
 }
+
+// RateDeltas integrates an instantaneous rate channel (a flow in units
+// per hour, a power in kW) into consumption between consecutive
+// readings by the trapezoid rule, for meters that report only a rate.
+// Readings further apart than maxGapMs are not bridged: the time between
+// them is unknown, not zero. Negative rates are kept as reverse deltas.
+func RateDeltas(readings []Reading, maxGapMs int64) []Delta {
+	rs := sortDedup(readings)
+	out := make([]Delta, 0, len(rs))
+	var prev *Reading
+	for i := range rs {
+		r := &rs[i]
+		if r.Quality == Missing || math.IsNaN(r.Value) || math.IsInf(r.Value, 0) {
+			continue
+		}
+		if prev != nil && (maxGapMs <= 0 || r.TS-prev.TS <= maxGapMs) {
+			hours := float64(r.TS-prev.TS) / float64(hourMs)
+			d := Delta{FromMs: prev.TS, ToMs: r.TS, Value: (prev.Value + r.Value) / 2 * hours, Quality: Worse(Worse(Measured, prev.Quality), r.Quality)}
+			if d.Value < 0 {
+				d.Flag = FlagReverse
+			}
+			out = append(out, d)
+		}
+		prev = r
+	}
+	return out
+}

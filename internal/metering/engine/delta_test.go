@@ -94,3 +94,19 @@ func TestIntervalDeltas(t *testing.T) {
 		t.Fatalf("got %+v", got)
 	}
 }
+
+func TestRateDeltas(t *testing.T) {
+	// 2 m³/h rising to 4 over 30 minutes is 1.5 m³; then a gap of 3 hours
+	// is not bridged.
+	rs := []Reading{{ms(30), 4, Measured}, {0, 2, Measured}, {ms(30), 4, Measured}, {ms(210), 4, Measured}, {ms(240), 2, Estimated}}
+	got := RateDeltas(rs, ms(60))
+	if len(got) != 2 || math.Abs(got[0].Value-1.5) > 1e-9 || got[0].ToMs != ms(30) {
+		t.Fatalf("got %+v", got)
+	}
+	if math.Abs(got[1].Value-1.5) > 1e-9 || got[1].FromMs != ms(210) || got[1].Quality != Estimated {
+		t.Fatalf("second %+v", got[1])
+	}
+	if r := RateDeltas([]Reading{{0, -1, Measured}, {ms(60), -1, Measured}}, 0); len(r) != 1 || r[0].Flag != FlagReverse {
+		t.Fatalf("negative rate %+v", r)
+	}
+}
