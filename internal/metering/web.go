@@ -37,6 +37,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /metering/mine", h.mine)
 	rt.Handle("POST /metering/mine/{point}/readings", h.submitOwn)
 	rt.Handle("GET /m/{slug}/metering", h.registry)
+	rt.Handle("POST /m/{slug}/metering/devices/{serial}/token", h.issueToken)
 	rt.Handle("GET /m/{slug}/metering/import", h.importForm)
 	rt.HandleBody("POST /m/{slug}/metering/import", MaxImportBytes, h.importFile)
 	rt.Handle("GET /m/{slug}/metering/points/{code}", h.point)
@@ -79,7 +80,40 @@ func (h *handler) registry(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render.Page(w, r, http.StatusOK, "metering/registry", reg)
+	return h.render.Page(w, r, http.StatusOK, "metering/registry", registryPage{Registry: reg})
+}
+
+// registryPage is the registry, with a device token just issued.
+type registryPage struct {
+	Registry
+	TokenSerial, Token string
+}
+
+// issueToken gives a device a new token and shows it once, above the
+// registry. The device's old token stops working.
+func (h *handler) issueToken(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	a := auth.From(r.Context())
+	id, err := h.svc.st.idByCode(r.Context(), "metering_devices", "serial", m.ID, r.PathValue("serial"))
+	if err != nil {
+		return err
+	}
+	token, err := h.svc.IssueDeviceToken(r.Context(), a, m.ID, id)
+	if err != nil {
+		return err
+	}
+	reg, err := h.svc.Registry(r.Context(), a, m.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return h.render.Page(w, r, http.StatusOK, "metering/registry", registryPage{Registry: reg, TokenSerial: r.PathValue("serial"), Token: token})
 }
 
 // importPage is the import form, and after a post its outcome.

@@ -103,6 +103,8 @@ func TestPages(t *testing.T) {
 			{"import form", "admin", "GET", "/m/alpha/metering/import", "", nil, 200, []string{"zone_points", "serial,model,firmware"}, 0},
 			{"import", "admin", "POST", "/m/alpha/metering/import", ctype, imp, 200, []string{"Загружено записей: 1"}, 0},
 			{"import refused by line", "admin", "POST", "/m/alpha/metering/import", badType, bad, 422, []string{"Строка 2 · code", "Неизвестный вид объекта."}, 0},
+			{"token for an operator", "op", "POST", "/m/alpha/metering/devices/M1/token", "", nil, 403, nil, 0},
+			{"token", "admin", "POST", "/m/alpha/metering/devices/M1/token", "", nil, 200, []string{"Новый ключ прибора M1", "mdev_"}, 0},
 			{"point", "op", "GET", "/m/alpha/metering/points/IN1", "", nil, 200, []string{"M1 · v", "Внести показание"}, 0},
 			{"manual reading", "op", "POST", "/m/alpha/metering/points/IN1/readings", "application/x-www-form-urlencoded",
 				strings.NewReader(url.Values{"channel": {ch}, "at": {at}, "value": {"123,5"}, "quality": {"measured"}}.Encode()), 303, nil, 1},
