@@ -326,3 +326,41 @@ func TestRoutingOnTheWeb(t *testing.T) {
 		}
 	})
 }
+
+func TestQuestionsRoutingInfoAPI(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		withDistricts(e)
+		pot := e.pothole(false)
+		actors := map[string]*auth.Actor{"admin": auth.From(admin(muniA)), "op": auth.From(official("op", auth.RoleOperator, muniA, "")),
+			"r1": auth.From(resident("r1"))}
+		h := testServer(t, e.svc, actors)
+		a := e.complaint(resident("r1"))
+		must[Appeal](t)(e.svc.Register(official("op", auth.RoleOperator, muniA, ""), a.ID))
+		for _, sc := range []scenario{
+			{name: "add a question", actor: "admin", method: "POST", path: "/api/v1/appeals/categories/" + pot.ID + "/questions", status: 201, writes: true,
+				json: `{"code":"depth","datatype":"number","label_ru":"Глубина","required":true}`, want: []string{`"code":"depth"`, `"order":1`}},
+			{name: "a bad question", actor: "admin", method: "POST", path: "/api/v1/appeals/categories/" + pot.ID + "/questions", status: 400,
+				json: `{"code":"x","datatype":"colour","label_ru":"?"}`, want: []string{`"code"`, `"datatype"`, `"label_ru"`, "Выберите тип вопроса."}},
+			{name: "a resident may not", actor: "r1", method: "POST", path: "/api/v1/appeals/categories/" + pot.ID + "/questions", status: 403,
+				json: `{"code":"width","datatype":"number","label_ru":"Ширина"}`},
+			{name: "the questions", method: "GET", path: "/api/v1/appeals/categories/" + pot.ID + "/questions", status: 200,
+				want: []string{`"items":[{`, `"datatype":"number"`}},
+			{name: "a report without the required answer", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", status: 400,
+				json: `{"regime":"report","category_id":"` + pot.ID + `","description":"Глубокая яма у остановки.","point":{"lat":59.9,"lon":29.9}}`,
+				want: []string{`"q.depth"`}},
+			{name: "a report with it", actor: "r1", method: "POST", path: "/api/v1/municipalities/a/appeals", status: 201, writes: true,
+				json: `{"regime":"report","category_id":"` + pot.ID + `","description":"Глубокая яма у остановки.","point":{"lat":59.9,"lon":29.9},"answers":{"depth":["40"]}}`,
+				want: []string{`"answers":[{`, `"value":"40"`}},
+			{name: "a rule", actor: "admin", method: "POST", path: "/api/v1/municipalities/a/appeals/routes", status: 200, writes: true,
+				json: `{"category_id":"` + pot.ID + `","district_id":"west","department_id":"` + depA2.ID + `"}`, want: []string{`"district_id":"west"`}},
+			{name: "the table", actor: "admin", method: "GET", path: "/api/v1/municipalities/a/appeals/routes", status: 200, want: []string{`"department_id":"` + depA2.ID + `"`}},
+			{name: "not for an operator", actor: "op", method: "GET", path: "/api/v1/municipalities/a/appeals/routes", status: 403},
+			{name: "an information request", actor: "op", method: "POST", path: "/api/v1/appeals/" + a.ID + "/info_request", status: 200, writes: true,
+				json: `{"body":"ГИБДД","subject":"Схема ДТП"}`, want: []string{`"clock":"info_request"`, `"basis":"59-ФЗ, ст. 10 ч. 2"`}},
+			{name: "its answer", actor: "op", method: "POST", path: "/api/v1/appeals/" + a.ID + "/info_received", status: 200, writes: true,
+				json: `{"result":"Получено"}`, want: []string{`"action":"info_received"`}},
+		} {
+			sc.run(t, e, h)
+		}
+	})
+}

@@ -15,6 +15,9 @@ type StepInput struct {
 	Reason       string `json:"reason"`        // extend, reopen, no_answer (the art. 11 reason)
 	Answer       string `json:"answer"`        // answer; the note of fix, close_not_fixed, return, redirect, no_answer
 	RedirectTo   string `json:"redirect_to"`   // redirect
+	Body         string `json:"body"`          // info_request: the body asked
+	Subject      string `json:"subject"`       // info_request: what is asked
+	Result       string `json:"result"`        // info_received
 }
 
 // apiStep runs one workflow step posted as JSON and returns the item.
@@ -49,6 +52,12 @@ func (h *handler) apiStep(w http.ResponseWriter, r *http.Request) error {
 		a, err = h.svc.NoAnswer(ctx, id, in.Reason, in.Answer)
 	case ActReopen:
 		a, err = h.svc.Reopen(ctx, id, in.Reason)
+	case ActRoute:
+		a, err = h.svc.Route(ctx, id, in.DepartmentID)
+	case ActInfoRequest:
+		a, err = h.svc.RequestInfo(ctx, id, in.Body, in.Subject)
+	case ActInfoReceived:
+		a, err = h.svc.ReceiveInfo(ctx, id, in.Result)
 	default:
 		return ErrNotFound
 	}
