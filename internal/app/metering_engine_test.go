@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -119,6 +120,62 @@ func TestSimulatedLeakAndOutageEndToEnd(t *testing.T) {
 		t.Fatal("XLSX export is not a zip package")
 	}
 	fetch(t, ts.URL+"/m/luga/resources/export.csv?month=11-2026", key, http.StatusBadRequest)
+
+	// Officials announce planned works: bad input comes back with its
+	// messages and stores nothing; a good one is published at once.
+	bad := post(t, ts.URL+"/m/luga/resources/outages", key, url.Values{"service": {"hot_water"}, "zone": {"SIM-Z001"},
+		"starts": {"2026-12-01T10:00"}, "ends": {"2026-12-01T09:00"}}, http.StatusUnprocessableEntity)
+	if !strings.Contains(bad, "Укажите причину") || !strings.Contains(bad, "Окончание должно быть позже начала") {
+		t.Fatal("the refused form does not say what is wrong")
+	}
+	starts := to.Add(48 * time.Hour).In(time.FixedZone("MSK", 3*3600))
+	post(t, ts.URL+"/m/luga/resources/outages", key, url.Values{"service": {"hot_water"}, "zone": {"SIM-Z001"}, "reason": {"Промывка"},
+		"starts": {starts.Format("2006-01-02T15:04")}, "ends": {starts.Add(6 * time.Hour).Format("2006-01-02T15:04")}}, http.StatusSeeOther)
+	fetchJSON(t, ts.URL+"/api/v1/municipalities/luga/outages", &public)
+	if len(public.Outages) != 2 {
+		t.Fatalf("after planning: %+v", public.Outages)
+	}
+
+	// An alarm is taken on from the dashboard; another municipality's
+	// key sees nothing of it.
+	post(t, ts.URL+"/m/luga/resources/alarms/"+alarms[0].ID+"/acknowledge", key, nil, http.StatusSeeOther)
+	if al, err := w.Alarm(ctx, op, luga.ID, alarms[0].ID); err != nil || al.Status != metering.AlarmAcknowledged {
+		t.Fatalf("after acknowledging: %+v %v", al, err)
+	}
+	other, err := a.Territory.NodeBySlug(ctx, "gatchina")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, otherKey, err := a.Identity.CreateAPIKey(auth.With(ctx, admin), identity.APIKeyInput{Name: "other", Role: "operator", ScopeID: other.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fetch(t, ts.URL+"/m/luga/resources", otherKey, http.StatusForbidden)
+	fetch(t, ts.URL+"/m/luga/resources/export.csv", otherKey, http.StatusForbidden)
+	post(t, ts.URL+"/m/luga/resources/alarms/"+alarms[0].ID+"/clear", otherKey, nil, http.StatusForbidden)
+}
+
+// post submits a form with an API key, not following redirects, and
+// checks the status.
+func post(t *testing.T, u, key string, form url.Values, status int) string {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Authorization", "Bearer "+key)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		t.Fatalf("POST %s: %s, want %d\n%.500s", u, resp.Status, status, b)
+	}
+	return string(b)
 }
 
 // fetch fetches a page, with an API key when key is set, and checks its status.
