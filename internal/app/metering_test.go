@@ -43,8 +43,8 @@ var buildMuni = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-// meteringWorld seeds the demo territory and one meter on a database,
-// and returns the meter's token.
+// meteringWorld seeds the demo territory and one meter (SN-1) on a
+// database, and returns the meter's token.
 func meteringWorld(t *testing.T, url string) string {
 	t.Helper()
 	ctx := context.Background()
@@ -93,17 +93,23 @@ type muniProcess struct {
 	logs *bytes.Buffer
 }
 
-func startMuni(t *testing.T, bin, url string) *muniProcess {
+// freeAddr is a local address nothing listens on.
+func freeAddr(t *testing.T) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	addr := ln.Addr().String()
-	ln.Close()
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func startMuni(t *testing.T, bin, url string, env ...string) *muniProcess {
+	t.Helper()
+	addr := freeAddr(t)
 	p := &muniProcess{addr: addr, logs: &bytes.Buffer{}}
 	p.cmd = exec.Command(bin, "serve")
-	p.cmd.Env = append(os.Environ(), "MUNI_DATABASE_URL="+url, "MUNI_LISTEN="+addr, "MUNI_MQTT_LISTEN=off", "MUNI_LOG_LEVEL=warn")
+	p.cmd.Env = append(append(os.Environ(), "MUNI_DATABASE_URL="+url, "MUNI_LISTEN="+addr, "MUNI_MQTT_LISTEN=off", "MUNI_LOG_LEVEL=warn"), env...)
 	p.cmd.Stdout, p.cmd.Stderr = p.logs, p.logs
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -182,5 +188,40 @@ func TestReadingsSurviveSIGKILL(t *testing.T) {
 				t.Fatalf("%d readings (%d instants) after SIGKILL and restart, %d acknowledged\n%s", n, distinct, acknowledged, p2.logs)
 			}
 		})
+	}
+}
+
+// TestServeRunsTheMQTTBroker publishes with mosquitto_pub to the broker
+// a real muni serve embeds: the reading is stored by the time the
+// publish is acknowledged.
+func TestServeRunsTheMQTTBroker(t *testing.T) {
+	pub, err := exec.LookPath("mosquitto_pub")
+	if err != nil {
+		t.Fatal("mosquitto_pub is missing (apt-get install mosquitto-clients)")
+	}
+	bin, err := buildMuni()
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := testdb.URL(t, db.SQLite)
+	token := meteringWorld(t, url)
+	broker := freeAddr(t)
+	p := startMuni(t, bin, url, "MUNI_MQTT_LISTEN="+broker)
+	host, port, _ := strings.Cut(broker, ":")
+	at := time.Now().Add(-time.Hour).Unix()
+	payload := fmt.Sprintf(`[{"bt":%d,"n":"v","v":1.5},{"n":"v","t":60,"v":1.75}]`, at)
+	// Serve starts the broker before it answers /healthz, which startMuni waited for.
+	out, err := exec.Command(pub, "-h", host, "-p", port, "-q", "1", "-u", "SN-1", "-P", token, "-t", "muni/luga/v1/SN-1/up", "-m", payload).CombinedOutput()
+	if err != nil {
+		t.Fatalf("mosquitto_pub: %v %s\n%s", err, out, p.logs)
+	}
+	d, err := db.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	var n int
+	if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM metering_readings WHERE source = 1`).Scan(&n); err != nil || n != 2 {
+		t.Fatalf("%d readings from MQTT (%v), want 2\n%s", n, err, p.logs)
 	}
 }
