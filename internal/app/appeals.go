@@ -131,6 +131,14 @@ func (q appealQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.F
 		return nil, err
 	}
 	out := make([]workplace.Item, 0, len(items))
+	ids := make([]string, len(items))
+	for i, s := range items {
+		ids[i] = s.ID
+	}
+	triage, err := q.svc.InTriage(ctx, ids) // shown as their state: an official picks the department
+	if err != nil {
+		return nil, err
+	}
 	zones := map[string]string{} // tenant -> IANA zone, looked up once per queue
 	for _, s := range items {
 		zone, ok := zones[s.TenantID]
@@ -144,6 +152,9 @@ func (q appealQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.F
 			URL: "/appeals/" + s.ID, TenantID: s.TenantID, Zone: zone, State: "appeals.state." + string(s.State)}
 		if s.Due != nil {
 			it.Due, it.Basis = s.Due.At, s.Due.Basis
+		}
+		if _, ok := triage[s.ID]; ok {
+			it.State = "appeals.show.triage"
 		}
 		// Among equal deadlines: residents' "me too" raises a report; a
 		// legal deadline outranks an SLA due at the same moment.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"slices"
 	"time"
@@ -426,4 +427,29 @@ func (s *store) resolveTriage(ctx context.Context, id string, at time.Time) erro
 	_, err := s.db.Q(ctx).ExecContext(ctx, `UPDATE appeals_triage SET resolved_ms = $1 WHERE appeal_id = $2
 		AND resolved_ms IS NULL`, db.Millis(at), id)
 	return err
+}
+
+// InTriage tells which of the items wait in triage, with the reason; for
+// the work queue's listing of items the actor already reads.
+func (s *Service) InTriage(ctx context.Context, ids []string) (map[string]string, error) {
+	out := map[string]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	var args []any
+	arg := func(v any) string { args = append(args, v); return fmt.Sprintf("$%d", len(args)) }
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT appeal_id, reason FROM appeals_triage
+		WHERE resolved_ms IS NULL AND appeal_id IN (`+placeholders(arg, ids)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, reason string
+		if err := rows.Scan(&id, &reason); err != nil {
+			return nil, err
+		}
+		out[id] = reason
+	}
+	return out, rows.Err()
 }

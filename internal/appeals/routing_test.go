@@ -222,6 +222,10 @@ func TestSubmitRoutesOrTriages(t *testing.T) {
 		if got := e.triageRows(); !maps.Equal(got, map[string]string{onEdge.ID: TriageNearBoundary, noPin.ID: TriageNoLocation}) {
 			t.Errorf("triage %v", got)
 		}
+		if got := must[map[string]string](t)(e.svc.InTriage(admin(muniA), []string{inEast.ID, onEdge.ID, noPin.ID})); !maps.Equal(got,
+			map[string]string{onEdge.ID: TriageNearBoundary, noPin.ID: TriageNoLocation}) {
+			t.Errorf("InTriage %v", got)
+		}
 		// The triage filter of the queue.
 		op := official("op-a", auth.RoleOperator, muniA, "")
 		q := must[[]Summary](t)(e.svc.Queue(op, QueueFilter{Triage: true, OpenOnly: true}))
