@@ -1,6 +1,7 @@
 package metering
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -54,7 +55,9 @@ func (s *Service) rollupOne(ctx context.Context, id, fromMs, toMs int64, locs ma
 	if err != nil || (ch.kind != Cumulative && ch.kind != IntervalValue) {
 		return wrap("rollup", err)
 	}
-	if ch.loc, err = s.location(ctx, ch.tenant, locs); err != nil {
+	if ch.loc, err = s.location(ctx, ch.tenant, locs); isNotFound(err) {
+		return nil // the municipality is gone: nothing to roll up for
+	} else if err != nil {
 		return wrap("rollup", err)
 	}
 	days, err := s.recompute(ctx, ch, fromMs, toMs)
@@ -200,15 +203,24 @@ func (s *Service) RollupPending(ctx context.Context, limit int) (int, error) {
 	}
 	zones := map[string]span{}
 	locs := map[string]*time.Location{}
+	done := marks[:0]
+	var firstErr error
 	for _, m := range marks {
 		if err := s.rollupOne(ctx, m.channel, m.from, m.to, locs, zones); err != nil {
-			return 0, err
+			// Keep its mark for the next run; the other channels go on.
+			s.log.Error("metering rollup", "channel", m.channel, "err", err)
+			firstErr = cmp.Or(firstErr, err)
+			continue
 		}
+		done = append(done, m)
 	}
 	if err := s.rollupZones(ctx, zones); err != nil {
 		return 0, err
 	}
-	return len(marks), wrap("rollup pending", s.st.clearDirty(ctx, marks))
+	if err := s.st.clearDirty(ctx, done); err != nil {
+		return 0, wrap("rollup pending", err)
+	}
+	return len(marks), firstErr
 }
 
 // RunRollups rolls up pending readings every interval until ctx ends,

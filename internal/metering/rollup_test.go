@@ -251,3 +251,19 @@ func TestZoneDailyBalanceAndPurge(t *testing.T) {
 		sameDays(t, dailyOf(t, s, chans["IN"], msk), map[string]float64{"2026-11-03": 0, "2026-11-04": 0, "2026-11-05": 100, "2026-11-06": 100, "2026-11-07": 30})
 	})
 }
+
+func TestRollupSkipsMarksOfChannelsThatAreGone(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		if err := markRollup(ctx, d.Q(ctx), []Reading{{ChannelID: 999, At: t0}}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := s.RollupPending(ctx, 10); n != 1 || err != nil {
+			t.Fatalf("RollupPending = %d, %v", n, err)
+		}
+		if n, err := s.RollupPending(ctx, 10); n != 0 || err != nil {
+			t.Fatalf("the mark stayed: %d, %v", n, err)
+		}
+	})
+}
