@@ -38,6 +38,7 @@ func ballotServer(t *testing.T, b *ballotEnv, actors map[string]*auth.Actor) htt
 		t.Fatal(err)
 	}
 	rt := web.NewRouter(srv)
+	Routes(rt, srv.Render, b.svc)
 	BallotRoutes(rt, srv.Render, b.svc, b.box)
 	withActor := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -64,6 +65,8 @@ func TestBallotPages(t *testing.T) {
 				{name: "ballot page", actor: "res", method: "GET", path: bud, status: 200,
 					want: []string{`data-limit="100000000"`, `data-cost="60000000"`, "1\u00a0000\u00a0000\u00a0₽", `name="idempotency_key"`}},
 				{name: "anonymous ballot page", method: "GET", path: bud, status: 200, want: []string{"/login?next="}},
+				{name: "the process page lists its budget", method: "GET", path: "/m/luga/participation/pb-2027", status: 200,
+					want: []string{`href="` + bud + `"`, `href="` + bud + `/results"`}},
 				{name: "wrong district", actor: "south", method: "GET", path: bud, status: 200, want: []string{`class="alert warn"`}},
 				{name: "results before close", actor: "res", method: "GET", path: bud + "/results", status: 409},
 				{name: "admin page", actor: "admin", method: "GET", path: "/admin/participation/" + b.proc.ID + "/budgets", status: 200,

@@ -136,6 +136,7 @@ type processView struct {
 	Can     []Can
 	Polls   []Poll
 	Top     []Proposal
+	Budgets []budgetItem // the process's participatory budgets
 	Admin   bool
 }
 
@@ -165,6 +166,17 @@ func (h *handler) processPage(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	v.Top = top.Items
+	bs, err := h.svc.Budgets(r.Context(), p.ID)
+	if err != nil {
+		return err
+	}
+	voting := false
+	if v.Current != nil {
+		_, voting = v.Current.Permission(ActionVote)
+	}
+	for _, b := range bs {
+		v.Budgets = append(v.Budgets, budgetItem{Budget: b, Muni: m, Limit: money(b.Limit), Open: voting})
+	}
 	return h.render.Page(w, r, http.StatusOK, "participation/process", v)
 }
 
