@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/muni-platform/muni/internal/platform/db"
@@ -167,24 +169,9 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 			return err
 		}
 		defer tx.Rollback(ctx)
-		if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS metering_readings_in (
-			channel_id BIGINT, ts_ms BIGINT, value DOUBLE PRECISION, quality SMALLINT, source SMALLINT, received_ms BIGINT
-		) ON COMMIT DELETE ROWS`); err != nil {
+		if stored, err = copyFresh(ctx, tx, rows); err != nil {
 			return err
 		}
-		src := pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
-			r := rows[i]
-			return []any{r.ChannelID, r.At.UnixMilli(), r.Value, int16(r.Quality), int16(r.Source), r.Received.UnixMilli()}, nil
-		})
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"metering_readings_in"}, []string{"channel_id", "ts_ms", "value", "quality", "source", "received_ms"}, src); err != nil {
-			return fmt.Errorf("copy readings: %w", err)
-		}
-		tag, err := tx.Exec(ctx, `INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms)
-			SELECT channel_id, ts_ms, value, quality, source, received_ms FROM metering_readings_in ON CONFLICT DO NOTHING`)
-		if err != nil {
-			return fmt.Errorf("insert readings: %w", err)
-		}
-		stored = tag.RowsAffected()
 		if err := eachMarkChunk(rows, func(text string, args []any) error {
 			_, err := tx.Exec(ctx, text, args...)
 			return err
@@ -194,6 +181,52 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 		return tx.Commit(ctx)
 	})
 	return stored, err
+}
+
+var readingColumns = []string{"channel_id", "ts_ms", "value", "quality", "source", "received_ms"}
+
+func copySource(rows []Reading) pgx.CopyFromSource {
+	return pgx.CopyFromSlice(len(rows), func(i int) ([]any, error) {
+		r := rows[i]
+		return []any{r.ChannelID, r.At.UnixMilli(), r.Value, int16(r.Quality), int16(r.Source), r.Received.UnixMilli()}, nil
+	})
+}
+
+// copyFresh writes rows in tx and returns how many were new. It first
+// copies them straight into metering_readings under a savepoint — new
+// data, the usual case, then costs no more than COPY itself — and only
+// when some (channel, time) is already there rolls back to the savepoint
+// and goes through a temporary table with ON CONFLICT DO NOTHING.
+func copyFresh(ctx context.Context, tx pgx.Tx, rows []Reading) (int64, error) {
+	sp, err := tx.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n, err := sp.CopyFrom(ctx, pgx.Identifier{"metering_readings"}, readingColumns, copySource(rows))
+	if err == nil {
+		return n, sp.Commit(ctx)
+	}
+	var pe *pgconn.PgError
+	if !errors.As(err, &pe) || pe.Code != "23505" {
+		return 0, fmt.Errorf("copy readings: %w", err)
+	}
+	if err := sp.Rollback(ctx); err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS metering_readings_in (
+		channel_id BIGINT, ts_ms BIGINT, value DOUBLE PRECISION, quality SMALLINT, source SMALLINT, received_ms BIGINT
+	) ON COMMIT DELETE ROWS`); err != nil {
+		return 0, err
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"metering_readings_in"}, readingColumns, copySource(rows)); err != nil {
+		return 0, fmt.Errorf("copy readings: %w", err)
+	}
+	tag, err := tx.Exec(ctx, `INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms)
+		SELECT channel_id, ts_ms, value, quality, source, received_ms FROM metering_readings_in ON CONFLICT DO NOTHING`)
+	if err != nil {
+		return 0, fmt.Errorf("insert readings: %w", err)
+	}
+	return tag.RowsAffected(), nil
 }
 
 // markChunk is how many channels one rollup-mark statement carries:
