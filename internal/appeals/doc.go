@@ -55,4 +55,22 @@
 // files (PDF, JPEG, PNG, told by content, images cleaned like photos),
 // stored in the answer's transaction and served to the author and the
 // officials only (attach.go).
+//
+// A category may ask extra questions (questions.go): string, number,
+// datetime, text, single- and multi-choice lists, in order, required or
+// not, in Russian and English, managed by the municipality's
+// administrators at /appeals/admin/categories/{id}/questions. The form
+// asks them for the chosen category; answers are checked by type and
+// option and stored with the item; Open311 lists them as the service
+// definition's attributes and takes attribute[code] on POST requests.
+// A new item is routed (routing.go) by the municipality's table of
+// category × district (or anywhere) → department, the districts being the
+// municipality's child territories with their boundaries: a pin inside
+// exactly one district and more than BoundaryMargin (30 m, measured in
+// metres on a plane tangent at the pin) from every boundary takes that
+// district's rule; near a boundary, outside every district, without a pin
+// or without a rule the item waits in triage until an official routes it
+// (a history step that keeps the state). An official may ask another
+// body for information on a formal appeal (inforequest.go, 59-FZ art. 10
+// p. 2), which runs the 15-day info_request clock until the answer comes.
 package appeals
