@@ -135,6 +135,13 @@ func cachedSQLite(b *testing.B, n int) *db.DB {
 		if err := os.Rename(cache+".tmp", cache); err != nil {
 			b.Fatal(err)
 		}
+		// Databases of an older schema or seed are of no further use.
+		old, _ := filepath.Glob(filepath.Join(os.TempDir(), fmt.Sprintf("muni-bench-appeals-*-%d.db*", n)))
+		for _, f := range old {
+			if !strings.HasPrefix(f, cache) {
+				os.Remove(f)
+			}
+		}
 	}
 	path := filepath.Join(b.TempDir(), "bench.db")
 	if err := copyFile(cache, path); err != nil {
@@ -180,6 +187,24 @@ func cachedPostgres(b *testing.B, n int) *db.DB {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	if !ready {
+		// Schemas of an older schema or seed are of no further use.
+		rows, err := admin.Writer().QueryContext(ctx, `SELECT schema_name FROM information_schema.schemata
+			WHERE schema_name LIKE 'bench_appeals_%' AND schema_name LIKE $1 AND schema_name <> $2`, fmt.Sprintf("%%_%d", n), schema)
+		if err != nil {
+			b.Fatal(err)
+		}
+		var stale []string
+		for rows.Next() {
+			var name string
+			if err := rows.Scan(&name); err != nil {
+				b.Fatal(err)
+			}
+			stale = append(stale, name)
+		}
+		rows.Close()
+		for _, name := range stale {
+			admin.Writer().ExecContext(ctx, "DROP SCHEMA "+name+" CASCADE")
+		}
 		for _, stmt := range []string{"DROP SCHEMA IF EXISTS " + schema + " CASCADE", "CREATE SCHEMA " + schema} {
 			if _, err := admin.Writer().ExecContext(ctx, stmt); err != nil {
 				b.Fatal(err)
