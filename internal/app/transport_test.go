@@ -95,6 +95,20 @@ func TestTransportPages(t *testing.T) {
 		t.Errorf("planning with a bad parameter: %d", status)
 	}
 
+	res, err := anon.Get(ts.URL + "/m/" + slug + "/transport/gtfs-rt.pb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK || res.Header.Get("Content-Type") != "application/x-protobuf" {
+		t.Errorf("GTFS-Realtime feed: %d %s", res.StatusCode, res.Header.Get("Content-Type"))
+	}
+	if res, err := anon.Post(ts.URL+"/api/v1/municipalities/"+slug+"/transport/gtfs-rt", "application/x-protobuf", strings.NewReader("x")); err != nil || res.StatusCode < 400 {
+		t.Errorf("anonymous push accepted: %v", err)
+	} else {
+		res.Body.Close()
+	}
+
 	feeds := ts.URL + "/m/" + slug + "/transport/feeds"
 	sample, err := os.ReadFile("../../node_modules/sample-gtfs-feed/gtfs.zip")
 	if err != nil {
@@ -112,7 +126,7 @@ func TestTransportPages(t *testing.T) {
 	if status, _, body := uploadGTFS(t, admin, feeds, "broken.zip", []byte("not a zip at all")); status != http.StatusUnprocessableEntity || !strings.Contains(body, "не читается как zip") {
 		t.Errorf("corrupt upload: %d\n%s", status, body)
 	}
-	res, err := admin.Get(ts.URL + path + "/gtfs.zip")
+	res, err = admin.Get(ts.URL + path + "/gtfs.zip")
 	if err != nil {
 		t.Fatal(err)
 	}

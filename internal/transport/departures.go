@@ -18,6 +18,23 @@ type Departure struct {
 	At          time.Time // the moment, in the zone it was asked in
 	ServiceDate time.Time // the service day the trip belongs to
 	Frequency   bool      // from frequencies.txt: every Headway seconds
+	Seq         int       // the stop's stop_sequence in the trip
+
+	// From GTFS-Realtime, when a fresh trip update names the trip.
+	Realtime bool
+	Delay    int // seconds, positive when late
+	Canceled bool
+}
+
+// Expected is when the vehicle is expected: the timetable plus the delay.
+func (d Departure) Expected() time.Time { return d.At.Add(time.Duration(d.Delay) * time.Second) }
+
+// DelayMinutes is the delay rounded to whole minutes, for the page.
+func (d Departure) DelayMinutes() int {
+	if d.Delay >= 0 {
+		return (d.Delay + 30) / 60
+	}
+	return -((-d.Delay + 30) / 60)
 }
 
 // horizon is how far ahead departures are looked for.
@@ -74,7 +91,7 @@ func (s *store) departures(ctx context.Context, cal *serviceCalendar, feed Feed,
 	return out, nil
 }
 
-const departureCols = `st.departure, st.trip_id, COALESCE(NULLIF(st.headsign, ''), t.headsign), t.service_id,
+const departureCols = `st.departure, st.seq, st.trip_id, COALESCE(NULLIF(st.headsign, ''), t.headsign), t.service_id,
 	r.route_id, r.short_name, r.long_name, r.route_type, r.color`
 
 // scheduled reads the stop's departures of one service day in order,
@@ -100,7 +117,7 @@ func (s *store) scheduled(ctx context.Context, feedNo int64, stopID string, lo, 
 		var d Departure
 		var sec int
 		var service string
-		if err := rows.Scan(&sec, &d.TripID, &d.Headsign, &service, &d.RouteID, &d.RouteShort, &d.RouteLong, &d.RouteType, &d.Color); err != nil {
+		if err := rows.Scan(&sec, &d.Seq, &d.TripID, &d.Headsign, &service, &d.RouteID, &d.RouteShort, &d.RouteLong, &d.RouteType, &d.Color); err != nil {
 			return nil, err
 		}
 		if !active[service] || skip[d.TripID] {
@@ -138,7 +155,7 @@ func (s *store) frequencyTemplates(ctx context.Context, feedNo int64, stopID str
 		var f frequencyTemplate
 		var sec, first int
 		d := &f.dep
-		if err := rows.Scan(&sec, &d.TripID, &d.Headsign, &f.service, &d.RouteID, &d.RouteShort, &d.RouteLong, &d.RouteType, &d.Color,
+		if err := rows.Scan(&sec, &d.Seq, &d.TripID, &d.Headsign, &f.service, &d.RouteID, &d.RouteShort, &d.RouteLong, &d.RouteType, &d.Color,
 			&f.start, &f.end, &f.headway, &first); err != nil {
 			return nil, err
 		}

@@ -95,7 +95,11 @@ func (s *Service) departuresIn(ctx context.Context, n Network, stopID string, at
 	if !ok {
 		shown = n.Zone
 	}
-	return s.st.departures(ctx, cal, n.Feed, n.Zone, stopID, at.In(shown), limit)
+	deps, err := s.st.departures(ctx, cal, n.Feed, n.Zone, stopID, at.In(shown), limit)
+	if err != nil {
+		return nil, err
+	}
+	return deps, s.applyRealtime(ctx, n.Municipality.ID, deps)
 }
 
 const stopCols = `stop_id, code, name, description, lat, lon, location_type, parent_station, wheelchair`

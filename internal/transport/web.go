@@ -36,6 +36,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /m/{slug}/transport/stops/{stop}", h.stop)
 	rt.HandlePublic("GET /m/{slug}/transport/routes/{route}", h.route)
 	rt.HandlePublic("GET /m/{slug}/transport/planning", h.planning)
+	rt.Handle("GET /m/{slug}/transport/gtfs-rt.pb", h.realtimeFeed)
+	rt.HandleBody("POST /api/v1/municipalities/{slug}/transport/gtfs-rt", MaxRealtimeBytes, h.pushRealtime)
 	rt.Handle("GET /m/{slug}/transport/feeds", h.feeds)
 	rt.HandleBody("POST /m/{slug}/transport/feeds", MaxUploadBytes, h.upload)
 	rt.Handle("GET /m/{slug}/transport/feeds/{id}", h.report)
@@ -132,6 +134,37 @@ func (h *handler) planning(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return h.render.Page(w, r, http.StatusOK, "transport/planning", c)
+}
+
+// realtimeFeed publishes muni's own GTFS-Realtime feed (trip updates and
+// vehicle positions) for the municipality.
+func (h *handler) realtimeFeed(w http.ResponseWriter, r *http.Request) error {
+	b, err := h.svc.RealtimeFeed(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/x-protobuf")
+	w.Header().Set("Cache-Control", "no-cache")
+	_, err = w.Write(b)
+	return err
+}
+
+// pushRealtime takes a GTFS-Realtime FeedMessage from an operator's
+// system (an API key with an operator grant on the municipality).
+func (h *handler) pushRealtime(w http.ResponseWriter, r *http.Request) error {
+	m, err := h.svc.Municipality(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return err
+	}
+	res, err := h.svc.IngestRealtime(r.Context(), m.ID, body)
+	if err != nil {
+		return err
+	}
+	return web.JSON(w, http.StatusOK, map[string]int{"trip_updates": res.Trips, "vehicles": res.Vehicles})
 }
 
 // feedsPage lists a municipality's versions with the upload form.
