@@ -11,8 +11,13 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/MobilityData/gtfs-realtime-bindings/golang/gtfs"
+	"google.golang.org/protobuf/proto"
 
 	"github.com/muni-platform/muni/internal/app"
+	"github.com/muni-platform/muni/internal/platform/browsertest"
 )
 
 // transportClient signs in with the demo password (or stays anonymous
@@ -151,4 +156,53 @@ func adminEmail(t *testing.T, w *app.DemoWorld) string {
 	}
 	t.Fatal("no administrator in the demo")
 	return ""
+}
+
+// TestTransportStopInBrowser: a resident opens a stop of the demo network
+// on a phone and sees the next departures with the delay an operator's
+// GTFS-Realtime update reported; the pages pass axe.
+func TestTransportStopInBrowser(t *testing.T) {
+	a, world, ts := newDemoServer(t)
+	ctx := context.Background()
+	slug := world.Municipality
+	m, err := a.Transport.Municipality(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := a.Transport.Overview(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stop := o.Stops[len(o.Stops)/2]
+	loc, _ := time.LoadLocation(m.TimeZone)
+	at := time.Now().In(loc)
+	at = time.Date(at.Year(), at.Month(), at.Day(), 7, 0, 0, 0, loc)
+	next, err := a.Transport.NextDepartures(ctx, slug, stop.ID, at, 1)
+	if err != nil || len(next) == 0 {
+		t.Fatalf("no departures from %s: %v", stop.ID, err)
+	}
+	msg := &gtfs.FeedMessage{Header: &gtfs.FeedHeader{GtfsRealtimeVersion: proto.String("2.0"), Timestamp: proto.Uint64(uint64(time.Now().Unix()))},
+		Entity: []*gtfs.FeedEntity{{Id: proto.String("1"), TripUpdate: &gtfs.TripUpdate{
+			Trip:  &gtfs.TripDescriptor{TripId: proto.String(next[0].TripID), StartDate: proto.String(next[0].ServiceDate.Format("20060102"))},
+			Delay: proto.Int32(300)}}}}
+	body, _ := proto.Marshal(msg)
+	if _, err := a.Transport.IngestRealtime(app.AsSystem(ctx), m.ID, body); err != nil {
+		t.Fatal(err)
+	}
+
+	b := browsertest.New(t)
+	b.Resize(browsertest.Phone)
+	b.Open(ts.URL + "/m/" + slug + "/transport/")
+	b.Contains("main", "Маршруты", "Остановки")
+	b.Axe("transport/overview")
+	b.NoHorizontalScroll()
+	b.Open(ts.URL + "/m/" + slug + "/transport/stops/" + url.PathEscape(stop.ID) + "?at=" + at.Format("2006-01-02T15:04"))
+	b.Contains("main", "Ближайшие отправления", next[0].At.Format("15:04"), "опаздывает на 5 мин, ожидается в "+next[0].At.Add(5*time.Minute).Format("15:04"))
+	b.Axe("transport/stop")
+	b.NoHorizontalScroll()
+	b.Open(ts.URL + "/m/" + slug + "/transport/planning")
+	b.Axe("transport/planning")
+	b.Resize(browsertest.Desktop)
+	b.Open(ts.URL + "/m/" + slug + "/transport/routes/" + url.PathEscape(next[0].RouteID))
+	b.Axe("transport/route")
 }
