@@ -419,7 +419,8 @@ func BenchmarkOpen311Requests(b *testing.B) {
 // the stored reports, and reports submissions per second.
 func BenchmarkSubmitAPI(b *testing.B) {
 	s, cats, _ := benchEnv(b, benchReports())
-	s.perAccount = DefaultPerAccount // many residents, each under the limit; one load generator's address
+	// Many residents from many addresses, each under the default limits.
+	s.perAccount, s.perIP = DefaultPerAccount, DefaultPerIP
 	actors := map[string]*auth.Actor{}
 	for i := range 5000 {
 		actors[strconv.Itoa(i)] = auth.From(resident("bench-" + strconv.Itoa(i)))
@@ -434,7 +435,9 @@ func BenchmarkSubmitAPI(b *testing.B) {
 		for pb.Next() {
 			req := httptest.NewRequest("POST", "/api/v1/municipalities/a/appeals", strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/json")
-			req.Header.Set("X-Test-Actor", strconv.Itoa(int(next.Add(1)%5000)))
+			i := int(next.Add(1) % 5000)
+			req.Header.Set("X-Test-Actor", strconv.Itoa(i))
+			req.RemoteAddr = fmt.Sprintf("10.0.%d.%d:40000", i/256, i%256)
 			rec := httptest.NewRecorder()
 			h.ServeHTTP(rec, req)
 			if rec.Code != 201 {

@@ -66,11 +66,10 @@ func flagText(in SubmitInput) string {
 	return ""
 }
 
-// holdIfObscene puts a new item whose text the detector flags into the
-// moderation queue, in the submission's transaction, so it is never
-// public for an instant.
-func (s *Service) holdIfObscene(ctx context.Context, a Appeal, in SubmitInput) error {
-	word := flagText(in)
+// hold puts a new item whose text the detector flagged (word, "" when it
+// did not) into the moderation queue, in the submission's transaction, so
+// it is never public for an instant.
+func (s *Service) hold(ctx context.Context, a Appeal, word string) error {
 	if word == "" {
 		return nil
 	}

@@ -68,6 +68,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		return Appeal{}, err
 	}
 	a := s.newAppeal(in, muni, cat, who)
+	flagged := flagText(in) // before the transaction: it holds the writer
 	a.DepartmentID, a.Answers = routing.DepartmentID, answers
 	a.Photos = make([]Photo, 0, len(photos))
 	for _, p := range photos {
@@ -103,7 +104,7 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 		if err := s.noteIP(ctx, in.ClientIP); err != nil {
 			return err
 		}
-		if err := s.holdIfObscene(ctx, a, in); err != nil {
+		if err := s.hold(ctx, a, flagged); err != nil {
 			return err
 		}
 		return s.record(ctx, audit.Entry{Action: "appeals.appeal.submit", ObjectType: "appeal", ObjectID: a.ID,
