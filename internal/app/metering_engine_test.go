@@ -13,6 +13,7 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/browsertest"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -204,5 +205,50 @@ func fetchJSON(t *testing.T, url string, v any) {
 	t.Helper()
 	if err := json.Unmarshal([]byte(fetch(t, url, "", http.StatusOK)), v); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMeteringPagesOnAPhone opens the metering pages with alarms, an
+// outage and charts on a phone-sized Chromium: nothing wider than the
+// screen, no script errors, no serious axe findings.
+func TestMeteringPagesOnAPhone(t *testing.T) {
+	a, world, ts := newDemoServer(t)
+	ctx := context.Background()
+	to := time.Now().Truncate(15 * time.Minute)
+	o := metering.SimOptions{Points: 12, ZoneSize: 6, Interval: 15 * time.Minute, From: to.AddDate(0, 0, -12), To: to, Leak: 1, Outage: "SIM-Z002", Seed: 5}
+	if _, err := a.SimulateMeters(ctx, "luga", o, nil); err != nil {
+		t.Fatal(err)
+	}
+	luga, err := a.Territory.NodeBySlug(ctx, "luga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := metering.NewWatch(a.Metering, a.Outbox, metering.Rules{}).Detect(ctx, luga.ID); err != nil {
+		t.Fatal(err)
+	}
+	var email, password string
+	for _, l := range world.Logins {
+		if l.Role == "platform_admin" && l.Password != "" {
+			email, password = l.Email, l.Password
+		}
+	}
+	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world}
+	j.b.Resize(browsertest.Phone)
+	check := func(p string) {
+		j.b.OpenAny(ts.URL + p)
+		j.b.NoHorizontalScroll()
+		j.b.Axe(p)
+		j.b.NoPageErrors(p)
+	}
+	check("/m/luga/outages")
+	if !j.b.Has("#outage-map .leaflet-interactive") {
+		t.Fatal("the public outage map drew no buildings")
+	}
+	j.signIn(email, password)
+	for _, p := range []string{"/m/luga/resources/buildings/SIM-B00007", "/m/luga/resources/outages/new", "/m/luga/resources"} {
+		check(p)
+	}
+	if !j.b.Has(".chart[data-drawn] .uplot") {
+		t.Fatal("the dashboard drew no uPlot chart")
 	}
 }
