@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,6 +55,9 @@ func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
 		stored = n
 		// The rollup job learns what to recompute in the same transaction.
 		return eachMarkChunk(rows, func(text string, args []any) error {
+			if s.db.Engine == db.SQLite {
+				text = dollarsToMarks(text)
+			}
 			_, err := s.db.Q(ctx).ExecContext(ctx, text, args...)
 			return err
 		})
@@ -228,6 +232,13 @@ func copyFresh(ctx context.Context, tx pgx.Tx, rows []Reading) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
+
+var dollarParam = regexp.MustCompile(`\$[0-9]+`)
+
+// dollarsToMarks turns "$1, $2, …" into "?" placeholders for SQLite (see
+// insertSQL); it holds only for texts that number their parameters in
+// order of appearance, as RollupMarks does.
+func dollarsToMarks(text string) string { return dollarParam.ReplaceAllLiteralString(text, "?") }
 
 // markChunk is how many channels one rollup-mark statement carries:
 // few enough that SQLite's linear lookup of "$N" names stays cheap.
