@@ -82,7 +82,7 @@ func TestTransportPages(t *testing.T) {
 		t.Fatalf("overview: %v", err)
 	}
 	status, body = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/stops/"+url.PathEscape(o.Stops[0].ID)+"?at=2026-11-27T07:00")
-	if status != http.StatusOK || !strings.Contains(body, "Ближайшие отправления") || !strings.Contains(body, "<td class=\"nowrap\"><strong>07:") {
+	if status != http.StatusOK || !strings.Contains(body, "Ближайшие отправления") || !strings.Contains(body, "<strong class=\"nowrap\">07:") {
 		t.Fatalf("stop page: %d\n%s", status, body)
 	}
 	if status, _ = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/stops/nowhere"); status != http.StatusNotFound {

@@ -3,9 +3,20 @@
 // with the notice codes and severities of MobilityData's gtfs-validator,
 // kept as numbered versions of which one is active, and exported back to
 // GTFS; next departures per stop computed from the active version's
-// calendars, calendar exceptions and frequencies.
+// calendars, calendar exceptions and frequencies, with delays and
+// cancellations from GTFS-Realtime trip updates that operators push;
+// stop coverage for planning.
 //
-// A feed with any ERROR notice is rejected: its rows are rolled back and
-// only the version record with its report is kept, so the operator sees
-// why and nothing half-written reaches the public pages.
+// A feed whose notices mean rows could not be stored (a missing file,
+// key, reference or unreadable value) is rejected: its rows are rolled
+// back and only the version record with its report is kept, so the
+// operator sees why and nothing half-written reaches the public pages. A
+// feed with other errors is kept inactive for the operator to review; a
+// clean one becomes active at once.
+//
+// Times are kept as seconds from the service day's noon minus 12 hours
+// in the feed's zone, so trips past midnight (25:10:00) and the days
+// clocks change stay right; residents read them in the municipality's
+// zone. Coverage counts a locality as served when its centre lies within
+// 500 m in a straight line of a stop with enough departures per hour.
 package transport

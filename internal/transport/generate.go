@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"encoding/csv"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"strconv"
@@ -118,14 +119,27 @@ func (g *gen) line(i int) []genStop {
 		switch k {
 		case 0:
 			s.id, s.name = "p-"+a.Name, a.Name+", автостанция"
+			s.lat, s.lon = station(a)
 		case n - 1:
 			s.id, s.name = "p-"+b.Name, b.Name+", автостанция"
+			s.lat, s.lon = station(b)
 		default:
 			s.name = fmt.Sprintf("%s — %s, %d-я остановка", a.Name, b.Name, k)
 		}
 		out[k] = s
 	}
 	return out
+}
+
+// station places a locality's bus station near, not on, its centre: up
+// to about 700 m away, the same for every line that ends there.
+func station(p Place) (lat, lon float64) {
+	h := fnv.New32a()
+	h.Write([]byte(p.Name))
+	v := h.Sum32()
+	dlat := float64(int(v%13)-6) * 0.001
+	dlon := float64(int(v/13%13)-6) * 0.0017
+	return round6(p.Lat + dlat), round6(p.Lon + dlon)
 }
 
 func round6(f float64) float64 { return math.Round(f*1e6) / 1e6 }
