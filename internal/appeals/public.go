@@ -160,22 +160,23 @@ func publicOf(it Summary, now time.Time) PublicReport {
 // order and stops at the limit, where one query over all of them would
 // sort every match of the period first.
 func (s *Service) publicPerCategory(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
-	var out []PublicReport
+	var all []Summary
 	seen := map[string]bool{}
+	limit := clampLimit(f.Limit)
 	for _, c := range f.CategoryIDs {
 		if seen[c] {
 			continue
 		}
 		seen[c] = true
-		one := f
-		one.CategoryIDs = []string{c}
-		items, err := s.PublicReports(ctx, tenantID, one)
+		items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
+			ClosedOnly: f.Status == "closed", CategoryID: c, BeforeID: f.BeforeID, Limit: limit, From: f.From, To: f.To,
+			Public: true, NoDeadlines: true})
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, items...)
+		all = append(all, items...)
 	}
-	slices.SortFunc(out, func(a, b PublicReport) int {
+	slices.SortFunc(all, func(a, b Summary) int {
 		if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
 			return c
 		}
@@ -187,5 +188,14 @@ func (s *Service) publicPerCategory(ctx context.Context, tenantID string, f Publ
 		}
 		return 0
 	})
-	return out[:min(len(out), clampLimit(f.Limit))], nil
+	all = all[:min(len(all), limit)]
+	// Clocks and photos only for the reports kept.
+	if err := s.st.withNextDeadlines(ctx, all); err != nil {
+		return nil, err
+	}
+	out := make([]PublicReport, 0, len(all))
+	for _, it := range all {
+		out = append(out, publicOf(it, s.now()))
+	}
+	return out, s.withPhotos(ctx, out)
 }

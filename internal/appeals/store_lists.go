@@ -163,6 +163,7 @@ type listQuery struct {
 	CategoryID  string
 	BeforeID    string // cursor: the last item of the previous page
 	Public      bool   // only items moderation has not held or hidden
+	NoDeadlines bool   // leave Due empty: the caller fills it for the items it keeps
 	Limit       int
 }
 
@@ -263,6 +264,9 @@ func (s *store) list(ctx context.Context, q listQuery) ([]Summary, error) {
 		return nil, err
 	}
 	rows.Close()
+	if q.NoDeadlines {
+		return out, nil
+	}
 	return out, s.withNextDeadlines(ctx, out)
 }
 
