@@ -2,11 +2,13 @@ package metering
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"os"
 	"testing"
 	"time"
 
+	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
@@ -25,10 +27,15 @@ func TestSimulatorOverExternalMQTT(t *testing.T) {
 	}
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
-		s, c := newService(t, d)
+		// A municipality of this run's own, so that other runs sharing the
+		// broker neither take these uplinks nor send theirs here.
+		own := fmt.Sprintf("sim%d", time.Now().UnixNano())
+		m := Municipality{ID: own, Path: "/region/" + own + "/", Slug: own, Name: "Сим", TimeZone: "Europe/Moscow"}
+		c := &clock{t: t0.Add(30 * 24 * time.Hour)}
+		s := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{m.ID: m}, Now: c.now})
 		to := c.t.Truncate(time.Hour)
-		o := SimOptions{MunicipalityID: muniA.ID, Points: 3, ZoneSize: 3, From: to.Add(-24 * time.Hour), To: to, Seed: 9}
-		world, err := s.SimRegistry(ctx, adminOf(muniA), o)
+		o := SimOptions{MunicipalityID: m.ID, Points: 3, ZoneSize: 3, From: to.Add(-24 * time.Hour), To: to, Seed: 9}
+		world, err := s.SimRegistry(ctx, adminOf(m), o)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,7 +49,7 @@ func TestSimulatorOverExternalMQTT(t *testing.T) {
 		if err := sub.Ready(wait); err != nil {
 			t.Fatal(err)
 		}
-		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", muniA.Slug)
+		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", m.Slug)
 		if err != nil {
 			t.Fatal(err)
 		}
