@@ -24,3 +24,9 @@ var Templates = web.Templates{Domain: "transport", FS: web.Sub(templateFS, "temp
 
 // Locales are the transport messages, locales/ru.json and locales/en.json.
 var Locales = localeFS
+
+// OpenAPI is the fragment of the API document that describes the
+// transport routes: "paths" and "components.schemas".
+//
+//go:embed openapi.json
+var OpenAPI []byte
