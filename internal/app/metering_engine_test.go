@@ -103,7 +103,7 @@ func TestSimulatedLeakAndOutageEndToEnd(t *testing.T) {
 		t.Fatalf("no outage incident in the queue: %+v", items)
 	}
 	dash := fetch(t, ts.URL+"/m/luga/resources", key, http.StatusOK)
-	for _, want := range []string{"Утечка: ночной расход выше нормы", "Симулируемая зона 2", "data-chart", "SIM-B00007"} {
+	for _, want := range []string{"Утечка: ночной расход выше нормы", "Симулируемая зона 2", "data-chart", "SIM-B00007", "Водный баланс по методике IWA"} {
 		if !strings.Contains(dash, want) {
 			t.Fatalf("dashboard lacks %q", want)
 		}

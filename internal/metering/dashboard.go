@@ -28,7 +28,12 @@ type ZoneSummary struct {
 	Resource       Resource
 	Unit           string
 	Total          engine.Balance
-	Days           []ZoneDay
+	// Water is the IWA water balance of a water zone over the same days:
+	// its consumers' meters are the billed metered consumption; apparent
+	// losses and unbilled use are not known to the registry, so every
+	// loss counts as real and ILI is not computed.
+	Water *engine.WaterBalance
+	Days  []ZoneDay
 }
 
 // ObjectRow is an object in the dashboard's list and map.
@@ -67,6 +72,10 @@ func (w *Watch) Dashboard(ctx context.Context, a *auth.Actor, muniID string) (Da
 			cons += day.Balance.Consumers
 		}
 		s.Total = engine.ZoneBalance([]engine.BoundaryFlow{{Sign: 1, Volume: in}}, cons)
+		if z.resource == Water && s.Total.HasInput {
+			wb := engine.IWABalance(engine.WaterInput{SystemInput: in, BilledMetered: cons, Days: float64(len(days))})
+			s.Water = &wb
+		}
 		d.Zones = append(d.Zones, s)
 	}
 	if d.Alarms, err = w.st.alarms(ctx, m.ID, true, 200); err != nil {
