@@ -4,14 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/muni-platform/muni/internal/app"
 )
 
-const transportUsage = "usage: muni transport import FILE -municipality SLUG"
+const transportUsage = "usage: muni transport import FILE -municipality SLUG | muni transport poll URL -municipality SLUG [-every 30s]"
 
 // cmdTransport runs "muni transport import FILE -municipality SLUG": a
 // GTFS zip or folder becomes a new version of the municipality's feed,
 // and its validation report is printed.
 func cmdTransport(ctx context.Context, env *cmdEnv, args []string) error {
+	if len(args) > 0 && args[0] == "poll" {
+		return transportPoll(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "import" {
 		return usageError{transportUsage}
 	}
@@ -55,4 +62,54 @@ func cmdTransport(ctx context.Context, env *cmdEnv, args []string) error {
 		return errors.New("the feed was rejected: nothing of it was kept")
 	}
 	return nil
+}
+
+// transportPoll runs "muni transport poll URL -municipality SLUG": it
+// fetches an operator's GTFS-Realtime feed every interval until stopped
+// and keeps the municipality's delays and vehicle positions current.
+func transportPoll(ctx context.Context, env *cmdEnv, args []string) error {
+	fs := flags("transport poll URL -municipality SLUG [-every 30s]", "Polls a GTFS-Realtime feed (TripUpdates, VehiclePositions) and takes it in for the municipality until stopped.")
+	slug := fs.String("municipality", "", "slug of the municipality (as in /m/SLUG/)")
+	every := fs.Duration("every", 30*time.Second, "time between polls")
+	var urls []string
+	rest := args
+	for {
+		if err := fs.Parse(rest); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		urls = append(urls, fs.Arg(0))
+		rest = fs.Args()[1:]
+	}
+	if len(urls) != 1 || *slug == "" || *every < time.Second {
+		return usageError{transportUsage}
+	}
+	a, done, err := env.app(ctx)
+	if err != nil {
+		return err
+	}
+	defer done()
+	sys := app.AsSystem(ctx)
+	m, err := a.Transport.Municipality(sys, *slug)
+	if err != nil {
+		return err
+	}
+	client := &http.Client{Timeout: 20 * time.Second}
+	tick := time.NewTicker(*every)
+	defer tick.Stop()
+	for {
+		res, err := a.Transport.PollRealtime(sys, client, m.ID, urls[0])
+		if err != nil {
+			fmt.Fprintf(env.out, "%s poll failed: %v\n", time.Now().Format(time.RFC3339), err)
+		} else {
+			fmt.Fprintf(env.out, "%s %d trip updates, %d vehicles\n", time.Now().Format(time.RFC3339), res.Trips, res.Vehicles)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+	}
 }

@@ -65,12 +65,9 @@ func (d tripDelay) at(seq int) (int, bool) {
 // with such a grant, may push. Delays are read from the delay fields;
 // trips marked CANCELED are kept as cancelled.
 func (s *Service) IngestRealtime(ctx context.Context, municipalityID string, body []byte) (RealtimeResult, error) {
-	m, err := s.places.Municipality(ctx, municipalityID)
+	m, err := s.operate(ctx, municipalityID)
 	if err != nil {
 		return RealtimeResult{}, err
-	}
-	if !auth.From(ctx).Can(auth.RoleOperator, m.Path) {
-		return RealtimeResult{}, forbidden()
 	}
 	var msg gtfs.FeedMessage
 	if err := proto.Unmarshal(body, &msg); err != nil || msg.GetHeader() == nil {
@@ -97,6 +94,19 @@ func (s *Service) IngestRealtime(ctx context.Context, municipalityID string, bod
 		return nil
 	})
 	return res, err
+}
+
+// operate returns the municipality if the actor in ctx may feed its
+// realtime data: an operator of it, or higher.
+func (s *Service) operate(ctx context.Context, municipalityID string) (Municipality, error) {
+	m, err := s.places.Municipality(ctx, municipalityID)
+	if err != nil {
+		return m, err
+	}
+	if !auth.From(ctx).Can(auth.RoleOperator, m.Path) {
+		return m, forbidden()
+	}
+	return m, nil
 }
 
 func upsertTrip(ctx context.Context, q db.Querier, tenant string, tu *gtfs.TripUpdate, now int64) error {

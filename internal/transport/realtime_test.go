@@ -3,6 +3,8 @@ package transport
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -126,6 +128,39 @@ func TestRealtime(t *testing.T) {
 			if d.Realtime {
 				t.Errorf("stale update applied: %+v", d)
 			}
+		}
+	})
+}
+
+func TestPollRealtime(t *testing.T) {
+	fixture, err := os.ReadFile(filepath.Join("..", "..", "node_modules", "gtfs-realtime-bindings", "test", "vehicle_position.pb"))
+	if err != nil {
+		t.Fatalf("gtfs-realtime-bindings is missing (run npm ci): %v", err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/vehicles.pb":
+			w.Write(fixture)
+		case "/huge.pb":
+			w.Write(make([]byte, MaxRealtimeBytes+10))
+		default:
+			http.Error(w, "no", http.StatusBadGateway)
+		}
+	}))
+	defer srv.Close()
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		svc := newService(d)
+		ctx := as(operatorOf(muniA))
+		if res, err := svc.PollRealtime(ctx, srv.Client(), muniA.ID, srv.URL+"/vehicles.pb"); err != nil || res.Vehicles != 1 {
+			t.Fatalf("poll: %+v %v", res, err)
+		}
+		for _, p := range []string{"/down.pb", "/huge.pb"} {
+			if _, err := svc.PollRealtime(ctx, srv.Client(), muniA.ID, srv.URL+p); err == nil {
+				t.Errorf("%s: no error", p)
+			}
+		}
+		if _, err := svc.PollRealtime(as(operatorOf(muniB)), srv.Client(), muniA.ID, srv.URL+"/vehicles.pb"); !errors.Is(err, ErrForbidden) {
+			t.Errorf("another municipality polled: %v", err)
 		}
 	})
 }
