@@ -125,7 +125,8 @@ func demoFiles(in DemoInput) ([][2]string, DemoResult) {
 
 // demoReadings sends Days of 15-minute readings of every demo meter
 // through Ingest: water use with a morning and an evening peak, heat with
-// the supply and return temperatures of a mild winter.
+// the supply and return temperatures of a mild winter, and the zone
+// inlets reading what their consumers drew plus the losses.
 func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 	rng := rand.New(rand.NewPCG(7, 11))
 	end := in.Now.UTC().Truncate(15 * time.Minute)
@@ -161,14 +162,35 @@ func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 			}{fmt.Sprintf("DEMO-HM%02d", i), 0.8 + rng.Float64()*0.6, true})
 		}
 	}
-	for _, m := range meters {
+	// What the consumers draw, per feeding meter and step, so the inlets
+	// read it plus the losses (8 % of water, 12 % of heat).
+	steps := int(end.Sub(start)/(15*time.Minute)) + 1
+	feeds := map[string][]float64{}
+	feeder := func(serial string, i int) string {
+		switch {
+		case strings.HasPrefix(serial, "DEMO-HM"):
+			return "DEMO-HO1"
+		case i > in.Buildings/2:
+			return "DEMO-WI2"
+		}
+		return "DEMO-WI1"
+	}
+	for _, f := range []string{"DEMO-WI1", "DEMO-WI2", "DEMO-HO1"} {
+		feeds[f] = make([]float64, steps)
+	}
+	for k, m := range meters {
 		reg := 100 + rng.Float64()*900
-		for t := start; !t.After(end); t = t.Add(15 * time.Minute) {
+		f := feeds[feeder(m.serial, demoIndex(m.serial))]
+		for i, t := 0, start; i < steps; i, t = i+1, t.Add(15*time.Minute) {
 			step := m.perDay / 96
 			if !m.heat {
 				step *= profile(t)
 			}
-			reg += step * (0.85 + 0.3*rng.Float64())
+			step *= 0.85 + 0.3*rng.Float64()
+			if i > 0 {
+				reg += step
+				f[i] += step
+			}
 			name := "v"
 			if m.heat {
 				name = "e"
@@ -177,11 +199,31 @@ func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 			}
 			batch = append(batch, Input{Device: m.serial, Channel: name, At: t, Value: math.Round(reg*1000) / 1000})
 		}
-		if len(batch) > 5000 {
+		if len(batch) > 5000 || k == len(meters)-1 {
 			if err := flush(); err != nil {
 				return total, err
 			}
 		}
 	}
+	for serial, f := range feeds {
+		loss, name := 1.08, "v"
+		if serial == "DEMO-HO1" {
+			loss, name = 1.12, "e"
+		}
+		reg := 5000.0
+		for i, t := 0, start; i < steps; i, t = i+1, t.Add(15*time.Minute) {
+			reg += f[i] * loss
+			batch = append(batch, Input{Device: serial, Channel: name, At: t, Value: math.Round(reg*1000) / 1000})
+		}
+	}
 	return total, flush()
+}
+
+// demoIndex is the building number in a demo meter's serial ("DEMO-WM07" → 7).
+func demoIndex(serial string) int {
+	n := 0
+	for _, r := range serial[len(serial)-2:] {
+		n = n*10 + int(r-'0')
+	}
+	return n
 }
