@@ -46,7 +46,9 @@ type HotCell struct {
 }
 
 // Center is the cell's middle point.
-func (c HotCell) Center() Point { return Point{Lat: (c.South + c.North) / 2, Lon: (c.West + c.East) / 2} }
+func (c HotCell) Center() Point {
+	return Point{Lat: (c.South + c.North) / 2, Lon: (c.West + c.East) / 2}
+}
 
 // HotSpots is a grid of the municipality's public issue reports: cells
 // of about Cell metres a side (rows of equal latitude height, each row's
