@@ -190,10 +190,21 @@ func TestTransportStopInBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// A bus of that trip reports where it is.
+	vmsg := &gtfs.FeedMessage{Header: &gtfs.FeedHeader{GtfsRealtimeVersion: proto.String("2.0"), Timestamp: proto.Uint64(uint64(time.Now().Unix()))},
+		Entity: []*gtfs.FeedEntity{{Id: proto.String("v"), Vehicle: &gtfs.VehiclePosition{
+			Vehicle:  &gtfs.VehicleDescriptor{Id: proto.String("bus-17"), Label: proto.String("АБ 123 47")},
+			Trip:     &gtfs.TripDescriptor{TripId: proto.String(next[0].TripID), RouteId: proto.String(next[0].RouteID)},
+			Position: &gtfs.Position{Latitude: proto.Float32(float32(stop.Lat)), Longitude: proto.Float32(float32(stop.Lon))}}}}}
+	vbody, _ := proto.Marshal(vmsg)
+	if _, err := a.Transport.IngestRealtime(app.AsSystem(ctx), m.ID, vbody); err != nil {
+		t.Fatal(err)
+	}
+
 	b := browsertest.New(t)
 	b.Resize(browsertest.Phone)
 	b.Open(ts.URL + "/m/" + slug + "/transport/")
-	b.Contains("main", "Маршруты", "Остановки")
+	b.Contains("main", "Маршруты", "Остановки", "Транспорт на линии сейчас", "АБ 123 47")
 	b.Axe("transport/overview")
 	b.NoHorizontalScroll()
 	b.Open(ts.URL + "/m/" + slug + "/transport/stops/" + url.PathEscape(stop.ID) + "?at=" + at.Format("2006-01-02T15:04"))

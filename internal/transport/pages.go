@@ -7,6 +7,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
@@ -16,7 +17,9 @@ type Overview struct {
 	Network
 	Routes  []Route
 	Stops   []Stop
-	MapJSON string // GeoJSON FeatureCollection: route shapes and stops
+	MapJSON string // GeoJSON FeatureCollection: route shapes, stops, vehicles
+	// Vehicles are the positions reported in the last 30 minutes.
+	Vehicles []Vehicle
 	// CanManage is set by the page for an official who may upload feeds.
 	CanManage bool
 }
@@ -72,7 +75,10 @@ func (s *Service) Overview(ctx context.Context, slug string) (Overview, error) {
 	if err != nil {
 		return o, err
 	}
-	o.MapJSON, err = mapJSON(o.Routes, lines, o.Stops, "/m/"+slug+"/transport/stops/")
+	if o.Vehicles, err = s.st.vehicles(ctx, n.Municipality.ID, db.Millis(s.now().Add(-realtimeTTL))); err != nil {
+		return o, err
+	}
+	o.MapJSON, err = mapJSON(o.Routes, lines, o.Stops, "/m/"+slug+"/transport/stops/", o.Vehicles...)
 	return o, err
 }
 
@@ -84,7 +90,7 @@ type feature struct {
 
 // mapJSON draws the routes' shapes (or, without shapes, nothing for
 // them) and the stops as points.
-func mapJSON(routes []Route, lines map[string][][][2]float64, stops []Stop, stopURL string) (string, error) {
+func mapJSON(routes []Route, lines map[string][][][2]float64, stops []Stop, stopURL string, vehicles ...Vehicle) (string, error) {
 	var fs []feature
 	for _, r := range routes {
 		for _, l := range lines[r.ID] {
@@ -102,6 +108,14 @@ func mapJSON(routes []Route, lines map[string][][][2]float64, stops []Stop, stop
 		}
 		fs = append(fs, feature{"Feature", map[string]any{"type": "Point", "coordinates": [2]float64{st.Lon, st.Lat}},
 			map[string]any{"role": "stop", "name": st.Name, "url": stopURL + st.ID}})
+	}
+	for _, v := range vehicles {
+		name := v.Label
+		if name == "" {
+			name = v.ID
+		}
+		fs = append(fs, feature{"Feature", map[string]any{"type": "Point", "coordinates": [2]float64{v.Lon, v.Lat}},
+			map[string]any{"role": "vehicle", "name": name}})
 	}
 	b, err := json.Marshal(map[string]any{"type": "FeatureCollection", "features": fs})
 	return string(b), err
