@@ -44,7 +44,10 @@ func commands() []command {
 		{"user", "manage users: user create -email E -password P [-role R -scope OKTMO]", cmdUser},
 		{"territory", "territory import [FILE]: load municipalities from a CSV (the shipped cities file by default)", cmdTerritory},
 		{"audit", "audit verify: check the audit log's hash chain", cmdAudit},
+		{"verify-tally", "verify-tally FILE|URL: recount a budget from its published ballot log, prove receipts", cmdVerifyTally},
 		{"backup", "backup FILE: consistent online snapshot of a SQLite database", cmdBackup},
+		{"transport", "transport import FILE -municipality SLUG: import a GTFS feed as a new timetable version", cmdTransport},
+		{"simulate", "simulate meters -municipality SLUG [-points N …]: simulated meter readings with leaks, stuck meters, outages", cmdSimulate},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -18,14 +18,18 @@ import (
 
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/config"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -49,10 +53,15 @@ type App struct {
 	Bus      events.Bus     // domains' consumers subscribe on it (events.Subscribe)
 	Relay    *events.Relay  // started by Serve, drained at shutdown
 
-	Workplace *workplace.Service
-	Territory *territory.Service
-	Identity  *identity.Service
-	Appeals   *appeals.Service
+	Workplace     *workplace.Service
+	Territory     *territory.Service
+	Identity      *identity.Service
+	Appeals       *appeals.Service
+	Participation *participation.Service
+	Ballots       *participation.BallotBox
+	Notify        *notify.Service
+	Metering      *metering.Service
+	Transport     *transport.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -60,7 +69,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -88,7 +97,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, metering.Locales, metering.WatchLocales, transport.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -103,13 +112,29 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		workplace.Templates,
 		territory.Templates,
 		identity.Templates,
+		identity.VerificationTemplates,
 		appeals.Templates,
+		web.Templates{Domain: "notify", FS: notify.TemplateFS},
+		participation.Templates,
+		transport.Templates,
+		metering.Templates,
 	); err != nil {
 		return nil, err
 	}
 	a.Territory = territory.New(d, a.Audit, a.Outbox)
 	a.Appeals = a.buildAppeals()
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals)
+	a.Participation = a.buildParticipation() // reads identity's roll through a, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, residenceExport{a})
+	a.Notify = a.buildNotify()
+	a.Metering = a.buildMetering()
+	a.Transport = a.buildTransport()
+	if err := a.subscribeNotify(); err != nil {
+		return nil, err
+	}
+	if err := a.subscribeParticipation(); err != nil {
+		return nil, err
+	}
+	a.Web.Render.Unread = a.unread
 	a.Web.Render.Site.DemoNotice = a.holdsDemo(ctx)
 	if a.Identity.OIDCEnabled() {
 		a.Web.Render.Site.OIDCName = cfg.OIDCName
@@ -149,5 +174,5 @@ func (a *App) Close() {
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {
-	return []workplace.Source{appealQueue{a.Appeals, a.Territory}}
+	return []workplace.Source{appealQueue{a.Appeals, a.Territory}, alarmQueue{a.watch()}}
 }

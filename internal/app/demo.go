@@ -36,6 +36,10 @@ func (a *App) demoSteps() []demoStep {
 		{"territory", demoTerritory},
 		{"identity", demoIdentity},
 		{"appeals", demoAppeals},
+		{"participation", demoParticipation},
+		{"budgets", demoBudgets},
+		{"metering", demoMetering},
+		{"transport", demoTransport},
 	}
 }
 

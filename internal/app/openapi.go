@@ -8,7 +8,10 @@ import (
 
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -16,10 +19,14 @@ import (
 // "components.schemas"); add a domain's fragment here.
 func openAPIFragments() map[string][]byte {
 	return map[string][]byte{
-		"workplace": workplace.OpenAPI,
-		"territory": territory.OpenAPI,
-		"identity":  identity.OpenAPI,
-		"appeals":   appeals.OpenAPI,
+		"workplace":      workplace.OpenAPI,
+		"territory":      territory.OpenAPI,
+		"identity":       identity.OpenAPI,
+		"appeals":        appeals.OpenAPI,
+		"participation":  participation.OpenAPI,
+		"metering":       metering.OpenAPI,
+		"metering-watch": metering.WatchOpenAPI,
+		"transport":      transport.OpenAPI,
 	}
 }
 
@@ -86,8 +93,9 @@ func OpenAPI(version string) ([]byte, error) {
 		"components": map[string]any{
 			"schemas": schemas,
 			"securitySchemes": map[string]any{
-				"bearer":  map[string]any{"type": "http", "scheme": "bearer", "description": "API key issued by a municipal administrator"},
-				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": "muni_session"},
+				"bearer":      map[string]any{"type": "http", "scheme": "bearer", "description": "API key issued by a municipal administrator"},
+				"session":     map[string]any{"type": "apiKey", "in": "cookie", "name": "muni_session"},
+				"deviceToken": map[string]any{"type": "apiKey", "in": "header", "name": "Device-Token", "description": "a meter device's token (metering)"},
 			},
 			"responses": map[string]any{
 				"Problem": map[string]any{

@@ -9,8 +9,11 @@ import (
 
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
 )
 
@@ -23,9 +26,17 @@ func (a *App) routes() {
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()).WithPeople(a.Identity))
-	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a})
+	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a})
 	identity.Routes(rt, a.Web.Render, a.Identity)
+	identity.VerificationRoutes(rt, a.Web.Render, a.Identity)
 	appeals.Routes(rt, a.Web.Render, a.Appeals, a.Catalog)
+	notify.Routes(rt, a.Web.Render, a.Notify)
+	a.participationRoutes(rt)
+	a.ballotRoutes(rt)
+	metering.APIRoutes(rt, a.Metering)
+	metering.Routes(rt, a.Web.Render, a.Metering)
+	transport.Routes(rt, a.Web.Render, a.Transport)
+	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 }
 

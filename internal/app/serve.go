@@ -29,7 +29,15 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go a.housekeeping(ctx)
+	go a.runMetering(ctx, 0)
 	stopRelay := a.startRelay()
+	stopMQTT, err := a.startMQTT(ctx)
+	if err != nil {
+		stopRelay()
+		ln.Close()
+		return err
+	}
+	defer stopMQTT()
 	errc := make(chan error, 1)
 	go func() {
 		if a.Cfg.TLSCert != "" {

@@ -18,7 +18,9 @@ import (
 func newTestApp(t testing.TB, e db.Engine, env ...string) *app.App {
 	t.Helper()
 	ctx := context.Background()
-	env = append([]string{"MUNI_DATABASE_URL=" + testdb.URL(t, e)}, env...)
+	// No embedded MQTT broker unless a test asks for one: its fixed port
+	// would clash between tests and with a running demo.
+	env = append([]string{"MUNI_DATABASE_URL=" + testdb.URL(t, e), "MUNI_MQTT_LISTEN=off"}, env...)
 	cfg, err := config.Load("", env)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"fmt"
 	"html/template"
@@ -39,6 +40,9 @@ type Renderer struct {
 	assets  *Assets
 	// Site is shown in the layout of every page.
 	Site Site
+	// Unread, when set, counts a signed-in person's unread notifications
+	// for the header; it must be cheap (one indexed query).
+	Unread func(ctx context.Context, userID string) int
 }
 
 // Site is deployment-wide information the layout shows.
@@ -109,6 +113,7 @@ type View struct {
 	RequestID string
 	Site      Site
 	Data      any
+	Unread    int // the signed-in person's unread notifications
 	loc       *i18n.Localizer
 	cat       *i18n.Catalog
 	assets    *Assets
@@ -158,6 +163,9 @@ func (rd *Renderer) Page(w http.ResponseWriter, r *http.Request, status int, nam
 		Page: name, Lang: lang, Actor: auth.From(r.Context()), Path: r.URL.Path, Query: r.URL.RawQuery,
 		RequestID: RequestID(r.Context()), Site: rd.Site, Data: data,
 		loc: rd.catalog.Localizer(lang), cat: rd.catalog, assets: rd.assets,
+	}
+	if rd.Unread != nil && v.Actor.SignedIn() && v.Actor.Kind == auth.User {
+		v.Unread = rd.Unread(r.Context(), v.Actor.ID)
 	}
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {

@@ -21,13 +21,27 @@
     el.dataset.drawn = "1";
     var map = L.map(el, { attributionControl: false, scrollWheelZoom: false, zoomSnap: 0.25 });
     var layer = L.geoJSON(data, {
-      style: function (f) { return styles[f.properties.role] || styles.settlement; },
+      style: function (f) {
+        if (f.properties.role === "hotspot") { // a grid cell shaded by its count
+          return { color: "#8a1c1c", weight: 0.5, fillColor: "#b3261e", fillOpacity: f.properties.shade || 0.3 };
+        }
+        if (f.properties.role === "route") { // a transit line in its own colour
+          return { color: f.properties.color || "#1f4e8c", weight: 3, opacity: 0.85 };
+        }
+        return styles[f.properties.role] || styles.settlement;
+      },
       pointToLayer: function (f, latlng) {
+        if (f.properties.role === "vehicle") { // a bus where it last reported
+          return L.circleMarker(latlng, { radius: 8, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 });
+        }
         return L.circleMarker(latlng, { radius: 6, color: "#1f4e8c", weight: 2, fillColor: "#ffffff", fillOpacity: 1 });
       },
       onEachFeature: function (f, l) {
         if (f.properties && f.properties.name) {
           l.bindTooltip(f.properties.name, { sticky: f.geometry.type !== "Point" });
+        }
+        if (f.properties && f.properties.url) { // a transit stop opens its page
+          l.on("click", function () { window.location.href = f.properties.url; });
         }
       }
     }).addTo(map);
