@@ -35,6 +35,10 @@ func TestAdminNodeEdit(t *testing.T) {
 		for _, sc := range []scenario{
 			{name: "tree offers the edit link", actor: "operator", method: "GET", path: "/admin/territory?node=" + luga.ID, status: 200,
 				want: []string{`href="` + edit + `"`}},
+			{name: "the parent's page offers the edit link for each child", actor: "operator", method: "GET", path: "/admin/territory?node=" + demo.Region.ID, status: 200,
+				want: []string{`href="` + edit + `"`, "Изменить: Лужский муниципальный округ"}},
+			{name: "no edit links on the parent's page for the municipality's own admin", actor: "luga-admin", method: "GET", path: "/admin/territory?node=" + demo.Region.ID, status: 200,
+				absent: []string{`/edit"`}},
 			{name: "no edit link for the municipality's own admin", actor: "luga-admin", method: "GET", path: "/admin/territory?node=" + luga.ID, status: 200,
 				absent: []string{`href="` + edit + `"`}},
 			{name: "edit page", actor: "operator", method: "GET", path: edit, status: 200,

@@ -13,6 +13,7 @@ type treeView struct {
 	Children  []Node
 	CanAdd    bool
 	CanEdit   bool // the node itself may be edited
+	EditKids  bool // its children may be edited
 	Form      form
 	Created   string
 	Saved     bool
@@ -79,6 +80,7 @@ func (h *handler) treeView(r *http.Request, id string) (treeView, error) {
 	} else {
 		v.CanAdd = a.Can(auth.RolePlatformAdmin, "/")
 	}
+	v.EditKids = authorizeTree(ctx, v.Node) == nil
 	var err error
 	if v.Children, err = h.svc.Children(ctx, id); err != nil {
 		return v, err
