@@ -140,6 +140,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		a.Web.Render.Site.OIDCName = cfg.OIDCName
 	}
 	a.Workplace = workplace.New(a.workSources()...)
+	a.Workplace.UseToolbox(toolbox{a})
 	if a.openAPIDoc, err = OpenAPI(Version); err != nil {
 		return nil, err
 	}

@@ -117,7 +117,14 @@ func (h *handler) adminIndex(w http.ResponseWriter, r *http.Request) error {
 	if a.Top() < auth.RoleMunicipalAdmin {
 		return fault.ErrForbidden
 	}
-	return h.render.Page(w, r, http.StatusOK, "workplace/admin", nil)
+	var sets []ToolSet
+	if h.svc.tools != nil {
+		var err error
+		if sets, err = h.svc.tools.Tools(r.Context()); err != nil {
+			return err
+		}
+	}
+	return h.render.Page(w, r, http.StatusOK, "workplace/admin", sets)
 }
 
 func (h *handler) auditPage(w http.ResponseWriter, r *http.Request) error {

@@ -49,7 +49,10 @@ type Source interface {
 var ErrNotStaff = &fault.Error{Kind: fault.ErrForbidden, Type: "not-staff", Key: "workplace.error.not_staff"}
 
 // Service assembles the queue from every source.
-type Service struct{ sources []Source }
+type Service struct {
+	sources []Source
+	tools   Toolbox // optional: the administration index's tools
+}
 
 // New returns a service over sources.
 func New(sources ...Source) *Service { return &Service{sources: sources} }
