@@ -46,6 +46,7 @@ type DB struct {
 	read   *sql.DB
 	reads  Querier    // the read pool, through the statement cache on SQLite
 	cache  *stmtCache // nil on PostgreSQL
+	wcache *stmtCache // the writer's statements, SQLite only: see txQuerier
 	gen    atomic.Uint64
 }
 
@@ -104,6 +105,7 @@ func (d *DB) openSQLite(path string) error {
 	d.read.SetMaxIdleConns(8)
 	d.cache = newStmtCache(d.read)
 	d.reads = d.cache
+	d.wcache = newStmtCache(d.write)
 	return nil
 }
 
@@ -124,6 +126,7 @@ func (d *DB) openPostgres(rawURL string) error {
 func (d *DB) Close() error {
 	if d.cache != nil {
 		d.cache.close()
+		d.wcache.close()
 	}
 	err := d.write.Close()
 	if d.read != d.write {
@@ -151,13 +154,14 @@ type txKey struct{}
 
 type txState struct {
 	tx    *sql.Tx
+	q     Querier // tx itself, or on SQLite tx through the writer's statements
 	after []func()
 }
 
 // Q returns the transaction carried by ctx, or the writer pool.
 func (d *DB) Q(ctx context.Context) Querier {
 	if s, ok := ctx.Value(txKey{}).(*txState); ok {
-		return s.tx
+		return s.q
 	}
 	return d.write
 }
@@ -166,7 +170,7 @@ func (d *DB) Q(ctx context.Context) Querier {
 // a transaction never wait behind SQLite's single writer.
 func (d *DB) R(ctx context.Context) Querier {
 	if s, ok := ctx.Value(txKey{}).(*txState); ok {
-		return s.tx
+		return s.q
 	}
 	return d.reads
 }
@@ -182,7 +186,12 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
-	s := &txState{tx: tx}
+	s := &txState{tx: tx, q: tx}
+	var tq *txQuerier
+	if d.wcache != nil {
+		tq = &txQuerier{tx: tx, cache: d.wcache}
+		s.q = tq
+	}
 	if err := fn(context.WithValue(ctx, txKey{}, s)); err != nil {
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			err = errors.Join(err, rbErr)
@@ -193,6 +202,9 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	d.gen.Add(1)
+	if tq != nil && len(tq.unprepared) > 0 {
+		go d.wcache.prepare(tq.unprepared) // the writer is free again: ready for the next transaction
+	}
 	for _, f := range s.after {
 		f()
 	}
