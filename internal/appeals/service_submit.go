@@ -80,7 +80,9 @@ func (s *Service) Submit(ctx context.Context, in SubmitInput) (Appeal, error) {
 	}
 	a.History = []Step{{Seq: 1, Action: ActSubmit, To: Received, ActorID: a.AuthorID, At: a.ReceivedAt}}
 	a.Deadlines = []Deadline{{Due: first}}
-	err = s.db.InTx(ctx, func(ctx context.Context) error {
+	// Submissions come in bursts of small transactions: on SQLite they share
+	// commits (each still stands or falls alone, and returns after its commit).
+	err = s.db.InTxGroup(ctx, func(ctx context.Context) error {
 		if err := s.st.createAppeal(ctx, a); err != nil {
 			return err
 		}

@@ -48,6 +48,7 @@ type DB struct {
 	cache  *stmtCache // nil on PostgreSQL
 	wcache *stmtCache // the writer's statements, SQLite only: see txQuerier
 	gen    atomic.Uint64
+	group  grouper // InTxGroup's queue
 }
 
 // Generation counts the transactions this process committed through
@@ -186,6 +187,12 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	if err != nil {
 		return fmt.Errorf("db: begin: %w", err)
 	}
+	defer func() { // a panic must not leave the writer's transaction open
+		if v := recover(); v != nil {
+			_ = tx.Rollback()
+			panic(v)
+		}
+	}()
 	s := &txState{tx: tx, q: tx}
 	var tq *txQuerier
 	if d.wcache != nil {
