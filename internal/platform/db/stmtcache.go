@@ -134,3 +134,9 @@ func (t *txQuerier) QueryRowContext(ctx context.Context, query string, args ...a
 	}
 	return t.tx.QueryRowContext(ctx, query, args...)
 }
+
+// PrepareContext prepares a statement on the transaction, for callers that
+// run one statement many times within it (bulk loads).
+func (t *txQuerier) PrepareContext(ctx context.Context, query string) (*sql.Stmt, error) {
+	return t.tx.PrepareContext(ctx, query)
+}
