@@ -222,5 +222,31 @@ func TestPublicReportsMergesCategories(t *testing.T) {
 		if strings.Join(got, ",") != strings.Join(want[3:5], ",") {
 			t.Fatalf("second page %v, want %v", got, want[3:5])
 		}
+		// Skewed categories and every page size: the chunked merge reads
+		// the busy category in several chunks and still pages exactly.
+		for i := range 23 {
+			e.now = e.now.Add(time.Minute)
+			c := pothole
+			if i%5 == 0 {
+				c = light
+			}
+			a := e.report(resident("v"+strconv.Itoa(i)), c)
+			want = append([]string{a.ID}, want...)
+		}
+		for limit := 1; limit <= 12; limit++ {
+			var all []string
+			f := PublicFilter{CategoryIDs: []string{light.ID, pothole.ID}, Limit: limit}
+			for {
+				page := ids(must[[]PublicReport](t)(e.svc.PublicReports(context.Background(), muniA.ID, f)))
+				all = append(all, page...)
+				if len(page) < limit {
+					break
+				}
+				f.BeforeID = page[len(page)-1]
+			}
+			if strings.Join(all, ",") != strings.Join(want, ",") {
+				t.Fatalf("limit %d: paged %v, want %v", limit, all, want)
+			}
+		}
 	})
 }
