@@ -6,6 +6,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/config"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
@@ -24,6 +25,12 @@ func (a *App) watch() *metering.Watch {
 func (a *App) runMetering(ctx context.Context, keepRaw time.Duration) {
 	go a.Metering.RunRollups(AsSystem(ctx), 30*time.Second, keepRaw)
 	a.watch().Run(AsSystem(ctx), 5*time.Minute)
+}
+
+// meteringKeepRaw is how long raw readings are kept, from
+// MUNI_METERING_RAW_DAYS; 0 keeps them for ever.
+func meteringKeepRaw(c config.Config) time.Duration {
+	return time.Duration(c.MeteringRawDays) * 24 * time.Hour
 }
 
 // alarmQueue puts metering incidents (open alarms of warning or critical

@@ -267,3 +267,45 @@ func TestRollupSkipsMarksOfChannelsThatAreGone(t *testing.T) {
 		}
 	})
 }
+
+// RunRollups with a retention purges raw readings older than it (keeping
+// each channel's last one before the cut) and leaves the rollups alone.
+func TestRunRollupsPurgesRawReadingsPastRetention(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		s, _ := newService(t, d) // now is t0 + 30 days
+		msk, _ := time.LoadLocation("Europe/Moscow")
+		w := seed(t, s, muniA, "SN-KEEP")
+		var rows []Reading
+		for i := range 30 {
+			rows = append(rows, Reading{ChannelID: w.channel, At: t0.Add(time.Duration(i) * 24 * time.Hour), Value: float64(10 * i), Received: t0})
+		}
+		storeReadings(t, s, rows)
+		rollupAll(t, s)
+		before := dailyOf(t, s, w.channel, msk)
+		if len(before) < 29 {
+			t.Fatalf("daily rollups %v", before)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() { s.RunRollups(ctx, 20*time.Millisecond, 10*24*time.Hour); close(done) }()
+		deadline := time.Now().Add(20 * time.Second)
+		for countReadings(t, d) != 11 && time.Now().Before(deadline) {
+			time.Sleep(20 * time.Millisecond)
+		}
+		cancel()
+		<-done
+		// 20 readings before the cut at t0+20d; the last of them stays.
+		if n := countReadings(t, d); n != 11 {
+			t.Fatalf("%d raw readings left, want 11", n)
+		}
+		after := dailyOf(t, s, w.channel, msk)
+		if len(after) != len(before) {
+			t.Fatalf("rollups changed: %v -> %v", before, after)
+		}
+		for k, v := range before {
+			if after[k] != v {
+				t.Fatalf("rollup %s: %v -> %v", k, v, after[k])
+			}
+		}
+	})
+}

@@ -17,37 +17,38 @@ import (
 // Config holds every setting. The `env` tag names the variable, `default`
 // its value when unset and `help` the line printed by `muni serve --help`.
 type Config struct {
-	Listen        string        `env:"MUNI_LISTEN" default:"127.0.0.1:8080" help:"address the HTTP server listens on"`
-	DatabaseURL   string        `env:"MUNI_DATABASE_URL" default:"sqlite:./data/muni.db" help:"sqlite:PATH or postgres://user@host:port/db"`
-	BaseURL       string        `env:"MUNI_BASE_URL" default:"" help:"public URL used in e-mails and links; empty means http://MUNI_LISTEN"`
-	NATSURL       string        `env:"MUNI_NATS_URL" default:"" help:"NATS JetStream URL; empty means the in-process event bus"`
-	NATSStream    string        `env:"MUNI_NATS_STREAM" default:"MUNI_EVENTS" help:"JetStream stream of this deployment (one per deployment sharing a NATS server)"`
-	LogLevel      string        `env:"MUNI_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
-	LogFormat     string        `env:"MUNI_LOG_FORMAT" default:"text" help:"text or json"`
-	MaxBodyBytes  int64         `env:"MUNI_MAX_BODY_BYTES" default:"1048576" help:"largest request body accepted, in bytes"`
-	PhotoMaxBytes int64         `env:"MUNI_PHOTO_MAX_BYTES" default:"5242880" help:"largest photo file accepted with a report or appeal (up to 5 each), in bytes"`
-	SessionIdle   time.Duration `env:"MUNI_SESSION_IDLE" default:"30m" help:"a session ends after this much inactivity"`
-	SessionMax    time.Duration `env:"MUNI_SESSION_MAX" default:"12h" help:"a session ends this long after login, active or not"`
-	SecureCookies bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure even without MUNI_TLS_CERT or an https MUNI_BASE_URL (behind a TLS proxy)"`
-	TLSCert       string        `env:"MUNI_TLS_CERT" default:"" help:"TLS certificate file; with MUNI_TLS_KEY serves HTTPS"`
-	TLSKey        string        `env:"MUNI_TLS_KEY" default:"" help:"TLS private key file"`
-	LoginMaxFails int           `env:"MUNI_LOGIN_MAX_FAILS" default:"5" help:"failed logins per account or IP before throttling"`
-	LoginWindow   time.Duration `env:"MUNI_LOGIN_WINDOW" default:"15m" help:"window in which failed logins are counted"`
-	MailMax       int           `env:"MUNI_MAIL_MAX" default:"10" help:"mails the public forms (registration, reset) may send per address or IP in MUNI_MAIL_WINDOW"`
-	MailWindow    time.Duration `env:"MUNI_MAIL_WINDOW" default:"1h" help:"window in which public-form mails are counted"`
-	LoginHistory  time.Duration `env:"MUNI_LOGIN_HISTORY" default:"4320h" help:"how long sign-in records are kept (152-FZ: no longer than needed)"`
-	SMTPAddr      string        `env:"MUNI_SMTP_ADDR" default:"" help:"host:port of the SMTP relay; empty prints mail to the log"`
-	SMTPUser      string        `env:"MUNI_SMTP_USER" default:"" help:"SMTP user name"`
-	SMTPPassword  string        `env:"MUNI_SMTP_PASSWORD" default:"" help:"SMTP password"`
-	SMTPFrom      string        `env:"MUNI_SMTP_FROM" default:"muni@localhost" help:"sender address of outgoing mail"`
-	OIDCIssuer    string        `env:"MUNI_OIDC_ISSUER" default:"" help:"OIDC issuer URL (an ESIA broker such as Keycloak); empty disables"`
-	OIDCClientID  string        `env:"MUNI_OIDC_CLIENT_ID" default:"" help:"OIDC client id"`
-	OIDCSecret    string        `env:"MUNI_OIDC_CLIENT_SECRET" default:"" help:"OIDC client secret"`
-	OIDCName      string        `env:"MUNI_OIDC_NAME" default:"Госуслуги" help:"label of the OIDC login button"`
-	DataDir       string        `env:"MUNI_DATA_DIR" default:"./data" help:"directory for uploads and backups"`
-	ShutdownGrace time.Duration `env:"MUNI_SHUTDOWN_GRACE" default:"15s" help:"how long in-flight requests may run at shutdown"`
-	MQTTListen    string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
-	MQTTURL       string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters (mqtt://user:pass@host:port); when set, uplinks come from it and no broker is embedded"`
+	Listen          string        `env:"MUNI_LISTEN" default:"127.0.0.1:8080" help:"address the HTTP server listens on"`
+	DatabaseURL     string        `env:"MUNI_DATABASE_URL" default:"sqlite:./data/muni.db" help:"sqlite:PATH or postgres://user@host:port/db"`
+	BaseURL         string        `env:"MUNI_BASE_URL" default:"" help:"public URL used in e-mails and links; empty means http://MUNI_LISTEN"`
+	NATSURL         string        `env:"MUNI_NATS_URL" default:"" help:"NATS JetStream URL; empty means the in-process event bus"`
+	NATSStream      string        `env:"MUNI_NATS_STREAM" default:"MUNI_EVENTS" help:"JetStream stream of this deployment (one per deployment sharing a NATS server)"`
+	LogLevel        string        `env:"MUNI_LOG_LEVEL" default:"info" help:"debug, info, warn or error"`
+	LogFormat       string        `env:"MUNI_LOG_FORMAT" default:"text" help:"text or json"`
+	MaxBodyBytes    int64         `env:"MUNI_MAX_BODY_BYTES" default:"1048576" help:"largest request body accepted, in bytes"`
+	PhotoMaxBytes   int64         `env:"MUNI_PHOTO_MAX_BYTES" default:"5242880" help:"largest photo file accepted with a report or appeal (up to 5 each), in bytes"`
+	SessionIdle     time.Duration `env:"MUNI_SESSION_IDLE" default:"30m" help:"a session ends after this much inactivity"`
+	SessionMax      time.Duration `env:"MUNI_SESSION_MAX" default:"12h" help:"a session ends this long after login, active or not"`
+	SecureCookies   bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure even without MUNI_TLS_CERT or an https MUNI_BASE_URL (behind a TLS proxy)"`
+	TLSCert         string        `env:"MUNI_TLS_CERT" default:"" help:"TLS certificate file; with MUNI_TLS_KEY serves HTTPS"`
+	TLSKey          string        `env:"MUNI_TLS_KEY" default:"" help:"TLS private key file"`
+	LoginMaxFails   int           `env:"MUNI_LOGIN_MAX_FAILS" default:"5" help:"failed logins per account or IP before throttling"`
+	LoginWindow     time.Duration `env:"MUNI_LOGIN_WINDOW" default:"15m" help:"window in which failed logins are counted"`
+	MailMax         int           `env:"MUNI_MAIL_MAX" default:"10" help:"mails the public forms (registration, reset) may send per address or IP in MUNI_MAIL_WINDOW"`
+	MailWindow      time.Duration `env:"MUNI_MAIL_WINDOW" default:"1h" help:"window in which public-form mails are counted"`
+	LoginHistory    time.Duration `env:"MUNI_LOGIN_HISTORY" default:"4320h" help:"how long sign-in records are kept (152-FZ: no longer than needed)"`
+	SMTPAddr        string        `env:"MUNI_SMTP_ADDR" default:"" help:"host:port of the SMTP relay; empty prints mail to the log"`
+	SMTPUser        string        `env:"MUNI_SMTP_USER" default:"" help:"SMTP user name"`
+	SMTPPassword    string        `env:"MUNI_SMTP_PASSWORD" default:"" help:"SMTP password"`
+	SMTPFrom        string        `env:"MUNI_SMTP_FROM" default:"muni@localhost" help:"sender address of outgoing mail"`
+	OIDCIssuer      string        `env:"MUNI_OIDC_ISSUER" default:"" help:"OIDC issuer URL (an ESIA broker such as Keycloak); empty disables"`
+	OIDCClientID    string        `env:"MUNI_OIDC_CLIENT_ID" default:"" help:"OIDC client id"`
+	OIDCSecret      string        `env:"MUNI_OIDC_CLIENT_SECRET" default:"" help:"OIDC client secret"`
+	OIDCName        string        `env:"MUNI_OIDC_NAME" default:"Госуслуги" help:"label of the OIDC login button"`
+	DataDir         string        `env:"MUNI_DATA_DIR" default:"./data" help:"directory for uploads and backups"`
+	ShutdownGrace   time.Duration `env:"MUNI_SHUTDOWN_GRACE" default:"15s" help:"how long in-flight requests may run at shutdown"`
+	MQTTListen      string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
+	MQTTURL         string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters (mqtt://user:pass@host:port); when set, uplinks come from it and no broker is embedded"`
+	MeteringRawDays int           `env:"MUNI_METERING_RAW_DAYS" default:"400" help:"days raw meter readings are kept (hourly and daily rollups are kept for ever); 0 keeps raw readings for ever"`
 }
 
 // Load builds a Config from defaults, then the file (if path is not
@@ -93,6 +94,9 @@ func (c Config) validate() error {
 	}
 	if c.PhotoMaxBytes <= 0 {
 		return fmt.Errorf("config: MUNI_PHOTO_MAX_BYTES must be positive")
+	}
+	if c.MeteringRawDays < 0 {
+		return fmt.Errorf("config: MUNI_METERING_RAW_DAYS must be 0 (keep for ever) or a number of days")
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		return fmt.Errorf("config: MUNI_TLS_CERT and MUNI_TLS_KEY go together")

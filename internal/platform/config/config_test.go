@@ -34,6 +34,9 @@ func TestLoad(t *testing.T) {
 		{"bad duration", "", []string{"MUNI_SESSION_IDLE=soon"}, nil, "MUNI_SESSION_IDLE"},
 		{"bad url", "", []string{"MUNI_DATABASE_URL=mysql://x"}, nil, "MUNI_DATABASE_URL"},
 		{"bad size", "", []string{"MUNI_MAX_BODY_BYTES=-1"}, nil, "MUNI_MAX_BODY_BYTES"},
+		{"raw readings kept 400 days", "", nil, func(c Config) bool { return c.MeteringRawDays == 400 }, ""},
+		{"raw readings kept for ever", "", []string{"MUNI_METERING_RAW_DAYS=0"}, func(c Config) bool { return c.MeteringRawDays == 0 }, ""},
+		{"negative raw days", "", []string{"MUNI_METERING_RAW_DAYS=-1"}, nil, "MUNI_METERING_RAW_DAYS"},
 		{"tls half", "", []string{"MUNI_TLS_CERT=a.pem"}, nil, "MUNI_TLS_KEY"},
 		{"missing file", "/nonexistent/muni.conf", nil, nil, "no such file"},
 	}
