@@ -42,6 +42,14 @@ func (p *testPlaces) Place(_ context.Context, id string) (Place, error) {
 	return Place{}, fault.ErrNotFound
 }
 
+// PlaceByOKTMO knows one code, Kirishi's (b).
+func (p *testPlaces) PlaceByOKTMO(ctx context.Context, code string) (Place, error) {
+	if code == "41624000" {
+		return p.Place(ctx, "b")
+	}
+	return Place{}, fault.ErrNotFound
+}
+
 func (p *testPlaces) Municipalities(context.Context) ([]Place, error) {
 	var out []Place
 	for _, n := range p.nodes {

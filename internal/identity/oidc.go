@@ -102,7 +102,11 @@ func (s *Service) OIDCFinish(ctx context.Context, f OIDCFlow, code, state, ip st
 		return User{}, &fault.Error{Kind: fault.ErrUnauthorized, Type: "oidc-failed", Key: "identity.oidc.failed", Err: err}
 	}
 	var c oidcClaims
+	var all map[string]any
 	if err := idt.Claims(&c); err != nil {
+		return User{}, ErrOIDC
+	}
+	if err := idt.Claims(&all); err != nil {
 		return User{}, ErrOIDC
 	}
 	u, err := s.oidcUser(ctx, idt.Issuer, idt.Subject, c)
@@ -111,9 +115,23 @@ func (s *Service) OIDCFinish(ctx context.Context, f OIDCFlow, code, state, ip st
 	}
 	s.logAttempt(ctx, accountKey(u.Email), u.ID, ip, "oidc", outcomeOK)
 	if u.Status != StatusActive {
+		// No consent yet, so nothing more is processed: the provider's
+		// residence claims are used at the first login after consent.
 		return u, ErrNeedsConsent
 	}
+	s.verifyOIDC(ctx, u, all)
 	return u, s.recordLogin(ctx, u, "oidc")
+}
+
+// verifyOIDC puts the person on the voter roll when the provider's claims
+// vouch for their birth date and residence (audited as the provider's
+// verification). A failure to write it must not refuse the login, so it
+// is only logged; the next login tries again.
+func (s *Service) verifyOIDC(ctx context.Context, u User, claims map[string]any) {
+	ctx = auth.With(ctx, &auth.Actor{Kind: auth.User, ID: u.ID})
+	if _, _, err := s.VerifyFromClaims(ctx, u.ID, claims, s.cfg.OIDCClaims); err != nil {
+		s.log.Error("identity: oidc verification", "user", u.ID, "err", err)
+	}
 }
 
 // oidcUser finds, links or creates the account of an OIDC subject.

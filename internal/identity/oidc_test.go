@@ -201,3 +201,81 @@ func TestOIDCRefusesForgeries(t *testing.T) {
 		}
 	})
 }
+
+// verifiedBy reads the user's voter-roll entry and how many OIDC
+// verifications the audit log holds.
+func oidcVerification(t *testing.T, e *env, userID string) (Verification, bool, int) {
+	t.Helper()
+	v, err := e.svc.st.verification(t.Context(), userID)
+	if err != nil && err != ErrNotFound {
+		t.Fatal(err)
+	}
+	var n int
+	if err := e.d.Writer().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'identity.verification.oidc'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return v, err == nil, n
+}
+
+func TestOIDCClaimsVerifyTheResident(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		p := newProvider(t)
+		s := oidcSite(t, e, p)
+		e.svc.cfg.OIDCClaims = OIDCClaimMap{OKTMO: "oktmo"}
+		u := e.register(t, "anna@example.ru", "a")
+		login := func(claims map[string]any) {
+			t.Helper()
+			p.claims = map[string]any{"sub": "esia-5", "email": "anna@example.ru", "email_verified": true}
+			for k, v := range claims {
+				p.claims[k] = v
+			}
+			if a := s.oidcLogin(t, s.browser()); a.status != http.StatusSeeOther || a.header.Get("Location") != "/profile" {
+				t.Fatalf("login: %d %q %s", a.status, a.header.Get("Location"), a.body)
+			}
+		}
+
+		// Claims that do not vouch for both facts verify nothing, and the
+		// login still succeeds.
+		for _, c := range []map[string]any{
+			{"birthdate": "1990-04-02"},
+			{"muni_residence_node": "a1"},
+			{"birthdate": "2090-04-02", "muni_residence_node": "a1"},
+			{"birthdate": "1990-04-02", "muni_residence_node": "nowhere"},
+			{"birthdate": "1990-04-02", "muni_residence_node": "r"}, // above municipalities
+			{"birthdate": "1990-04-02", "oktmo": "00000000"},
+			{"birthdate": "02.04.1990", "muni_residence_node": "a1"},
+		} {
+			login(c)
+			if _, ok, n := oidcVerification(t, e, u.ID); ok || n != 0 {
+				t.Fatalf("%v verified (audit %d)", c, n)
+			}
+		}
+
+		login(map[string]any{"birthdate": "1990-04-02", "muni_residence_node": "a1"})
+		v, ok, n := oidcVerification(t, e, u.ID)
+		if !ok || n != 1 || v.Method != VerifiedByOIDC || v.NodeID != "a1" || v.TenantID != "a" ||
+			v.BirthDate.Format(time.DateOnly) != "1990-04-02" {
+			t.Fatalf("verification %+v ok=%v audit=%d", v, ok, n)
+		}
+		// The same claims at the next login change nothing and audit nothing.
+		login(map[string]any{"birthdate": "1990-04-02", "muni_residence_node": "a1"})
+		if _, _, n := oidcVerification(t, e, u.ID); n != 1 {
+			t.Fatalf("unchanged claims audited again: %d", n)
+		}
+		// A move the provider reports, as an OKTMO code, is recorded.
+		login(map[string]any{"birthdate": "1990-04-02", "oktmo": "41624000"})
+		if v, _, n := oidcVerification(t, e, u.ID); v.NodeID != "b" || v.NodePath != "/r/b/" || n != 2 {
+			t.Fatalf("move: %+v audit=%d", v, n)
+		}
+
+		// A new person who has not consented yet is not processed.
+		p.claims = map[string]any{"sub": "esia-6", "email": "new@example.ru", "email_verified": true,
+			"birthdate": "1980-01-01", "muni_residence_node": "a"}
+		if a := s.oidcLogin(t, s.browser()); a.header.Get("Location") != "/consent/accept" {
+			t.Fatalf("pending: %d %q", a.status, a.header.Get("Location"))
+		}
+		if count(t, e.d, "verifications") != 1 {
+			t.Fatal("a person without consent was verified")
+		}
+	})
+}

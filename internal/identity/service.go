@@ -28,6 +28,7 @@ type Config struct {
 	OIDCIssuer    string        // empty disables OIDC login
 	OIDCClientID  string
 	OIDCSecret    string
+	OIDCClaims    OIDCClaimMap  // the ID-token claims that verify a residence
 	ConfirmTTL    time.Duration // life of an e-mail confirmation link (default 48h)
 	ResetTTL      time.Duration // life of a password reset link (default 1h)
 	MailMax       int           // mails the public forms may send per address or IP in MailWindow (default 10)
