@@ -3,6 +3,7 @@ package metering
 import (
 	"context"
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -69,7 +70,9 @@ func demoFiles(in DemoInput) ([][2]string, DemoResult) {
 	var res DemoResult
 	meter := func(serial, model, point string, heat bool) {
 		devices.WriteString(fmt.Sprintf("%s,%s,2024-06-01,72,%s-S,900\n", serial, model, serial))
-		installs.WriteString(fmt.Sprintf("%s,%s,%s,0\n", serial, point, from))
+		// The installation's start register is the meter's first reading,
+		// so nothing is counted between the installation and the readings.
+		installs.WriteString(fmt.Sprintf("%s,%s,%s,%d\n", serial, point, from, demoStartRegister(serial)))
 		if heat {
 			channels.WriteString(serial + ",e,heat,Gcal,cumulative,1,7\n" + serial + ",t1,temperature,Cel,instantaneous,1,0\n" + serial + ",t2,temperature,Cel,instantaneous,1,0\n")
 			res.Channels += 3
@@ -163,7 +166,8 @@ func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 		}
 	}
 	// What the consumers draw, per feeding meter and step, so the inlets
-	// read it plus the losses (8 % of water, 12 % of heat).
+	// read it plus the losses (8 % of the water, 12 % of the heat that
+	// enters the zone).
 	steps := int(end.Sub(start)/(15*time.Minute)) + 1
 	feeds := map[string][]float64{}
 	feeder := func(serial string, i int) string {
@@ -179,7 +183,7 @@ func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 		feeds[f] = make([]float64, steps)
 	}
 	for k, m := range meters {
-		reg := 100 + rng.Float64()*900
+		reg := float64(demoStartRegister(m.serial))
 		f := feeds[feeder(m.serial, demoIndex(m.serial))]
 		for i, t := 0, start; i < steps; i, t = i+1, t.Add(15*time.Minute) {
 			step := m.perDay / 96
@@ -206,17 +210,31 @@ func demoReadings(ctx context.Context, s *Service, in DemoInput) (int, error) {
 		}
 	}
 	for serial, f := range feeds {
-		loss, name := 1.08, "v"
+		// Losses are a share of what enters the zone, as the dashboard
+		// shows them: the inlet reads the consumers' use / (1 − share).
+		loss, name := 1/(1-0.08), "v"
 		if serial == "DEMO-HO1" {
-			loss, name = 1.12, "e"
+			loss, name = 1/(1-0.12), "e"
 		}
-		reg := 5000.0
+		reg := float64(demoStartRegister(serial))
 		for i, t := 0, start; i < steps; i, t = i+1, t.Add(15*time.Minute) {
 			reg += f[i] * loss
 			batch = append(batch, Input{Device: serial, Channel: name, At: t, Value: math.Round(reg*1000) / 1000})
 		}
 	}
 	return total, flush()
+}
+
+// demoStartRegister is a demo meter's register at its first reading and
+// at its installation: a few hundred for the buildings' meters, a few
+// thousand for the zone inlets and the boiler house's outlet.
+func demoStartRegister(serial string) int {
+	h := fnv.New32a()
+	h.Write([]byte(serial))
+	if strings.HasPrefix(serial, "DEMO-WI") || strings.HasPrefix(serial, "DEMO-HO") {
+		return 5000 + int(h.Sum32()%5000)
+	}
+	return 100 + int(h.Sum32()%900)
 }
 
 // demoIndex is the building number in a demo meter's serial ("DEMO-WM07" → 7).
