@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"io"
 	"math"
 	"math/rand/v2"
@@ -84,7 +85,7 @@ func (s *Service) SimRegistry(ctx context.Context, a *auth.Actor, o SimOptions) 
 	from := o.From.AddDate(0, 0, -1).UTC().Format("2006-01-02")
 	meter := func(serial, point string) {
 		devices.WriteString(fmt.Sprintf("%s,СИМ-15,2025-01-15,72,%s-S,%d\n", serial, serial, int(o.Interval/time.Second)))
-		installs.WriteString(fmt.Sprintf("%s,%s,%s,0\n", serial, point, from))
+		installs.WriteString(fmt.Sprintf("%s,%s,%s,%d\n", serial, point, from, simStartRegister(serial)))
 		channels.WriteString(serial + ",v,volume,m3,cumulative,1,8\n")
 	}
 	n := 0
@@ -116,6 +117,19 @@ func (s *Service) SimRegistry(ctx context.Context, a *auth.Actor, o SimOptions) 
 		}
 	}
 	return w, nil
+}
+
+// simStartRegister is a simulated meter's register when it is installed
+// and when Simulate starts: a few thousand m³ for a building's meter, 0
+// for a new zone inlet. Simulate continues from it, so the installation
+// counts nothing before the first reading.
+func simStartRegister(serial string) int {
+	if strings.HasPrefix(serial, "SIM-I") {
+		return 0
+	}
+	h := fnv.New32a()
+	h.Write([]byte(serial))
+	return int(h.Sum32() % 5000)
 }
 
 func simWorld(o SimOptions) SimWorld {
@@ -189,7 +203,7 @@ func Simulate(o SimOptions, w SimWorld, loc *time.Location, send func(batch []In
 			st.Leaking = append(st.Leaking, z.Code)
 		}
 		for _, serial := range z.Buildings {
-			m := &meter{serial: serial, mean: 0.1 + 0.4*rng.Float64(), reg: float64(rng.IntN(5000)), stuck: rng.Float64() < o.Stuck}
+			m := &meter{serial: serial, mean: 0.1 + 0.4*rng.Float64(), reg: float64(simStartRegister(serial)), stuck: rng.Float64() < o.Stuck}
 			if m.stuck {
 				st.Stuck = append(st.Stuck, serial)
 			}

@@ -43,6 +43,17 @@ func TestSimulatedLeakAndOutageAreDetected(t *testing.T) {
 			t.Fatalf("stats %+v", stats)
 		}
 		rollupAll(t, s)
+		// The meters were installed at the registers Simulate starts from,
+		// so every day before the leak loses a few per cent, the first too.
+		days, err := s.ZoneDays(ctx, operatorOf(muniA), muniA.ID, "SIM-Z001", o.From.AddDate(0, 0, -2), o.LeakFrom.AddDate(0, 0, -1))
+		if err != nil || len(days) < 9 {
+			t.Fatalf("zone days %d %v", len(days), err)
+		}
+		for _, day := range days {
+			if b := day.Balance; b.In != 0 && (b.LossPercent < 1 || b.LossPercent > 12) {
+				t.Errorf("zone 1 on %v before the leak: %+v", day.Day, b)
+			}
+		}
 		if _, err := w.Detect(ctx, muniA.ID); err != nil {
 			t.Fatal(err)
 		}
