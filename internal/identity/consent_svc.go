@@ -33,8 +33,10 @@ func (s *Service) Consents(ctx context.Context) ([]Consent, error) {
 }
 
 // WithdrawConsent withdraws the signed-in user's consent. Processing of
-// their data then stops: the account is deactivated and every session it
-// holds ends. Data the law requires to keep stays.
+// their data then stops: the account is deactivated, every session it
+// holds ends, and their voter-roll records (the verification with its
+// birth date and residence, the claim waiting for the census) are
+// deleted. Data the law requires to keep stays.
 func (s *Service) WithdrawConsent(ctx context.Context, ip string) error {
 	a, err := actorOrFail(ctx)
 	if err != nil {
@@ -58,8 +60,13 @@ func (s *Service) WithdrawConsent(ctx context.Context, ip string) error {
 		if err := s.st.setStatus(ctx, u.ID, StatusDeactivated, s.nowMs(), true); err != nil {
 			return err
 		}
+		roll, err := s.st.deleteResidence(ctx, u.ID)
+		if err != nil {
+			return err
+		}
 		return s.record(ctx, change{action: "identity.consent.withdraw", objectType: "user", objectID: u.ID,
-			tenantID: u.TenantID, detail: map[string]any{"consents": n, "status": string(StatusDeactivated)},
+			tenantID: u.TenantID, detail: map[string]any{"consents": n, "status": string(StatusDeactivated),
+				"verification_deleted": roll.verification, "claim_deleted": roll.claim},
 			event: "identity.consent.withdrawn", payload: map[string]string{"user_id": u.ID}})
 	})
 }

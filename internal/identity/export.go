@@ -13,14 +13,15 @@ import (
 // access): identity's own records plus a section from every other domain
 // that keeps personal data.
 type Export struct {
-	Generated time.Time      `json:"generated_at"`
-	Account   User           `json:"account"`
-	Consents  []Consent      `json:"consents"`
-	Grants    []GrantRecord  `json:"grants"`
-	APIKeys   []APIKey       `json:"api_keys_created"`
-	Logins    []LoginEvent   `json:"login_history"`
-	Audit     []audit.Record `json:"audit_entries"`
-	Sections  map[string]any `json:"sections"`
+	Generated time.Time         `json:"generated_at"`
+	Account   User              `json:"account"`
+	Consents  []Consent         `json:"consents"`
+	Grants    []GrantRecord     `json:"grants"`
+	APIKeys   []APIKey          `json:"api_keys_created"`
+	Logins    []LoginEvent      `json:"login_history"`
+	Audit     []audit.Record    `json:"audit_entries"`
+	Residence ExportedResidence `json:"residence"` // the voter-roll records, while they exist
+	Sections  map[string]any    `json:"sections"`
 }
 
 // Export gathers the signed-in user's data.
@@ -49,6 +50,9 @@ func (s *Service) Export(ctx context.Context) (*Export, error) {
 		return nil, err
 	}
 	if e.Audit, err = s.auditOf(ctx, a.ID); err != nil {
+		return nil, err
+	}
+	if e.Residence, err = s.ExportResidence(ctx, a.ID); err != nil {
 		return nil, err
 	}
 	for _, x := range s.exporters {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -179,6 +180,29 @@ func (s *Service) Residence(ctx context.Context, userID string) (Residence, erro
 		return r, err
 	}
 	return r, nil
+}
+
+// deletedResidence says which voter-roll records of a person went.
+type deletedResidence struct{ verification, claim bool }
+
+// deleteResidence deletes a person's verification and residence claim.
+func (s *store) deleteResidence(ctx context.Context, userID string) (deletedResidence, error) {
+	var out deletedResidence
+	for _, q := range []struct {
+		sql string
+		hit *bool
+	}{
+		{`DELETE FROM verifications WHERE user_id = $1`, &out.verification},
+		{`DELETE FROM residence_claims WHERE user_id = $1`, &out.claim},
+	} {
+		res, err := s.db.Q(ctx).ExecContext(ctx, q.sql, userID)
+		if err != nil {
+			return out, fmt.Errorf("identity: delete residence: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		*q.hit = n > 0
+	}
+	return out, nil
 }
 
 const verificationColumns = `user_id, node_id, node_path, tenant_id, birth_date, method, document, verified_by, verified_ms`
