@@ -74,6 +74,10 @@ func (s *Service) IngestRealtime(ctx context.Context, municipalityID string, bod
 		return RealtimeResult{}, &fault.Error{Kind: fault.ErrInvalid, Type: "gtfs-rt-invalid", Key: "transport.error.realtime", Err: ErrInvalid}
 	}
 	now := db.Millis(s.now())
+	obs, err := s.observer(ctx, m, msg.GetHeader().GetTimestamp())
+	if err != nil {
+		return RealtimeResult{}, err
+	}
 	var res RealtimeResult
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		q := s.db.Q(ctx)
@@ -82,11 +86,21 @@ func (s *Service) IngestRealtime(ctx context.Context, municipalityID string, bod
 				if err := upsertTrip(ctx, q, m.ID, tu, now); err != nil {
 					return err
 				}
+				if obs != nil {
+					if err := obs.tripUpdate(ctx, q, tu); err != nil {
+						return err
+					}
+				}
 				res.Trips++
 			}
 			if vp := e.GetVehicle(); vp != nil && vp.GetPosition() != nil {
 				if err := upsertVehicle(ctx, q, m.ID, e.GetId(), vp, msg.GetHeader().GetTimestamp(), now); err != nil {
 					return err
+				}
+				if obs != nil {
+					if err := obs.vehicle(ctx, q, vp, msg.GetHeader().GetTimestamp()); err != nil {
+						return err
+					}
 				}
 				res.Vehicles++
 			}

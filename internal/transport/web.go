@@ -43,6 +43,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /m/{slug}/transport/feeds/{id}", h.report)
 	rt.Handle("POST /m/{slug}/transport/feeds/{id}/activate", h.activate)
 	rt.Handle("GET /m/{slug}/transport/feeds/{id}/gtfs.zip", h.export)
+	rt.Handle("GET /m/{slug}/transport/quality", h.quality)
 }
 
 func signIn(w http.ResponseWriter, r *http.Request) bool {
