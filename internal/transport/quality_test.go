@@ -274,3 +274,47 @@ func TestQualityFromRealtime(t *testing.T) {
 		}
 	})
 }
+
+// TestDemoObservations plays two days of the generated network through
+// the ingest: the report then has trips seen, on time and missed, and
+// the same day replayed gives the same report.
+func TestDemoObservations(t *testing.T) {
+	moscow, _ := time.LoadLocation("Europe/Moscow")
+	var buf bytes.Buffer
+	if err := Generate(&buf, GenSpec{Agency: "МУП", AgencyURL: "https://example.org", TimeZone: "Europe/Moscow",
+		Places: []Place{{"Альфа", 58.7, 29.8}, {"Бета", 58.75, 29.9}, {"Гамма", 58.8, 29.7}}, Routes: 2, StopsPerRoute: 6,
+		WeekdayEvery: 15, WeekendEvery: 30, FirstMinute: 6 * 60, LastMinute: 22 * 60, StartDate: "20260101", EndDate: "20261231", SpeedKMH: 40}); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 23, 30, 0, 0, moscow)
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+		src, _ := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if _, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.DemoObservations(as(operatorOf(muniB)), muniA.ID, 2); !errors.Is(err, ErrForbidden) {
+			t.Errorf("another municipality's operator played the demo: %v", err)
+		}
+		n, err := svc.DemoObservations(as(operatorOf(muniA)), muniA.ID, 2)
+		if err != nil || n == 0 {
+			t.Fatalf("demo: %d %v", n, err)
+		}
+		day := time.Date(2026, 11, 24, 0, 0, 0, 0, moscow)
+		q1, err := svc.Quality(as(adminOf(muniA)), muniA.Slug, day, day.AddDate(0, 0, 1), GrainMonth)
+		if err != nil || len(q1.Agencies) != 1 {
+			t.Fatalf("report: %+v %v", q1.Agencies, err)
+		}
+		a := q1.Agencies[0]
+		if a.Scheduled == 0 || a.Observed == 0 || a.OnTime == 0 || a.Late == 0 || a.Missed == 0 || a.OnTimeShare() < 0.5 || a.MissedPercent() > 20 {
+			t.Errorf("demo day: %+v", a)
+		}
+		if _, err := svc.DemoObservations(as(operatorOf(muniA)), muniA.ID, 2); err != nil {
+			t.Fatal(err)
+		}
+		q2, _ := svc.Quality(as(adminOf(muniA)), muniA.Slug, day, day.AddDate(0, 0, 1), GrainMonth)
+		if b := q2.Agencies[0]; b.Observed != a.Observed || b.OnTime != a.OnTime || b.Missed != a.Missed {
+			t.Errorf("replayed: %+v, first %+v", b, a)
+		}
+	})
+}
