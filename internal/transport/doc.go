@@ -5,7 +5,18 @@
 // GTFS; next departures per stop computed from the active version's
 // calendars, calendar exceptions and frequencies, with delays and
 // cancellations from GTFS-Realtime trip updates that operators push;
-// stop coverage for planning.
+// stop coverage for planning; punctuality per route and carrier.
+//
+// Punctuality is measured from what realtime data says happened: each
+// trip update's stop time events already in the past when the message
+// was made, and vehicles reported STOPPED_AT a stop of their trip, are
+// kept per service date, trip and stop with the timetable's time, and
+// cancelled trips apart. A stop event is on time from 1 minute early to
+// 5 minutes late; a trip is missed when cancelled or never seen once its
+// last stop is due; excess wait time (actual minus scheduled average
+// wait, Σh²/2Σh) is measured at stops a line serves every 12 minutes or
+// more often over the service day. Trips run by frequencies.txt have no
+// fixed times and are not measured.
 //
 // A feed whose notices mean rows could not be stored (a missing file,
 // key, reference or unreadable value) is rejected: its rows are rolled
