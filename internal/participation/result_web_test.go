@@ -1,0 +1,172 @@
+package participation
+
+import (
+	"bytes"
+	"encoding/json"
+	"image/png"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+// resultServer mounts every participation route with the result
+// messages, like the app does.
+func resultServer(t *testing.T, c *civic, actors map[string]*auth.Actor) http.Handler {
+	t.Helper()
+	cat := i18n.New()
+	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, ResultLocales} {
+		if err := cat.Load(l, "locales"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if missing := cat.Missing(); len(missing) > 0 {
+		t.Fatalf("messages missing from a language: %v", missing)
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &web.Server{Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Catalog: cat}
+	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
+		t.Fatal(err)
+	}
+	rt := web.NewRouter(srv)
+	Routes(rt, srv.Render, c.svc)
+	BallotRoutes(rt, srv.Render, c.svc, NewBallotBox(c.svc, nil))
+	ResultRoutes(rt, srv.Render, c.svc)
+	withActor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
+				r = r.WithContext(auth.With(r.Context(), a))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+}
+
+func call(t *testing.T, h http.Handler, actor, method, path, ctype string, body []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, path, bytes.NewReader(body))
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("X-Test-Actor", actor)
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	return w
+}
+
+func TestResultPagesAPIAndExport(t *testing.T) {
+	civicEnv(t, func(t *testing.T, c *civic) {
+		c.over()
+		actors := map[string]*auth.Actor{"res": auth.From(c.person("zqanna", distN, "1980-01-01")),
+			"op": auth.From(official(auth.RoleOperator, muniA)), "opB": auth.From(official(auth.RoleOperator, muniB))}
+		h := resultServer(t, c, actors)
+		api := "/api/v1/participation/processes/" + c.proc.ID + "/results"
+		js := func(v any) []byte { b, _ := json.Marshal(v); return b }
+		for _, x := range []struct {
+			actor  string
+			body   []byte
+			status int
+			want   string
+		}{
+			{"", js(ResultInput{ProjectID: c.p[0]}), 401, ""},
+			{"res", js(ResultInput{ProjectID: c.p[0]}), 403, ""},
+			{"opB", js(ResultInput{ProjectID: c.p[0]}), 403, ""},
+			{"op", []byte(`{"project_id": 5}`), 400, ""},
+			{"op", []byte(`{"project_id": "x", "bogus": 1}`), 400, ""},
+			{"op", js(ResultInput{ProjectID: c.p[2]}), 400, `"project_id"`},
+		} {
+			w := call(t, h, x.actor, "POST", api, "application/json", x.body)
+			if w.Code != x.status || !strings.Contains(w.Header().Get("Content-Type"), "problem+json") || !strings.Contains(w.Body.String(), x.want) {
+				t.Fatalf("%s %s: %d %s\n%s", x.actor, x.body, w.Code, w.Header().Get("Content-Type"), w.Body.String())
+			}
+		}
+		if n := c.count("participation_results"); n != 0 {
+			t.Fatalf("refusals stored %d results", n)
+		}
+		w := call(t, h, "op", "POST", api, "application/json", js(ResultInput{ProjectID: c.p[0], ProposalID: c.accepted.ID,
+			Description: "Лавочки и урны"}))
+		if w.Code != 201 {
+			t.Fatalf("create: %d %s", w.Code, w.Body.String())
+		}
+		var r Result
+		json.Unmarshal(w.Body.Bytes(), &r)
+		if w = call(t, h, "op", "PUT", "/api/v1/participation/results/"+r.ID, "application/json",
+			js(ResultUpdate{Title: "Скамейки в сквере", Status: StatusInProgress, Progress: 45, Spent: 20_000_000})); w.Code != 200 {
+			t.Fatalf("update: %d %s", w.Code, w.Body.String())
+		}
+		if w = call(t, h, "op", "POST", "/api/v1/participation/results/"+r.ID+"/milestones", "application/json",
+			js(MilestoneInput{Title: "Подрядчик выбран", Due: "2026-07-01"})); w.Code != 201 {
+			t.Fatalf("milestone: %d %s", w.Code, w.Body.String())
+		}
+		var m Milestone
+		json.Unmarshal(w.Body.Bytes(), &m)
+		if w = call(t, h, "op", "PUT", "/api/v1/participation/results/"+r.ID+"/milestones/"+m.ID, "application/json",
+			[]byte(`{"done": true}`)); w.Code != 200 {
+			t.Fatalf("mark: %d %s", w.Code, w.Body.String())
+		}
+		var img bytes.Buffer
+		png.Encode(&img, testImage())
+		if w = call(t, h, "op", "POST", "/api/v1/participation/results/"+r.ID+"/photos?caption=Сквер", "image/png", img.Bytes()); w.Code != 201 {
+			t.Fatalf("photo: %d %s", w.Code, w.Body.String())
+		}
+		var p Photo
+		json.Unmarshal(w.Body.Bytes(), &p)
+		if w = call(t, h, "op", "POST", "/api/v1/participation/results/"+r.ID+"/photos", "image/png", []byte("<svg onload=x>")); w.Code != 400 {
+			t.Fatalf("svg photo: %d", w.Code)
+		}
+		if w = call(t, h, "", "GET", "/participation/results/photos/"+p.ID, "", nil); w.Code != 200 ||
+			w.Header().Get("Content-Type") != "image/png" || w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("photo get: %d %v", w.Code, w.Header())
+		}
+		page := "/participation/results/" + r.ID
+		for _, lang := range []string{"ru", "en"} {
+			for _, x := range []webCase{
+				{name: "list", method: "GET", path: "/m/luga/participation/results", status: 200,
+					want: []string{`href="` + page + `"`, `<progress max="100" value="45"`, "Скамейки в сквере"}},
+				{name: "filter in progress", method: "GET", path: "/m/luga/participation/results?status=in_progress", status: 200,
+					want: []string{`href="` + page + `"`, `aria-current="page"`}},
+				{name: "filter done", method: "GET", path: "/m/luga/participation/results?status=done", status: 200,
+					want: []string{`class="card empty"`}},
+				{name: "bad filter", method: "GET", path: "/m/luga/participation/results?status=maybe", status: 400},
+				{name: "other municipality", method: "GET", path: "/m/kirishi/participation/results", status: 200, want: []string{`class="card empty"`}},
+				{name: "page", method: "GET", path: page, status: 200, want: []string{"Скамейки в сквере", "Подрядчик выбран",
+					"/participation/results/photos/" + p.ID, `href="/participation/proposals/` + c.accepted.ID + `"`,
+					`href="/participation/budgets/` + c.bud.ID + `/results"`, "/m/luga/participation/civic/export.csv"}},
+				{name: "unknown", method: "GET", path: "/participation/results/nope", status: 404},
+				{name: "for project", method: "GET", path: "/participation/results/for?project=" + c.p[0], status: 303, location: page},
+				{name: "for proposal", method: "GET", path: "/participation/results/for?proposal=" + c.accepted.ID, status: 303, location: page},
+				{name: "for nothing", method: "GET", path: "/participation/results/for?project=" + c.p[1], status: 404},
+			} {
+				x.do(t, h, lang)
+			}
+		}
+		w = call(t, h, "", "GET", "/m/luga/participation/civic/export.csv", "", nil)
+		if w.Code != 200 || !strings.HasPrefix(w.Header().Get("Content-Type"), "text/csv") ||
+			!strings.HasPrefix(w.Body.String(), strings.Join(CSVColumns, ",")+"\n") || !strings.Contains(w.Body.String(), "result,"+r.ID) {
+			t.Fatalf("csv: %d %v\n%s", w.Code, w.Header(), w.Body.String())
+		}
+		w = call(t, h, "", "GET", "/m/luga/participation/"+c.proc.ID+"/export.json", "", nil)
+		var d OpenData
+		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &d) != nil || len(d.Results) != 1 || d.Results[0].Progress != 45 {
+			t.Fatalf("json: %d %s", w.Code, w.Body.String())
+		}
+		for _, s := range append([]string{"Анна", "Петров", "Секрет"}, civicPeople...) {
+			if strings.Contains(w.Body.String(), s) {
+				t.Fatalf("export holds %q", s)
+			}
+		}
+		if w = call(t, h, "", "GET", "/m/kirishi/participation/civic/export.json", "", nil); w.Code != 404 {
+			t.Fatalf("another municipality's process: %d", w.Code)
+		}
+	})
+}
