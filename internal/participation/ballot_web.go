@@ -193,6 +193,7 @@ type resultRow struct {
 	Greedy  bool
 	MES     bool
 	Stage   string
+	Result  string // the id of the project's accountability record, if any
 }
 
 func (h *ballotHandler) resultsPage(w http.ResponseWriter, r *http.Request) error {
@@ -205,8 +206,13 @@ func (h *ballotHandler) resultsPage(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	v := resultsView{budgetContext: c, Results: res, Greedy: money(res.Greedy.Spent), MES: money(res.MES.Spent)}
+	done, err := h.svc.st.resultsByProject(r.Context(), c.Budget.ID)
+	if err != nil {
+		return err
+	}
 	for i, p := range c.Budget.Projects {
-		row := resultRow{Project: p, Cost: money(p.Cost), Votes: res.Counts[i], Greedy: res.Greedy.Won(p.ID), MES: res.MES.Won(p.ID)}
+		row := resultRow{Project: p, Cost: money(p.Cost), Votes: res.Counts[i], Greedy: res.Greedy.Won(p.ID), MES: res.MES.Won(p.ID),
+			Result: done[p.ID]}
 		for _, s := range res.MES.Selected {
 			if s.Project == p.ID {
 				row.Stage = string(s.Stage)

@@ -170,3 +170,22 @@ func TestResultPagesAPIAndExport(t *testing.T) {
 		}
 	})
 }
+
+func TestProposalAndBudgetPagesLinkTheResult(t *testing.T) {
+	civicEnv(t, func(t *testing.T, c *civic) {
+		c.over()
+		r := must[Result](t)(c.svc.CreateResult(official(auth.RoleOperator, muniA), c.proc.ID, ResultInput{ProjectID: c.p[0],
+			ProposalID: c.accepted.ID}))
+		h := resultServer(t, c, nil)
+		link := `href="/participation/results/` + r.ID + `"`
+		for _, lang := range []string{"ru", "en"} {
+			(webCase{name: "proposal", method: "GET", path: "/participation/proposals/" + c.accepted.ID, status: 200,
+				want: []string{link}}).do(t, h, lang)
+			(webCase{name: "budget results", method: "GET", path: "/participation/budgets/" + c.bud.ID + "/results", status: 200,
+				want: []string{link}}).do(t, h, lang)
+		}
+		if b := call(t, h, "", "GET", "/participation/proposals/"+c.rejected.ID, "", nil).Body.String(); strings.Contains(b, "/participation/results/") {
+			t.Fatal("a proposal without a result links one")
+		}
+	})
+}

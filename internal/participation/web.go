@@ -302,6 +302,8 @@ type proposalView struct {
 	// The choices of the forms.
 	AnswerStates []AnswerState
 	Stances      []Stance
+	// Result is the accountability record of the proposal, if any.
+	Result *Result
 }
 
 func (h *handler) proposalView(ctx context.Context, id string) (proposalView, error) {
@@ -326,8 +328,15 @@ func (h *handler) proposalView(ctx context.Context, id string) (proposalView, er
 	if v.Supported, err = h.svc.Supported(ctx, pr.ID); err != nil {
 		return v, err
 	}
-	v.Following, err = h.svc.Following(ctx, pr.ID)
-	return v, err
+	if v.Following, err = h.svc.Following(ctx, pr.ID); err != nil {
+		return v, err
+	}
+	if res, err := h.svc.ResultFor(ctx, "", pr.ID); err == nil {
+		v.Result = &res
+	} else if !errors.Is(err, ErrNotFound) {
+		return v, err
+	}
+	return v, nil
 }
 
 func (h *handler) proposalPage(w http.ResponseWriter, r *http.Request) error {
