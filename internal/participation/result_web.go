@@ -22,6 +22,8 @@ func ResultRoutes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /participation/results/photos/{id}", h.resultPhoto)
 	rt.Handle("GET /m/{slug}/participation/{process}/export.csv", h.exportCSV)
 	rt.Handle("GET /m/{slug}/participation/{process}/export.json", h.exportJSON)
+	rt.Handle("GET /api/v1/participation/processes/{id}/export.csv", h.exportCSV)
+	rt.Handle("GET /api/v1/participation/processes/{id}/export.json", h.exportJSON)
 	rt.Handle("GET /api/v1/participation/results/{id}", h.apiResult)
 	rt.Handle("POST /api/v1/participation/processes/{id}/results", h.apiCreateResult)
 	rt.Handle("PUT /api/v1/participation/results/{id}", h.apiUpdateResult)
@@ -99,7 +101,12 @@ func (h *handler) resultPhoto(w http.ResponseWriter, r *http.Request) error {
 	return err
 }
 
+// openData reads the open data of the process {process} of the
+// municipality {slug}, or of the process {id} on the API route.
 func (h *handler) openData(r *http.Request) (OpenData, error) {
+	if id := r.PathValue("id"); id != "" {
+		return h.svc.OpenData(r.Context(), id)
+	}
 	_, p, err := h.process(r)
 	if err != nil {
 		return OpenData{}, err

@@ -189,3 +189,22 @@ func TestProposalAndBudgetPagesLinkTheResult(t *testing.T) {
 		}
 	})
 }
+
+func TestOpenDataAPIRoutes(t *testing.T) {
+	civicEnv(t, func(t *testing.T, c *civic) {
+		c.over()
+		h := resultServer(t, c, nil)
+		w := call(t, h, "", "GET", "/api/v1/participation/processes/"+c.proc.ID+"/export.json", "", nil)
+		var d OpenData
+		if w.Code != 200 || json.Unmarshal(w.Body.Bytes(), &d) != nil || d.Process.ID != c.proc.ID || !d.Budgets[0].Final {
+			t.Fatalf("json: %d %s", w.Code, w.Body.String())
+		}
+		if w = call(t, h, "", "GET", "/api/v1/participation/processes/"+c.proc.ID+"/export.csv", "", nil); w.Code != 200 ||
+			!strings.HasPrefix(w.Body.String(), "section,id,") {
+			t.Fatalf("csv: %d", w.Code)
+		}
+		if w = call(t, h, "", "GET", "/api/v1/participation/processes/nope/export.json", "", nil); w.Code != 404 {
+			t.Fatalf("unknown: %d", w.Code)
+		}
+	})
+}
