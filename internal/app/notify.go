@@ -22,14 +22,19 @@ func (a *App) buildNotify() *notify.Service {
 	return notify.New(d)
 }
 
-// subscribeNotify turns the appeals' events into notifications: one
-// idempotent consumer per event type, which stores what appeals says to
-// tell in the consumer's own transaction.
+// subscribeNotify turns the appeals' events into notifications.
 func (a *App) subscribeNotify() error {
-	for _, typ := range appeals.NotifyEvents() {
+	return a.notifyOn(appeals.NotifyEvents(), a.Appeals.Notices)
+}
+
+// notifyOn subscribes one idempotent consumer per event type that asks
+// notices what to tell whom and stores those notifications in the
+// consumer's own transaction: the way a domain's events reach people.
+func (a *App) notifyOn(types []string, notices func(context.Context, events.Event) ([]notify.Notice, error)) error {
+	for _, typ := range types {
 		consumer := "notify-" + strings.ReplaceAll(typ, ".", "_")
 		err := events.Subscribe(a.Bus, a.DB, consumer, typ, func(ctx context.Context, e events.Event) error {
-			ns, err := a.Appeals.Notices(AsSystem(ctx), e)
+			ns, err := notices(AsSystem(ctx), e)
 			if err != nil {
 				return err
 			}

@@ -10,7 +10,6 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
@@ -106,25 +105,7 @@ func (r participationRoll) Resident(ctx context.Context, userID string) (partici
 // and thresholds reached: one idempotent consumer per event type, storing
 // the notices in the consumer's own transaction.
 func (a *App) subscribeParticipation() error {
-	for _, typ := range participation.NotifyEvents() {
-		consumer := "notify-" + strings.ReplaceAll(typ, ".", "_")
-		err := events.Subscribe(a.Bus, a.DB, consumer, typ, func(ctx context.Context, e events.Event) error {
-			ns, err := a.Participation.Notices(AsSystem(ctx), e)
-			if err != nil {
-				return err
-			}
-			for _, n := range ns {
-				if err := a.Notify.Notify(ctx, n); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+	return a.notifyOn(participation.NotifyEvents(), a.Participation.Notices)
 }
 
 // residenceExport is identity's voter-roll section of a person's data

@@ -3,7 +3,6 @@ package appeals
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"image"
 	"image/draw"
@@ -14,7 +13,6 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 
-	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // PublicReport is an issue report as anyone may see it: what, where,
@@ -80,16 +78,9 @@ func (s *Service) withPhotos(ctx context.Context, items []PublicReport) error {
 	for i, it := range items {
 		ids[i], at[it.ID] = it.ID, i
 	}
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
-	in := "SELECT value FROM json_each($1)"
-	if s.db.Engine == db.Postgres {
-		in = "SELECT jsonb_array_elements_text($1::jsonb)"
-	}
+	in, list := s.db.InJSON("$1", ids)
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT appeal_id, MIN(n) FROM appeals_photos WHERE appeal_id IN (`+in+`)
-		GROUP BY appeal_id`, string(list))
+		GROUP BY appeal_id`, list)
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package appeals
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -101,18 +100,9 @@ func (s *store) withNextDeadlines(ctx context.Context, items []Summary) error {
 	for i, it := range items {
 		ids[i], at[it.ID] = it.ID, i
 	}
-	// The ids go as one JSON array: a page of a thousand placeholders
-	// costs SQLite more to prepare and bind than to run.
-	list, err := json.Marshal(ids)
-	if err != nil {
-		return err
-	}
-	in := "SELECT value FROM json_each($1)"
-	if s.db.Engine == db.Postgres {
-		in = "SELECT jsonb_array_elements_text($1::jsonb)"
-	}
+	in, list := s.db.InJSON("$1", ids)
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT appeal_id, clock, rule, basis, calendar, from_ms, due_ms
-		FROM appeals_deadlines WHERE closed_ms IS NULL AND appeal_id IN (`+in+`)`, string(list))
+		FROM appeals_deadlines WHERE closed_ms IS NULL AND appeal_id IN (`+in+`)`, list)
 	if err != nil {
 		return err
 	}

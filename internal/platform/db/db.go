@@ -7,6 +7,7 @@ package db
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -262,4 +263,16 @@ func Redacted(rawURL string) string {
 		return rawURL
 	}
 	return u.Redacted()
+}
+
+// InJSON is a subquery yielding the strings of values, bound as one JSON
+// array at placeholder p ("$1"), and the argument to bind there: a list of
+// ids costs one parameter instead of one each, which SQLite would otherwise
+// look up name by name in preparing and binding.
+func (d *DB) InJSON(p string, values []string) (subquery string, arg string) {
+	list, _ := json.Marshal(values) // a []string always encodes
+	if d.Engine == Postgres {
+		return "SELECT jsonb_array_elements_text(" + p + "::jsonb)", string(list)
+	}
+	return "SELECT value FROM json_each(" + p + ")", string(list)
 }
