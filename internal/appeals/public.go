@@ -12,7 +12,6 @@ import (
 	"time"
 
 	xdraw "golang.org/x/image/draw"
-
 )
 
 // PublicReport is an issue report as anyone may see it: what, where,
