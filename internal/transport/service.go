@@ -140,13 +140,24 @@ func (s *Service) bigCache(ctx context.Context) (restore func(), err error) {
 	if err := q.QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&old); err != nil {
 		return nil, err
 	}
-	// temp_store=MEMORY keeps each multi-row INSERT's statement journal
-	// in memory rather than in a temporary file.
-	if _, err := q.ExecContext(ctx, `PRAGMA cache_size = -262144; PRAGMA temp_store = MEMORY`); err != nil {
+	if _, err := q.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil {
 		return nil, err
 	}
+	// temp_store=MEMORY keeps each multi-row INSERT's statement journal
+	// in memory rather than in a temporary file. SQLite refuses to change
+	// it while the connection holds temporary tables (another domain's
+	// loader may have left one): the import then runs with the default.
+	memTemp := true
+	if _, err := q.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		memTemp = false
+		s.log.Debug("transport: temp_store left as it is", "err", err)
+	}
 	return func() {
-		if _, err := q.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = `+strconv.Itoa(old)+`; PRAGMA temp_store = DEFAULT`); err != nil {
+		restore := `PRAGMA cache_size = ` + strconv.Itoa(old)
+		if memTemp {
+			restore += `; PRAGMA temp_store = DEFAULT`
+		}
+		if _, err := q.ExecContext(context.WithoutCancel(ctx), restore); err != nil {
 			s.log.Warn("transport: cache size not restored", "err", err)
 		}
 	}, nil
