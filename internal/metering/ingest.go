@@ -76,6 +76,21 @@ func (s *Service) Ingest(ctx context.Context, b Batch) (Result, error) {
 	now := s.now().UTC()
 	res := Result{Received: len(b.Readings), Rejected: []Rejection{}}
 	rows := make([]Reading, 0, len(b.Readings))
+	if len(b.Readings) > 1 {
+		keys := make(map[channelKey]struct{}, min(len(b.Readings), 4096))
+		for _, in := range b.Readings {
+			device := in.Device
+			if device == "" {
+				device = b.DeviceID
+			}
+			if in.Reject == "" && device != "" {
+				keys[channelKey{tenant: b.TenantID, device: device, name: in.Channel}] = struct{}{}
+			}
+		}
+		if err := s.chans.prefetch(ctx, keys); err != nil {
+			return Result{}, wrap("ingest", err)
+		}
+	}
 	for i, in := range b.Readings {
 		r, reason, err := s.check(ctx, b, in, now)
 		if err != nil {

@@ -2,7 +2,9 @@ package metering
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -130,6 +132,47 @@ func TestIngestLargeBatch(t *testing.T) {
 		res, err = s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceHTTP, Readings: in})
 		if err != nil || res.Stored != 0 || res.Duplicates != 2499 {
 			t.Errorf("again: %+v %v, want all duplicates", res, err)
+		}
+	})
+}
+
+// TestIngestMarksEveryChannel writes a batch over more channels than one
+// rollup-mark statement carries (PostgreSQL: COPY and pipelined marks)
+// and finds every channel marked for the rollups, and a cold channel
+// cache resolved for the whole batch.
+func TestIngestMarksEveryChannel(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		const n = 2*markChunk + 50
+		var points, devs, inst, chans strings.Builder
+		points.WriteString("code,network,name,role\n")
+		devs.WriteString("serial\n")
+		inst.WriteString("device,point,from\n")
+		chans.WriteString("device,name,quantity,unit,kind\n")
+		for i := range n {
+			fmt.Fprintf(&points, "P%d,W,p,consumer\n", i)
+			fmt.Fprintf(&devs, "D%d\n", i)
+			fmt.Fprintf(&inst, "D%d,P%d,2026-01-01\n", i, i)
+			fmt.Fprintf(&chans, "D%d,v,volume,m3,cumulative\n", i)
+		}
+		for _, f := range [][2]string{{"networks", "code,resource,name\nW,water,w\n"}, {"points", points.String()}, {"devices", devs.String()}, {"installations", inst.String()}, {"channels", chans.String()}} {
+			if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, f[0], strings.NewReader(f[1])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		in := make([]Input, 0, n+1)
+		for i := range n {
+			in = append(in, Input{Device: fmt.Sprintf("D%d", i), Channel: "v", At: c.t.Add(-time.Hour), Value: float64(i)})
+		}
+		in = append(in, Input{Device: "D0", Channel: "nope", At: c.t, Value: 1})
+		res, err := s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceHTTP, Readings: in})
+		if err != nil || res.Stored != n || len(res.Rejected) != 1 || res.Rejected[0].Reason != ReasonUnknownChannel {
+			t.Fatalf("%+v %v", res, err)
+		}
+		var marked int
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_rollup_dirty`).Scan(&marked); err != nil || marked != n {
+			t.Fatalf("%d channels marked (%v), want %d", marked, err, n)
 		}
 	})
 }

@@ -176,10 +176,15 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 		if stored, err = copyFresh(ctx, tx, rows); err != nil {
 			return err
 		}
+		// The marks go in one pipelined round trip, not one per chunk.
+		var marks pgx.Batch
 		if err := eachMarkChunk(rows, func(text string, args []any) error {
-			_, err := tx.Exec(ctx, text, args...)
-			return err
+			marks.Queue(text, args...)
+			return nil
 		}); err != nil {
+			return err
+		}
+		if err := tx.SendBatch(ctx, &marks).Close(); err != nil {
 			return fmt.Errorf("mark rollup: %w", err)
 		}
 		return tx.Commit(ctx)
