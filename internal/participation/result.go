@@ -448,3 +448,12 @@ func (r Result) BudgetText() string { return money(r.Budget) }
 
 // SpentText is the money spent in roubles, for the pages.
 func (r Result) SpentText() string { return money(r.Spent) }
+
+// AsOf returns a copy of the service whose clock reads t: the demo seeds a
+// process that ran in the past (proposals, ballots) through it.
+func (s *Service) AsOf(t time.Time) *Service {
+	c := *s
+	t = t.UTC().Truncate(time.Millisecond)
+	c.now = func() time.Time { return t }
+	return &c
+}
