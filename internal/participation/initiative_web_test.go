@@ -1,0 +1,172 @@
+package participation
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/web"
+)
+
+func initiativeServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
+	t.Helper()
+	cat := i18n.New()
+	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales} {
+		if err := cat.Load(l, "locales"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if missing := cat.Missing(); len(missing) > 0 {
+		t.Fatalf("messages missing from a language: %v", missing)
+	}
+	assets, err := web.NewAssets()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &web.Server{Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Catalog: cat}
+	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
+		t.Fatal(err)
+	}
+	rt := web.NewRouter(srv)
+	InitiativeRoutes(rt, srv.Render, s)
+	withActor := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
+				r = r.WithContext(auth.With(r.Context(), a))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+}
+
+// send runs c (checking its status, location and wanted text through
+// webCase.do) and returns the body of a second, identical request for GET
+// pages, or of this one for forms, read again here.
+func send(t *testing.T, h http.Handler, c webCase, lang string) string {
+	t.Helper()
+	var body io.Reader
+	if c.form != nil {
+		body = strings.NewReader(c.form.Encode())
+	}
+	req := httptest.NewRequest(c.method, c.path, body)
+	if c.form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("X-Test-Actor", c.actor)
+	req.AddCookie(&http.Cookie{Name: web.LangCookie, Value: lang})
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != c.status {
+		t.Fatalf("%s (%s): status %d, want %d\n%s", c.name, lang, w.Code, c.status, w.Body.String())
+	}
+	if c.location != "" && !strings.HasPrefix(w.Header().Get("Location"), c.location) {
+		t.Fatalf("%s: redirected to %q, want %q…", c.name, w.Header().Get("Location"), c.location)
+	}
+	b := w.Body.String()
+	for _, s := range c.want {
+		if !strings.Contains(b, s) {
+			t.Fatalf("%s (%s): body lacks %q\n%s", c.name, lang, s, b)
+		}
+	}
+	if i := strings.Index(b, "participation."); i >= 0 && strings.Contains(w.Header().Get("Content-Type"), "html") {
+		t.Fatalf("%s (%s): untranslated key near %q", c.name, lang, b[i:min(len(b), i+60)])
+	}
+	return b
+}
+
+func TestInitiativePages(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		it := e.submittedInitiative(2)
+		op := official(auth.RoleOperator, muniA)
+		must[Payer](t)(e.svc.Pledge(op, it.ID, PledgeInput{Kind: PayerResident, Name: "Анна Петрова", Amount: 5_000_00}))
+		e.person("s1", distN, "1970-01-01")
+		e.person("south", distS, "1970-01-01")
+		actors := map[string]*auth.Actor{
+			"s1":    auth.From(actorCtx("s1")),
+			"south": auth.From(actorCtx("south")),
+			"lead":  auth.From(actorCtx("lead")),
+			"op":    auth.From(op),
+			"admin": auth.From(admin(muniA)),
+		}
+		h := initiativeServer(t, e.svc, actors)
+		page := "/participation/initiatives/" + it.ID
+		cases := []webCase{
+			{name: "list", method: "GET", path: "/m/luga/participation/initiatives", status: 200, want: []string{it.Title}},
+			{name: "public page masks payers", method: "GET", path: page, status: 200, want: []string{"Анна П.", it.Title}},
+			{name: "official sees names", actor: "op", method: "GET", path: page, status: 200, want: []string{"Анна Петрова"}},
+			{name: "support", actor: "s1", method: "POST", path: page + "/support", form: url.Values{}, status: 303, location: page + "?done=support"},
+			{name: "support twice", actor: "s1", method: "POST", path: page + "/support", form: url.Values{}, status: 409},
+			{name: "wrong district", actor: "south", method: "POST", path: page + "/support", form: url.Values{}, status: 403},
+			{name: "anonymous support", method: "POST", path: page + "/support", form: url.Values{}, status: 303, location: "/login"},
+			{name: "resident records a meeting", actor: "s1", method: "POST", path: page + "/meeting",
+				form: url.Values{"held_on": {"2026-06-01"}, "place": {"P"}, "attendees": {"5"}, "votes_for": {"3"}, "minutes": {"M"}}, status: 403},
+			{name: "bad meeting", actor: "op", method: "POST", path: page + "/meeting",
+				form: url.Values{"held_on": {"вчера"}, "place": {""}, "attendees": {"5"}, "votes_for": {"9"}, "minutes": {"M"}}, status: 400},
+			{name: "bad pledge", actor: "op", method: "POST", path: page + "/pledge",
+				form: url.Values{"kind": {"resident"}, "name": {"Иван"}, "amount": {"сто"}}, status: 400},
+			{name: "meeting", actor: "op", method: "POST", path: page + "/meeting",
+				form: url.Values{"held_on": {"2026-06-01"}, "place": {"Школа"}, "attendees": {"30"}, "votes_for": {"25"}, "minutes": {"За."}}, status: 303, location: page + "?done=meeting"},
+			{name: "consider", actor: "admin", method: "POST", path: page + "/consider", form: url.Values{}, status: 303},
+			{name: "bad score", actor: "op", method: "POST", path: page + "/score", form: url.Values{"score_need": {"99"}, "score_share": {"1"}}, status: 400},
+			{name: "score", actor: "op", method: "POST", path: page + "/score", form: url.Values{"score_need": {"10"}, "score_share": {"5"}}, status: 303},
+			{name: "reject without reason", actor: "admin", method: "POST", path: page + "/decide", form: url.Values{"decision": {"reject"}}, status: 400},
+			{name: "reject", actor: "admin", method: "POST", path: page + "/decide", form: url.Values{"decision": {"reject"}, "reason": {"Нет средств"}}, status: 303},
+			{name: "register form", actor: "s1", method: "GET", path: "/m/luga/participation/initiatives/new", status: 200},
+			{name: "bad registration", actor: "s1", method: "POST", path: "/m/luga/participation/initiatives",
+				form: url.Values{"title": {""}, "description": {"D"}, "cost": {"-5"}}, status: 400},
+		}
+		for _, lang := range []string{"ru", "en"} {
+			for _, c := range cases[:3] {
+				body := send(t, h, c, lang)
+				if strings.Contains(body, "participation.initiative.") {
+					t.Fatalf("%s (%s): a message key shows raw", c.name, lang)
+				}
+			}
+		}
+		before := e.initiativeCounts()
+		for _, c := range cases[3:] {
+			body := send(t, h, c, "ru")
+			if strings.Contains(body, "participation.initiative.") {
+				t.Fatalf("%s: a message key shows raw:\n%s", c.name, body)
+			}
+			switch c.name {
+			case "bad meeting":
+				for _, m := range []string{"Укажите дату собрания", "Голосов «за» не может быть больше"} {
+					if !strings.Contains(body, m) {
+						t.Fatalf("bad meeting: no %q", m)
+					}
+				}
+			case "support twice":
+				if !strings.Contains(body, "Вы уже поддержали") {
+					t.Fatal("no message for a second support")
+				}
+			case "reject without reason":
+				if !strings.Contains(body, `id="reason-error"`) {
+					t.Fatal("no reason error")
+				}
+			}
+		}
+		after := e.initiativeCounts()
+		if before == after {
+			t.Fatal("the successful forms wrote nothing")
+		}
+		got := must[Initiative](t)(e.svc.Initiative(t.Context(), it.ID))
+		if got.Status != InitiativeRejected || got.Supports != 1 || got.Reason != "Нет средств" {
+			t.Fatalf("%+v", got)
+		}
+		if n := e.count("participation_initiatives"); n != 1 {
+			t.Fatalf("a bad registration wrote: %d projects", n)
+		}
+		// The rejected project's page offers refunds and shows the cancelled pledge as balanced.
+		send(t, h, webCase{name: "rejected page", actor: "op", method: "GET", path: page, status: 200,
+			want: []string{"Возврат платежа", "Дебет и кредит сходятся", "Нет средств"}}, "ru")
+	})
+}
