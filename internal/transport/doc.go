@@ -9,7 +9,8 @@
 //
 // Punctuality is measured from what realtime data says happened: each
 // trip update's stop time events already in the past when the message
-// was made, and vehicles reported STOPPED_AT a stop of their trip, are
+// was made, and vehicles reported STOPPED_AT a stop of their trip or
+// within 30 m of one (the last such report, nearest departure), are
 // kept per service date, trip and stop with the timetable's time, and
 // cancelled trips apart. A stop event is on time from 1 minute early to
 // 5 minutes late; a trip is missed when cancelled or never seen once its

@@ -39,10 +39,16 @@ type observedTrip struct {
 }
 
 type tripStop struct {
-	seq  int
-	stop string
-	sec  int // departure, else arrival: seconds after the service day's start
+	seq      int
+	stop     string
+	sec      int // departure, else arrival: seconds after the service day's start
+	lat, lon *float64
 }
+
+// NearStop is how close (metres, straight line) a vehicle position must
+// be to a stop of its trip to count as the vehicle at that stop when the
+// position does not say STOPPED_AT.
+const NearStop = 30.0
 
 // observer returns nil when the municipality has no active feed.
 func (s *Service) observer(ctx context.Context, m Municipality, headerTS uint64) (*observer, error) {
@@ -84,15 +90,16 @@ func (o *observer) trip(ctx context.Context, id string) (*observedTrip, error) {
 		return nil, err
 	}
 	t.frequency = freq > 0
-	rows, err := q.QueryContext(ctx, `SELECT seq, stop_id, COALESCE(departure, arrival) FROM transport_stop_times
-		WHERE feed_id = $1 AND trip_id = $2 AND COALESCE(departure, arrival) IS NOT NULL ORDER BY seq`, o.feed, id)
+	rows, err := q.QueryContext(ctx, `SELECT st.seq, st.stop_id, COALESCE(st.departure, st.arrival), s.lat, s.lon
+		FROM transport_stop_times st LEFT JOIN transport_stops s ON s.feed_id = st.feed_id AND s.stop_id = st.stop_id
+		WHERE st.feed_id = $1 AND st.trip_id = $2 AND COALESCE(st.departure, st.arrival) IS NOT NULL ORDER BY st.seq`, o.feed, id)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var ts tripStop
-		if err := rows.Scan(&ts.seq, &ts.stop, &ts.sec); err != nil {
+		if err := rows.Scan(&ts.seq, &ts.stop, &ts.sec, &ts.lat, &ts.lon); err != nil {
 			return nil, err
 		}
 		t.stops = append(t.stops, ts)
@@ -186,18 +193,32 @@ func (o *observer) tripUpdate(ctx context.Context, q db.Querier, tu *gtfs.TripUp
 	return nil
 }
 
-// vehicle records a vehicle STOPPED_AT a stop of its trip at the
-// position's time; the last such report is kept, closest to departure.
+// vehicle records a vehicle at a stop of its trip at the position's
+// time: STOPPED_AT the stop it names, else within NearStop of one; the
+// last such report is kept, closest to departure.
 func (o *observer) vehicle(ctx context.Context, q db.Querier, vp *gtfs.VehiclePosition, headerTS uint64) error {
-	if vp.GetCurrentStatus() != gtfs.VehiclePosition_STOPPED_AT || vp.GetTrip().GetTripId() == "" ||
-		vp.CurrentStopSequence == nil && vp.GetStopId() == "" {
+	if vp.GetTrip().GetTripId() == "" {
 		return nil
 	}
 	t, err := o.trip(ctx, vp.GetTrip().GetTripId())
 	if err != nil || t == nil || t.frequency {
 		return err
 	}
-	ts, ok := t.find(vp.CurrentStopSequence, vp.GetStopId())
+	var ts tripStop
+	ok := false
+	if vp.GetCurrentStatus() == gtfs.VehiclePosition_STOPPED_AT && (vp.CurrentStopSequence != nil || vp.GetStopId() != "") {
+		ts, ok = t.find(vp.CurrentStopSequence, vp.GetStopId())
+	} else if p := vp.GetPosition(); p != nil {
+		best := NearStop
+		for _, st := range t.stops {
+			if st.lat == nil || st.lon == nil {
+				continue
+			}
+			if d := Distance(float64(p.GetLatitude()), float64(p.GetLongitude()), *st.lat, *st.lon); d <= best {
+				ts, ok, best = st, true, d
+			}
+		}
+	}
 	if !ok {
 		return nil
 	}

@@ -208,12 +208,27 @@ func TestQualityFromRealtime(t *testing.T) {
 			Position:      &gtfs.Position{Latitude: proto.Float32(58.7), Longitude: proto.Float32(29.8)},
 			CurrentStatus: gtfs.VehiclePosition_STOPPED_AT.Enum(), CurrentStopSequence: proto.Uint32(uint32(out[3].stops[1].seq)),
 			Timestamp: proto.Uint64(uint64(at(out[3], 1, -120)))}})
+		// Trip 5's bus, in transit, reports a position at its third stop
+		// (within 30 m) a minute late; trip 6's bus is a kilometre from
+		// any of its stops, which says nothing.
+		third, err := svc.st.stop(context.Background(), f.No, out[4].stops[2].stop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ent(&gtfs.FeedEntity{Vehicle: &gtfs.VehiclePosition{Vehicle: &gtfs.VehicleDescriptor{Id: proto.String("bus-2")},
+			Trip:      &gtfs.TripDescriptor{TripId: proto.String(out[4].id), StartDate: proto.String("20261125")},
+			Position:  &gtfs.Position{Latitude: proto.Float32(float32(third.Lat + 0.0001)), Longitude: proto.Float32(float32(third.Lon))},
+			Timestamp: proto.Uint64(uint64(at(out[4], 2, 60)))}})
+		ent(&gtfs.FeedEntity{Vehicle: &gtfs.VehiclePosition{Vehicle: &gtfs.VehicleDescriptor{Id: proto.String("bus-3")},
+			Trip:      &gtfs.TripDescriptor{TripId: proto.String(out[5].id), StartDate: proto.String("20261125")},
+			Position:  &gtfs.Position{Latitude: proto.Float32(float32(third.Lat + 0.01)), Longitude: proto.Float32(float32(third.Lon))},
+			Timestamp: proto.Uint64(uint64(at(out[5], 2, 0)))}})
 		body, _ := proto.Marshal(msg)
 		if _, err := svc.IngestRealtime(as(operatorOf(muniA)), muniA.ID, body); err != nil {
 			t.Fatal(err)
 		}
 		var n int
-		if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM transport_observations WHERE tenant_id = $1`, muniA.ID).Scan(&n); err != nil || n != 5 {
+		if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM transport_observations WHERE tenant_id = $1`, muniA.ID).Scan(&n); err != nil || n != 6 {
 			t.Fatalf("observations: %d %v", n, err)
 		}
 
@@ -225,14 +240,14 @@ func TestQualityFromRealtime(t *testing.T) {
 		if len(q.Routes) != 1 || len(q.Agencies) != 1 {
 			t.Fatalf("rows: %+v %+v", q.Routes, q.Agencies)
 		}
-		// 14 weekday trips (7 each way); seen: trips 1, 2 and 4; trip 3
-		// cancelled; 10 missed. Events: 3 on time, 1 late, 1 early.
+		// 14 weekday trips (7 each way); seen: trips 1, 2, 4 and 5; trip
+		// 3 cancelled; 10 missed. Events: 4 on time, 1 late, 1 early.
 		r := q.Routes[0]
-		if r.Period != "2026-11-25" || r.Name != "101" || r.Scheduled != 14 || r.Cancelled != 1 || r.Missed != 11 || r.Observed != 5 ||
-			r.OnTime != 3 || r.Late != 1 || r.Early != 1 || !r.Frequent {
+		if r.Period != "2026-11-25" || r.Name != "101" || r.Scheduled != 14 || r.Cancelled != 1 || r.Missed != 10 || r.Observed != 6 ||
+			r.OnTime != 4 || r.Late != 1 || r.Early != 1 || !r.Frequent {
 			t.Errorf("route row %+v", r)
 		}
-		if a := q.Agencies[0]; a.Name != "МУП" || a.Observed != 5 || a.Missed != 11 {
+		if a := q.Agencies[0]; a.Name != "МУП" || a.Observed != 6 || a.Missed != 10 {
 			t.Errorf("agency row %+v", a)
 		}
 
@@ -265,7 +280,7 @@ func TestQualityFromRealtime(t *testing.T) {
 			t.Fatal(err)
 		}
 		q, _ = svc.Quality(as(adminOf(muniA)), muniA.Slug, day, day, GrainDay)
-		if q.Routes[0].Cancelled != 0 || q.Routes[0].Missed != 11 {
+		if q.Routes[0].Cancelled != 0 || q.Routes[0].Missed != 10 {
 			t.Errorf("after the cancellation was withdrawn: %+v", q.Routes[0])
 		}
 		// The other municipality has no observations of its own.
