@@ -64,7 +64,11 @@ func (h *handler) quality(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	qs := r.URL.Query()
-	today := h.now().In(n.Zone)
+	zone, ok := LoadZone(n.Municipality.TimeZone)
+	if !ok {
+		zone = n.Zone
+	}
+	today := h.now().In(zone) // the municipality's today
 	to := time.Date(today.Year(), today.Month(), today.Day(), 0, 0, 0, 0, n.Zone)
 	from := to.AddDate(0, 0, -6)
 	for name, t := range map[string]*time.Time{"from": &from, "to": &to} {
