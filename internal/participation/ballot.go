@@ -53,9 +53,14 @@ import (
 //
 // The roll's primary key (budget, voter) admits one row per voter; the
 // insert is ON CONFLICT DO NOTHING, so concurrent requests serialize on the
-// key in the database and all but one find the row taken. The box's unique
-// (budget, idem) makes a replayed request return the first receipt and a
-// key reused with another ballot fail.
+// key in the database and all but one find the row taken. A replayed
+// request carries the same key (and re-vote code), so it derives the same
+// slot: the row there holding the key's hash returns the first receipt,
+// and a key reused with another ballot (or by another voter, whose first
+// ballot would land in the same slot) fails. The box has no index on the
+// hash nor on the receipt (the receipt check reads the slot from the log's
+// leaf): each index keyed by a random value is one more scattered page
+// written per ballot.
 //
 // # The log
 //
@@ -204,7 +209,7 @@ func (bb *BallotBox) cast(ctx context.Context, logs *logSet, c castRequest) (Rec
 	}
 	if !fresh {
 		// a retry of a request that got through returns its receipt
-		prior, found, err := st.boxByIdem(ctx, c.budget, c.idem)
+		prior, found, err := st.boxByIdem(ctx, c.budget, slot, c.idem)
 		if err != nil {
 			return Receipt{}, err
 		}
