@@ -9,6 +9,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
 // RemovalInput takes a device off its point at To, with the register
@@ -64,4 +65,60 @@ func importRemoval(s *Service, ctx context.Context, t string, r map[string]strin
 		return err
 	}
 	return s.removeDevice(ctx, t, in)
+}
+
+// SwapInput ends the installation of the device on a point at At, with
+// the register read as it came out, and optionally puts a new device on
+// the point from the same instant with its start register: a meter swap.
+type SwapInput struct {
+	Device        string // serial of the device on the point now
+	At            time.Time
+	EndRegister   *float64
+	NewDevice     string // serial; empty only ends the installation
+	StartRegister float64
+}
+
+// SwapMeter ends the point's current installation and, when a new device
+// is named, installs it from the same instant, in one transaction: either
+// both happen or neither. Both steps are audited.
+func (s *Service) SwapMeter(ctx context.Context, a *auth.Actor, muniID, point string, in SwapInput) error {
+	return s.inRegistry(ctx, a, muniID, func(ctx context.Context, t string) error {
+		f := fields{}
+		var on int
+		if err := s.db.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_installations i
+			JOIN metering_devices d ON d.id = i.device_id JOIN metering_points p ON p.id = i.point_id
+			WHERE i.tenant_id = $1 AND p.code = $2 AND d.serial = $3 AND i.to_ms IS NULL`, t, point, in.Device).Scan(&on); err != nil {
+			return err
+		}
+		f.check(on == 1, "device", "metering.error.not_installed")
+		f.check(in.NewDevice != in.Device, "new_device", "metering.error.same_device")
+		if err := f.err("metering-swap-invalid"); err != nil {
+			return err
+		}
+		if err := s.removeDevice(ctx, t, RemovalInput{Device: in.Device, To: in.At, EndRegister: in.EndRegister}); err != nil {
+			return swapFields(err, map[string]string{"to": "at"})
+		}
+		if in.NewDevice == "" {
+			return nil
+		}
+		_, err := s.addInstallation(ctx, t, InstallationInput{Device: in.NewDevice, Point: point, From: in.At, StartRegister: in.StartRegister})
+		return swapFields(err, map[string]string{"device": "new_device", "from": "at"})
+	})
+}
+
+// swapFields renames the fields of a removal's or an installation's
+// refusal to the swap form's.
+func swapFields(err error, names map[string]string) error {
+	f, ok := fault.As(err)
+	if !ok || len(f.Fields) == 0 {
+		return err
+	}
+	out := map[string]string{}
+	for k, v := range f.Fields {
+		if n, ok := names[k]; ok {
+			k = n
+		}
+		out[k] = v
+	}
+	return invalid("metering-swap-invalid", out)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,6 +43,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.HandleBody("POST /m/{slug}/metering/import", MaxImportBytes, h.importFile)
 	rt.Handle("GET /m/{slug}/metering/points/{code}", h.point)
 	rt.Handle("POST /m/{slug}/metering/points/{code}/readings", h.enterReading)
+	rt.Handle("POST /m/{slug}/metering/points/{code}/swap", h.swapMeter)
 }
 
 func signIn(w http.ResponseWriter, r *http.Request) bool {
@@ -191,6 +193,25 @@ type pointPage struct {
 	Values map[string]string
 	Errors map[string]string
 	Saved  bool
+	// CanEdit is whether the viewer administers the registry: the meter
+	// swap form is theirs.
+	CanEdit bool
+	Swapped bool
+}
+
+// CurrentDevices are the serials of the devices on the point now, the
+// ones the swap form may take off, and the one a refused form named.
+func (p pointPage) CurrentDevices() []string {
+	var out []string
+	for _, c := range p.Current(p.Now) {
+		if !slices.Contains(out, c.Serial) {
+			out = append(out, c.Serial)
+		}
+	}
+	if v := p.Values["swap_device"]; v != "" && !slices.Contains(out, v) {
+		out = append(out, v)
+	}
+	return out
 }
 
 // Qualities are the flags an official may give a reading.
@@ -212,7 +233,67 @@ func (h *handler) showPoint(w http.ResponseWriter, r *http.Request, status int, 
 	if err != nil {
 		return err
 	}
-	return h.render.Page(w, r, status, "metering/point", pointPage{PointView: v, Now: h.svc.now(), Values: values, Errors: errs, Saved: saved})
+	return h.render.Page(w, r, status, "metering/point", pointPage{PointView: v, Now: h.svc.now(), Values: values, Errors: errs,
+		Saved: saved, Swapped: r.URL.Query().Get("saved") == "swap",
+		CanEdit: auth.From(r.Context()).Can(auth.RoleMunicipalAdmin, m.Path)})
+}
+
+// swapMeter ends the installation on a point, and installs the new
+// device from the same instant when one is named (a meter swap).
+func (h *handler) swapMeter(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	values := map[string]string{}
+	for _, k := range []string{"swap_device", "swap_at", "end_register", "new_device", "start_register"} {
+		values[k] = strings.TrimSpace(r.FormValue(k))
+	}
+	errs := map[string]string{}
+	in := SwapInput{Device: values["swap_device"], NewDevice: values["new_device"]}
+	var ok bool
+	if in.Device == "" {
+		errs["swap_device"] = "metering.error.required"
+	}
+	if in.At, ok = localTime(values["swap_at"], m.TimeZone); !ok {
+		errs["swap_at"] = "metering.error.date"
+	}
+	if v := values["end_register"]; v != "" {
+		if f, reason := parseFloat(strings.Replace(v, ",", ".", 1)); reason != "" {
+			errs["end_register"] = "metering.reason." + reason
+		} else {
+			in.EndRegister = &f
+		}
+	}
+	if v := values["start_register"]; v != "" {
+		if f, reason := parseFloat(strings.Replace(v, ",", ".", 1)); reason != "" {
+			errs["start_register"] = "metering.reason." + reason
+		} else {
+			in.StartRegister = f
+		}
+	}
+	if len(errs) == 0 {
+		err = h.svc.SwapMeter(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("code"), in)
+		if f, isFault := fault.As(err); isFault && len(f.Fields) > 0 {
+			for k, v := range f.Fields {
+				switch k {
+				case "device", "at":
+					k = "swap_" + k
+				}
+				errs[k] = v
+			}
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return h.showPoint(w, r, http.StatusUnprocessableEntity, values, errs, false)
+	}
+	http.Redirect(w, r, r.URL.Path[:strings.LastIndex(r.URL.Path, "/")]+"?saved=swap", http.StatusSeeOther)
+	return nil
 }
 
 // localTime reads a datetime-local field in the municipality's zone.

@@ -68,7 +68,8 @@ func TestPages(t *testing.T) {
 		files := append(registryCSV[:len(registryCSV):len(registryCSV)],
 			struct{ entity, body string }{"devices", "serial\nM3\n"},
 			struct{ entity, body string }{"installations", "device,point,from\nM3,A1,2026-01-01\n"},
-			struct{ entity, body string }{"channels", "device,name,quantity,unit,kind\nM3,v,volume,m3,cumulative\n"})
+			struct{ entity, body string }{"channels", "device,name,quantity,unit,kind\nM3,v,volume,m3,cumulative\n"},
+			struct{ entity, body string }{"devices", "serial\nM9\n"})
 		for _, f := range files {
 			if _, err := s.Import(ctx, adminOf(muniA), muniA.ID, f.entity, strings.NewReader(f.body)); err != nil {
 				t.Fatal(err)
@@ -86,6 +87,11 @@ func TestPages(t *testing.T) {
 			t.Fatal(err)
 		}
 		at := c.t.Add(-3 * 3600e9).In(mustZone(muniA.TimeZone)).Format("2006-01-02T15:04")
+		swapAt := c.t.Add(-3600e9).In(mustZone(muniA.TimeZone)).Format("2006-01-02T15:04")
+		form := "application/x-www-form-urlencoded"
+		swap := func(newDevice string) io.Reader {
+			return strings.NewReader(url.Values{"swap_device": {"M1"}, "swap_at": {swapAt}, "end_register": {"130,5"}, "new_device": {newDevice}, "start_register": {"0"}}.Encode())
+		}
 		imp, ctype := multipartBody(t, "objects", "code,kind,name\nB7,building,Дом 7\n")
 		bad, badType := multipartBody(t, "objects", "code,kind,name\nB 8,shed,Сарай\n")
 		cases := []struct {
@@ -113,6 +119,15 @@ func TestPages(t *testing.T) {
 			{"manual reading not a number", "op", "POST", "/m/alpha/metering/points/IN1/readings", "application/x-www-form-urlencoded",
 				strings.NewReader(url.Values{"channel": {ch}, "at": {at}, "value": {"много"}, "quality": {"measured"}}.Encode()), 422, []string{"Значение не число."}, 0},
 			{"point shows it", "op", "GET", "/m/alpha/metering/points/IN1", "", nil, 200, []string{"123.5", "ввод сотрудником"}, 0},
+			{"swap form for an administrator", "admin", "GET", "/m/alpha/metering/points/IN1", "", nil, 200, []string{"Снять или заменить прибор", `name="swap_device"`}, 0},
+			{"no swap for an operator", "op", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 403, nil, 0},
+			{"no swap for another municipality", "adminB", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 403, nil, 0},
+			{"swap to an unknown meter", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("NOPE"), 422, []string{`id="new_device-error"`, `value="NOPE"`}, 0},
+			{"swap to the same meter", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M1"), 422, []string{"Новый прибор совпадает со снимаемым."}, 0},
+			{"swap without a time", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form,
+				strings.NewReader(url.Values{"swap_device": {"M1"}, "new_device": {"M9"}}.Encode()), 422, []string{`id="swap_at-error"`}, 0},
+			{"swap", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 303, nil, 0},
+			{"swap again: M1 is gone", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 422, []string{"Прибор сейчас не установлен."}, 0},
 			{"resident's meters", "resident", "GET", "/metering/mine", "", nil, 200, []string{"Кв. 5", "/metering/mine/" + apartment + "/readings"}, 0},
 			{"resident submits", "resident", "POST", "/metering/mine/" + apartment + "/readings", "application/x-www-form-urlencoded",
 				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"17.25"}}.Encode()), 303, nil, 1},
@@ -122,6 +137,14 @@ func TestPages(t *testing.T) {
 				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"18"}}.Encode()), 404, nil, 0},
 			{"a stranger has no meters", "stranger", "GET", "/metering/mine", "", nil, 200, []string{"не привязано ни одного прибора"}, 0},
 		}
+		installAudits := func() int {
+			var n int
+			if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('metering.installation.end', 'metering.installation.create')`).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		swapsBefore := installAudits()
 		for _, tc := range cases {
 			before := countReadings(t, d)
 			req := httptest.NewRequest(tc.method, tc.path, tc.body)
@@ -144,6 +167,14 @@ func TestPages(t *testing.T) {
 			if got := countReadings(t, d) - before; got != tc.readings {
 				t.Errorf("%s: %d readings added, want %d", tc.name, got, tc.readings)
 			}
+		}
+		if swaps := installAudits(); swaps != swapsBefore+2 {
+			t.Errorf("%d audit entries for the swap, want the removal and the installation", swaps-swapsBefore)
+		}
+		var on string
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT d.serial FROM metering_installations i JOIN metering_devices d ON d.id = i.device_id
+			JOIN metering_points p ON p.id = i.point_id WHERE p.code = 'IN1' AND i.to_ms IS NULL`).Scan(&on); err != nil || on != "M9" {
+			t.Errorf("IN1 has %q installed (%v), want M9", on, err)
 		}
 		var n int
 		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action IN ('metering.reading.manual', 'metering.reading.resident')`).Scan(&n); err != nil || n != 2 {
