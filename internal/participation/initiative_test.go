@@ -327,3 +327,33 @@ func TestInitiativeLedgerRandomDB(t *testing.T) {
 		}
 	})
 }
+
+// TestInitiativeConcurrentPayments: 20 payments of a pledge's full amount
+// race; exactly one is recorded (the others are refused as overpaying or
+// as a ledger that moved under them), and the ledger still balances.
+func TestInitiativeConcurrentPayments(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		it := e.submittedInitiative(1)
+		op := official(auth.RoleOperator, muniA)
+		p := must[Payer](t)(e.svc.Pledge(op, it.ID, PledgeInput{Kind: PayerOrganisation, Name: "ООО «Ромашка»", Amount: 10_000_00}))
+		errs := make(chan error, 20)
+		for range 20 {
+			go func() { errs <- e.svc.Pay(op, it.ID, p.ID, 10_000_00) }()
+		}
+		ok := 0
+		for range 20 {
+			err := <-errs
+			switch {
+			case err == nil:
+				ok++
+			case errors.Is(err, fault.ErrInvalid), errors.Is(err, fault.ErrConflict):
+			default:
+				t.Errorf("unexpected error: %v", err)
+			}
+		}
+		f := must[Finance](t)(e.svc.Finance(op, it.ID))
+		if ok != 1 || f.Totals.Paid != 10_000_00 || f.Fund != 10_000_00 || f.Sum != 0 {
+			t.Fatalf("%d payments recorded; %+v", ok, f.Totals)
+		}
+	})
+}

@@ -148,6 +148,10 @@ func TestInitiativePages(t *testing.T) {
 				if !strings.Contains(body, "Вы уже поддержали") {
 					t.Fatal("no message for a second support")
 				}
+			case "bad pledge":
+				if strings.Count(body, `id="p-amount-error"`) != 1 || strings.Contains(body, `id="y-amount-error"`) {
+					t.Fatal("the amount error is not on the pledge form alone")
+				}
 			case "reject without reason":
 				if !strings.Contains(body, `id="reason-error"`) {
 					t.Fatal("no reason error")
