@@ -102,3 +102,43 @@ func TestSwapMeter(t *testing.T) {
 		}
 	})
 }
+
+func TestUpdateDevice(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, _ := newService(t, d)
+		seed(t, s, muniA, "SN-1")
+		seed(t, s, muniB, "SN-1") // the same serial elsewhere is another device
+		cal := t0.AddDate(0, -3, 0)
+		in := DeviceInput{Model: "ВСХ-20", Seal: "S-9", CalibratedAt: &cal, CalibrationMonths: 48, Interval: time.Hour}
+		if err := s.UpdateDevice(ctx, operatorOf(muniA), muniA.ID, "SN-1", in); !errors.Is(err, fault.ErrForbidden) {
+			t.Errorf("operator: %v", err)
+		}
+		if err := s.UpdateDevice(ctx, adminOf(muniB), muniA.ID, "SN-1", in); !errors.Is(err, fault.ErrForbidden) {
+			t.Errorf("another municipality's admin: %v", err)
+		}
+		if err := s.UpdateDevice(ctx, adminOf(muniA), muniA.ID, "NOPE", in); !errors.Is(err, fault.ErrNotFound) {
+			t.Errorf("unknown device: %v", err)
+		}
+		bad := in
+		bad.Interval = -time.Second
+		if f, ok := fault.As(s.UpdateDevice(ctx, adminOf(muniA), muniA.ID, "SN-1", bad)); !ok || f.Fields["interval_s"] == "" {
+			t.Errorf("negative interval accepted")
+		}
+		if err := s.UpdateDevice(ctx, adminOf(muniA), muniA.ID, "SN-1", in); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.DeviceBySerial(ctx, adminOf(muniA), muniA.ID, "SN-1")
+		if err != nil || got.Model != "ВСХ-20" || got.Seal != "S-9" || got.CalibratedAt == nil || !got.CalibratedAt.Equal(cal) || got.CalibrationMonths != 48 || got.Interval != time.Hour {
+			t.Fatalf("%+v %v", got, err)
+		}
+		other, err := s.DeviceBySerial(ctx, adminOf(muniB), muniB.ID, "SN-1")
+		if err != nil || other.Model != "ВСХ-15" {
+			t.Fatalf("the other municipality's device changed: %+v %v", other, err)
+		}
+		var n int
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'metering.device.update'`).Scan(&n); err != nil || n != 1 {
+			t.Errorf("%d audit entries (%v), want 1", n, err)
+		}
+	})
+}

@@ -44,6 +44,8 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /m/{slug}/metering/points/{code}", h.point)
 	rt.Handle("POST /m/{slug}/metering/points/{code}/readings", h.enterReading)
 	rt.Handle("POST /m/{slug}/metering/points/{code}/swap", h.swapMeter)
+	rt.Handle("GET /m/{slug}/metering/devices/{serial}", h.deviceForm)
+	rt.Handle("POST /m/{slug}/metering/devices/{serial}", h.updateDevice)
 }
 
 func signIn(w http.ResponseWriter, r *http.Request) bool {
@@ -401,4 +403,102 @@ func (h *handler) submitOwn(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/metering/mine?saved=1", http.StatusSeeOther)
 	return nil
+}
+
+// devicePage is a device's edit form.
+type devicePage struct {
+	Muni   Municipality
+	Device Device
+	Values map[string]string
+	Errors map[string]string
+	Saved  bool
+}
+
+// TextFields and NumberFields are the form's plain inputs.
+func (devicePage) TextFields() []string   { return []string{"model", "firmware", "seal"} }
+func (devicePage) NumberFields() []string { return []string{"calibration_months", "interval_s"} }
+
+func (h *handler) deviceForm(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	d, err := h.svc.DeviceBySerial(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("serial"))
+	if err != nil {
+		return err
+	}
+	v := map[string]string{"model": d.Model, "firmware": d.Firmware, "seal": d.Seal,
+		"calibration_months": strconv.Itoa(d.CalibrationMonths), "interval_s": strconv.FormatInt(int64(d.Interval/time.Second), 10)}
+	if d.CalibratedAt != nil {
+		v["calibrated_on"] = d.CalibratedAt.In(mustLocation(m.TimeZone)).Format("2006-01-02")
+	}
+	return h.render.Page(w, r, http.StatusOK, "metering/device", devicePage{Muni: m, Device: d, Values: v, Errors: map[string]string{}, Saved: r.URL.Query().Get("saved") == "1"})
+}
+
+func (h *handler) updateDevice(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	a := auth.From(r.Context())
+	d, err := h.svc.DeviceBySerial(r.Context(), a, m.ID, r.PathValue("serial"))
+	if err != nil {
+		return err
+	}
+	v := map[string]string{}
+	for _, k := range []string{"model", "firmware", "seal", "calibrated_on", "calibration_months", "interval_s"} {
+		v[k] = strings.TrimSpace(r.FormValue(k))
+	}
+	errs := map[string]string{}
+	in := DeviceInput{Model: v["model"], Firmware: v["firmware"], Seal: v["seal"]}
+	if s := v["calibrated_on"]; s != "" {
+		t, err := time.ParseInLocation("2006-01-02", s, mustLocation(m.TimeZone))
+		if err != nil {
+			errs["calibrated_on"] = "metering.error.date"
+		} else {
+			in.CalibratedAt = &t
+		}
+	}
+	if s := v["calibration_months"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs["calibration_months"] = "metering.error.calibration"
+		}
+		in.CalibrationMonths = n
+	}
+	if s := v["interval_s"]; s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs["interval_s"] = "metering.error.interval"
+		}
+		in.Interval = time.Duration(n) * time.Second
+	}
+	if len(errs) == 0 {
+		err = h.svc.UpdateDevice(r.Context(), a, m.ID, d.Serial, in)
+		if f, isFault := fault.As(err); isFault && len(f.Fields) > 0 {
+			errs = f.Fields
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		return h.render.Page(w, r, http.StatusUnprocessableEntity, "metering/device", devicePage{Muni: m, Device: d, Values: v, Errors: errs})
+	}
+	http.Redirect(w, r, r.URL.Path+"?saved=1", http.StatusSeeOther)
+	return nil
+}
+
+// mustLocation is a municipality's zone, UTC when unknown.
+func mustLocation(zone string) *time.Location {
+	loc, err := time.LoadLocation(zone)
+	if err != nil {
+		return time.UTC
+	}
+	return loc
 }

@@ -128,6 +128,17 @@ func TestPages(t *testing.T) {
 				strings.NewReader(url.Values{"swap_device": {"M1"}, "new_device": {"M9"}}.Encode()), 422, []string{`id="swap_at-error"`}, 0},
 			{"swap", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 303, nil, 0},
 			{"swap again: M1 is gone", "admin", "POST", "/m/alpha/metering/points/IN1/swap", form, swap("M9"), 422, []string{"Прибор сейчас не установлен."}, 0},
+			{"registry links the device form", "admin", "GET", "/m/alpha/metering", "", nil, 200, []string{`href="/m/alpha/metering/devices/M1"`}, 0},
+			{"device form", "admin", "GET", "/m/alpha/metering/devices/M1", "", nil, 200, []string{"Прибор M1", `value="ВСХ-50"`, `value="2025-03-01"`, `value="72"`}, 0},
+			{"no device form for an operator", "op", "GET", "/m/alpha/metering/devices/M1", "", nil, 403, nil, 0},
+			{"no device edit for another municipality", "adminB", "POST", "/m/alpha/metering/devices/M1", form,
+				strings.NewReader(url.Values{"model": {"X"}}.Encode()), 403, nil, 0},
+			{"unknown device", "admin", "GET", "/m/alpha/metering/devices/NOPE", "", nil, 404, nil, 0},
+			{"device edit refused", "admin", "POST", "/m/alpha/metering/devices/M1", form,
+				strings.NewReader(url.Values{"model": {"ВСХ-50"}, "calibration_months": {"999"}, "interval_s": {"900"}}.Encode()), 422, []string{`id="calibration_months-error"`, `value="999"`}, 0},
+			{"device edit", "admin", "POST", "/m/alpha/metering/devices/M1", form,
+				strings.NewReader(url.Values{"model": {"ВСХ-50И"}, "seal": {"П-0042"}, "calibrated_on": {"2026-02-01"}, "calibration_months": {"72"}, "interval_s": {"3600"}}.Encode()), 303, nil, 0},
+			{"device form shows it", "admin", "GET", "/m/alpha/metering/devices/M1?saved=1", "", nil, 200, []string{"Прибор сохранён.", `value="ВСХ-50И"`, `value="П-0042"`, `value="2026-02-01"`, `value="3600"`}, 0},
 			{"resident's meters", "resident", "GET", "/metering/mine", "", nil, 200, []string{"Кв. 5", "/metering/mine/" + apartment + "/readings"}, 0},
 			{"resident submits", "resident", "POST", "/metering/mine/" + apartment + "/readings", "application/x-www-form-urlencoded",
 				strings.NewReader(url.Values{"channel": {chanOf(t, d, "M3")}, "value": {"17.25"}}.Encode()), 303, nil, 1},
@@ -170,6 +181,10 @@ func TestPages(t *testing.T) {
 		}
 		if swaps := installAudits(); swaps != swapsBefore+2 {
 			t.Errorf("%d audit entries for the swap, want the removal and the installation", swaps-swapsBefore)
+		}
+		var edits int
+		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE action = 'metering.device.update'`).Scan(&edits); err != nil || edits != 1 {
+			t.Errorf("%d audit entries for the device edit (%v), want 1", edits, err)
 		}
 		var on string
 		if err := d.R(ctx).QueryRowContext(ctx, `SELECT d.serial FROM metering_installations i JOIN metering_devices d ON d.id = i.device_id
