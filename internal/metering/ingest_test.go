@@ -174,5 +174,16 @@ func TestIngestMarksEveryChannel(t *testing.T) {
 		if err := d.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_rollup_dirty`).Scan(&marked); err != nil || marked != n {
 			t.Fatalf("%d channels marked (%v), want %d", marked, err, n)
 		}
+		// Half of them again with a new reading each: the old ones are
+		// duplicates, the new ones stored (PostgreSQL: COPY fails on the
+		// key and the batch goes through the merge instead).
+		again := make([]Input, 0, n)
+		for i := range n / 2 {
+			again = append(again, in[i], Input{Device: fmt.Sprintf("D%d", i), Channel: "v", At: c.t.Add(-30 * time.Minute), Value: float64(i) + 1})
+		}
+		res, err = s.Ingest(ctx, Batch{TenantID: muniA.ID, Source: SourceHTTP, Readings: again})
+		if err != nil || res.Stored != n/2 || res.Duplicates != n/2 || countReadings(t, d) != n+n/2 {
+			t.Fatalf("again: %+v %v, %d readings", res, err, countReadings(t, d))
+		}
 	})
 }

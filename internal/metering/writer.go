@@ -156,9 +156,12 @@ func insertSQL(n int, marks bool) string {
 	return s
 }
 
-// copyPostgres streams rows into a temporary table with COPY and moves
-// them into metering_readings with ON CONFLICT DO NOTHING, in one
-// transaction on one connection.
+// copyPostgres writes rows into metering_readings with their rollup
+// marks in one transaction on one connection. New data, the usual case,
+// goes by COPY straight into the table, which costs no more than COPY
+// itself; only when some (channel, time) is already there does that
+// transaction fail on the unique key, and a second one copies the rows
+// into a temporary table and moves them with ON CONFLICT DO NOTHING.
 func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, error) {
 	conn, err := s.db.Writer().Conn(ctx)
 	if err != nil {
@@ -168,28 +171,49 @@ func (s *Service) copyPostgres(ctx context.Context, rows []Reading) (int64, erro
 	var stored int64
 	err = conn.Raw(func(dc any) error {
 		pc := dc.(*stdlib.Conn).Conn()
-		tx, err := pc.Begin(ctx)
-		if err != nil {
-			return err
+		var dup bool
+		stored, dup, err = copyTx(ctx, pc, rows, false)
+		if dup {
+			stored, _, err = copyTx(ctx, pc, rows, true)
 		}
-		defer tx.Rollback(ctx)
-		if stored, err = copyFresh(ctx, tx, rows); err != nil {
-			return err
-		}
-		// The marks go in one pipelined round trip, not one per chunk.
-		var marks pgx.Batch
-		if err := eachMarkChunk(rows, func(text string, args []any) error {
-			marks.Queue(text, args...)
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := tx.SendBatch(ctx, &marks).Close(); err != nil {
-			return fmt.Errorf("mark rollup: %w", err)
-		}
-		return tx.Commit(ctx)
+		return err
 	})
 	return stored, err
+}
+
+// copyTx is one attempt of copyPostgres: straight COPY, or through the
+// temporary table when merge is set. dup reports that the straight COPY
+// met a reading already stored (and nothing was written).
+func copyTx(ctx context.Context, pc *pgx.Conn, rows []Reading, merge bool) (stored int64, dup bool, err error) {
+	tx, err := pc.Begin(ctx)
+	if err != nil {
+		return 0, false, err
+	}
+	defer tx.Rollback(ctx)
+	if !merge {
+		stored, err = tx.CopyFrom(ctx, pgx.Identifier{"metering_readings"}, readingColumns, copySource(rows))
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" {
+			return 0, true, nil
+		}
+		if err != nil {
+			return 0, false, fmt.Errorf("copy readings: %w", err)
+		}
+	} else if stored, err = copyMerge(ctx, tx, rows); err != nil {
+		return 0, false, err
+	}
+	// The marks go in one pipelined round trip, not one per chunk.
+	var marks pgx.Batch
+	if err := eachMarkChunk(rows, func(text string, args []any) error {
+		marks.Queue(text, args...)
+		return nil
+	}); err != nil {
+		return 0, false, err
+	}
+	if err := tx.SendBatch(ctx, &marks).Close(); err != nil {
+		return 0, false, fmt.Errorf("mark rollup: %w", err)
+	}
+	return stored, false, tx.Commit(ctx)
 }
 
 var readingColumns = []string{"channel_id", "ts_ms", "value", "quality", "source", "received_ms"}
@@ -201,27 +225,10 @@ func copySource(rows []Reading) pgx.CopyFromSource {
 	})
 }
 
-// copyFresh writes rows in tx and returns how many were new. It first
-// copies them straight into metering_readings under a savepoint — new
-// data, the usual case, then costs no more than COPY itself — and only
-// when some (channel, time) is already there rolls back to the savepoint
-// and goes through a temporary table with ON CONFLICT DO NOTHING.
-func copyFresh(ctx context.Context, tx pgx.Tx, rows []Reading) (int64, error) {
-	sp, err := tx.Begin(ctx)
-	if err != nil {
-		return 0, err
-	}
-	n, err := sp.CopyFrom(ctx, pgx.Identifier{"metering_readings"}, readingColumns, copySource(rows))
-	if err == nil {
-		return n, sp.Commit(ctx)
-	}
-	var pe *pgconn.PgError
-	if !errors.As(err, &pe) || pe.Code != "23505" {
-		return 0, fmt.Errorf("copy readings: %w", err)
-	}
-	if err := sp.Rollback(ctx); err != nil {
-		return 0, err
-	}
+// copyMerge copies rows into a temporary table and moves them into
+// metering_readings with ON CONFLICT DO NOTHING, returning how many were
+// new.
+func copyMerge(ctx context.Context, tx pgx.Tx, rows []Reading) (int64, error) {
 	if _, err := tx.Exec(ctx, `CREATE TEMP TABLE IF NOT EXISTS metering_readings_in (
 		channel_id BIGINT, ts_ms BIGINT, value DOUBLE PRECISION, quality SMALLINT, source SMALLINT, received_ms BIGINT
 	) ON COMMIT DELETE ROWS`); err != nil {
