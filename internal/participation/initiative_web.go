@@ -28,6 +28,7 @@ func InitiativeRoutes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /m/{slug}/participation/initiatives/new", h.newPage)
 	rt.Handle("POST /m/{slug}/participation/initiatives", h.register)
 	rt.HandlePublic("GET /participation/initiatives/{id}", h.page)
+	rt.Handle("POST /m/{slug}/participation/initiatives/rules", h.setRules)
 	for _, a := range []string{"join", "support", "submit", "meeting", "consider", "decide", "score", "pledge", "pay", "refund"} {
 		rt.Handle("POST /participation/initiatives/{id}/"+a, h.act)
 	}
@@ -39,28 +40,112 @@ type initiativeRow struct {
 }
 
 type initiativesView struct {
+	*form
 	Muni  Place
 	Items []initiativeRow
 	Rules InitiativeRules
+	Admin bool // administers the municipality: may change the rules
 }
 
-func (h *initiativeHandler) listPage(w http.ResponseWriter, r *http.Request) error {
+// criteriaText is the rules' criteria as the admin form edits them, one
+// "code; label; English label; weight; maximum" a line.
+func criteriaText(cs []Criterion) string {
+	var b strings.Builder
+	for _, c := range cs {
+		b.WriteString(c.Code + "; " + c.Label + "; " + c.LabelEN + "; " + strconv.Itoa(c.Weight) + "; " + strconv.Itoa(c.MaxScore) + "\n")
+	}
+	return b.String()
+}
+
+// parseCriteria reads criteriaText back; a malformed line is an error.
+func parseCriteria(s string) ([]Criterion, bool) {
+	var out []Criterion
+	for _, line := range strings.Split(strings.ReplaceAll(s, "\r", ""), "\n") {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		f := strings.Split(line, ";")
+		if len(f) != 5 {
+			return nil, false
+		}
+		w, err1 := strconv.Atoi(strings.TrimSpace(f[3]))
+		m, err2 := strconv.Atoi(strings.TrimSpace(f[4]))
+		if err1 != nil || err2 != nil {
+			return nil, false
+		}
+		out = append(out, Criterion{Code: strings.TrimSpace(f[0]), Label: strings.TrimSpace(f[1]), LabelEN: strings.TrimSpace(f[2]),
+			Weight: w, MaxScore: m})
+	}
+	return out, true
+}
+
+func (h *initiativeHandler) listView(r *http.Request) (initiativesView, error) {
 	m, err := h.svc.MunicipalityBySlug(r.Context(), r.PathValue("slug"))
 	if err != nil {
-		return err
+		return initiativesView{}, err
 	}
 	list, err := h.svc.Initiatives(r.Context(), m.ID)
 	if err != nil {
-		return err
+		return initiativesView{}, err
 	}
-	v := initiativesView{Muni: m}
+	v := initiativesView{form: newForm(), Muni: m, Admin: auth.From(r.Context()).Can(auth.RoleMunicipalAdmin, m.Path)}
 	if v.Rules, err = h.svc.InitiativeRules(r.Context(), m.ID); err != nil {
-		return err
+		return v, err
 	}
+	v.Values["min_group"], v.Values["consideration_days"] = strconv.Itoa(v.Rules.MinGroup), strconv.Itoa(v.Rules.ConsiderationDays)
+	v.Values["criteria"] = criteriaText(v.Rules.Criteria)
 	for _, it := range list {
 		v.Items = append(v.Items, initiativeRow{Initiative: it, Cost: money(it.Cost)})
 	}
+	return v, nil
+}
+
+func (h *initiativeHandler) listPage(w http.ResponseWriter, r *http.Request) error {
+	v, err := h.listView(r)
+	if err != nil {
+		return err
+	}
+	if r.URL.Query().Get("done") == "rules" {
+		v.Alert = ""
+		v.Values["done"] = "participation.initiative.done.rules"
+	}
 	return h.render.Page(w, r, http.StatusOK, "participation/initiatives", v)
+}
+
+// setRules saves the municipality's rules from the admin form.
+func (h *initiativeHandler) setRules(w http.ResponseWriter, r *http.Request) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	v, err := h.listView(r)
+	if err != nil {
+		return err
+	}
+	_ = r.ParseForm()
+	for _, k := range []string{"min_group", "consideration_days", "criteria"} {
+		v.Values[k] = strings.TrimSpace(r.PostFormValue(k))
+	}
+	in := InitiativeRules{MinGroup: -1, ConsiderationDays: -1}
+	if n, err := strconv.Atoi(v.Values["min_group"]); err == nil {
+		in.MinGroup = n
+	}
+	if n, err := strconv.Atoi(v.Values["consideration_days"]); err == nil {
+		in.ConsiderationDays = n
+	}
+	crit, ok := parseCriteria(v.Values["criteria"])
+	if !ok {
+		crit = []Criterion{{}} // refused with the other fields
+	}
+	in.Criteria = crit
+	if _, err = h.svc.SetInitiativeRules(r.Context(), v.Muni.ID, in); err == nil {
+		http.Redirect(w, r, "/m/"+v.Muni.Slug+"/participation/initiatives?done=rules", http.StatusSeeOther)
+		return nil
+	}
+	status, err := v.fail(err)
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, status, "participation/initiatives", v)
 }
 
 type initiativeNewView struct {
@@ -149,6 +234,7 @@ type initiativeView struct {
 	Official   bool // operator or above over the territory: meetings, scores, payments
 	Admin      bool // administers the municipality: consideration and decision
 	Done       string
+	Overdue    bool // under consideration past its due date
 	// MeetingFields are the meeting form's one-line fields.
 	MeetingFields []string
 }
@@ -166,6 +252,7 @@ func (h *initiativeHandler) view(ctx context.Context, id string) (initiativeView
 	v := initiativeView{form: newForm(), Muni: m, Territory: m, Initiative: it, Cost: money(it.Cost),
 		Official: a.Can(auth.RoleOperator, it.NodePath), Admin: a.Can(auth.RoleMunicipalAdmin, m.Path),
 		MeetingFields: []string{"held_on", "place", "attendees", "votes_for"}}
+	v.Overdue = it.Status == InitiativeConsidering && h.svc.now().After(it.DueAt)
 	if it.NodeID != m.ID {
 		if v.Territory, err = h.svc.places.Node(ctx, it.NodeID); err != nil {
 			return v, err

@@ -119,6 +119,13 @@ func TestInitiativePages(t *testing.T) {
 			{name: "score", actor: "op", method: "POST", path: page + "/score", form: url.Values{"score_need": {"10"}, "score_share": {"5"}}, status: 303},
 			{name: "reject without reason", actor: "admin", method: "POST", path: page + "/decide", form: url.Values{"decision": {"reject"}}, status: 400},
 			{name: "reject", actor: "admin", method: "POST", path: page + "/decide", form: url.Values{"decision": {"reject"}, "reason": {"Нет средств"}}, status: 303},
+			{name: "rules by a resident", actor: "s1", method: "POST", path: "/m/luga/participation/initiatives/rules",
+				form: url.Values{"min_group": {"5"}, "consideration_days": {"30"}}, status: 403},
+			{name: "bad rules", actor: "admin", method: "POST", path: "/m/luga/participation/initiatives/rules",
+				form: url.Values{"min_group": {"0"}, "consideration_days": {"x"}, "criteria": {"need; Нужда; Need; 3"}}, status: 400},
+			{name: "rules", actor: "admin", method: "POST", path: "/m/luga/participation/initiatives/rules",
+				form: url.Values{"min_group": {"2"}, "consideration_days": {"20"}, "criteria": {"need; Нужда; Need; 3; 10\r\nshare; Доля; Share; 1; 5"}},
+				status: 303, location: "/m/luga/participation/initiatives?done=rules"},
 			{name: "register form", actor: "s1", method: "GET", path: "/m/luga/participation/initiatives/new", status: 200},
 			{name: "bad registration", actor: "s1", method: "POST", path: "/m/luga/participation/initiatives",
 				form: url.Values{"title": {""}, "description": {"D"}, "cost": {"-5"}}, status: 400},
@@ -152,6 +159,12 @@ func TestInitiativePages(t *testing.T) {
 				if strings.Count(body, `id="p-amount-error"`) != 1 || strings.Contains(body, `id="y-amount-error"`) {
 					t.Fatal("the amount error is not on the pledge form alone")
 				}
+			case "bad rules":
+				for _, id := range []string{"min_group-error", "consideration_days-error", "criteria-error"} {
+					if !strings.Contains(body, `id="`+id+`"`) {
+						t.Fatalf("bad rules: no %s", id)
+					}
+				}
 			case "reject without reason":
 				if !strings.Contains(body, `id="reason-error"`) {
 					t.Fatal("no reason error")
@@ -169,6 +182,16 @@ func TestInitiativePages(t *testing.T) {
 		if n := e.count("participation_initiatives"); n != 1 {
 			t.Fatalf("a bad registration wrote: %d projects", n)
 		}
+		if r := must[InitiativeRules](t)(e.svc.InitiativeRules(t.Context(), muniA.ID)); r.ConsiderationDays != 20 || len(r.Criteria) != 2 || r.Criteria[1].LabelEN != "Share" {
+			t.Fatalf("rules %+v", r)
+		}
+		send(t, h, webCase{name: "rules form", actor: "admin", method: "GET", path: "/m/luga/participation/initiatives", status: 200,
+			want: []string{"share; Доля; Share; 1; 5"}}, "en")
+		// Past its due date, a project under consideration says so.
+		it2 := e.submittedInitiative(2)
+		must[Initiative](t)(e.svc.ConsiderInitiative(admin(muniA), it2.ID))
+		e.now = e.now.AddDate(0, 0, 40)
+		send(t, h, webCase{name: "overdue", method: "GET", path: "/participation/initiatives/" + it2.ID, status: 200, want: []string{"срок истёк"}}, "ru")
 		// The rejected project's page offers refunds and shows the cancelled pledge as balanced.
 		send(t, h, webCase{name: "rejected page", actor: "op", method: "GET", path: page, status: 200,
 			want: []string{"Возврат платежа", "Дебет и кредит сходятся", "Нет средств"}}, "ru")
