@@ -124,7 +124,7 @@ func TestInitiativePages(t *testing.T) {
 			{name: "bad rules", actor: "admin", method: "POST", path: "/m/luga/participation/initiatives/rules",
 				form: url.Values{"min_group": {"0"}, "consideration_days": {"x"}, "criteria": {"need; Нужда; Need; 3"}}, status: 400},
 			{name: "rules", actor: "admin", method: "POST", path: "/m/luga/participation/initiatives/rules",
-				form: url.Values{"min_group": {"2"}, "consideration_days": {"20"}, "criteria": {"need; Нужда; Need; 3; 10\r\nshare; Доля; Share; 1; 5"}},
+				form:   url.Values{"min_group": {"2"}, "consideration_days": {"20"}, "criteria": {"need; Нужда; Need; 3; 10\r\nshare; Доля; Share; 1; 5"}},
 				status: 303, location: "/m/luga/participation/initiatives?done=rules"},
 			{name: "register form", actor: "s1", method: "GET", path: "/m/luga/participation/initiatives/new", status: 200},
 			{name: "bad registration", actor: "s1", method: "POST", path: "/m/luga/participation/initiatives",
