@@ -251,4 +251,16 @@ func TestMeteringPagesOnAPhone(t *testing.T) {
 	if !j.b.Has(".chart[data-drawn] .uplot") {
 		t.Fatal("the dashboard drew no uPlot chart")
 	}
+	// The demo's zones lose what they were designed to lose, from the
+	// first day on (their meters were installed at their first readings).
+	if body := j.b.Text("main"); !strings.Contains(body, "8.0 %") || !strings.Contains(body, "12.0 %") {
+		t.Errorf("the dashboard lacks the demo's 8 %% water and 12 %% heat losses:\n%.2000s", body)
+	}
+	// The registry's edit forms: a device, and the meter swap on a point.
+	for _, p := range []string{"/m/luga/metering/devices/SIM-M00001", "/m/luga/metering/points/SIM-P-SIM-M00001"} {
+		check(p)
+	}
+	if !j.b.Has(`form[action$="/swap"] #swap_at`) {
+		t.Error("the point page has no meter swap form for an administrator")
+	}
 }
