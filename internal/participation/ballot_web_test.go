@@ -21,7 +21,7 @@ import (
 func ballotServer(t *testing.T, b *ballotEnv, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, ResultLocales} {
+	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales, ResultLocales} {
 		if err := cat.Load(l, "locales"); err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,7 @@ import (
 func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, ResultLocales} {
+	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales, ResultLocales} {
 		if err := cat.Load(l, "locales"); err != nil {
 			t.Fatal(err)
 		}
