@@ -3,6 +3,7 @@ package participation
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -457,3 +458,12 @@ func (s *Service) AsOf(t time.Time) *Service {
 	c.now = func() time.Time { return t }
 	return &c
 }
+
+// roubles writes kopecks as a form value: "1234.50".
+func roubles(k int64) string { return fmt.Sprintf("%d.%02d", k/100, k%100) }
+
+// SpentInput is the money spent as the edit form shows it.
+func (r Result) SpentInput() string { return roubles(r.Spent) }
+
+// BudgetInput is the budget as the edit form shows it.
+func (r Result) BudgetInput() string { return roubles(r.Budget) }

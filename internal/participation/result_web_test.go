@@ -2,12 +2,15 @@ package participation
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"image/png"
 	"io/fs"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -206,5 +209,67 @@ func TestOpenDataAPIRoutes(t *testing.T) {
 		if w = call(t, h, "", "GET", "/api/v1/participation/processes/nope/export.json", "", nil); w.Code != 404 {
 			t.Fatalf("unknown: %d", w.Code)
 		}
+	})
+}
+
+func TestResultForms(t *testing.T) {
+	civicEnv(t, func(t *testing.T, c *civic) {
+		c.over()
+		r := must[Result](t)(c.svc.CreateResult(official(auth.RoleOperator, muniA), c.proc.ID, ResultInput{ProjectID: c.p[1]}))
+		actors := map[string]*auth.Actor{"res": auth.From(c.person("zqanna", distN, "1980-01-01")), "op": auth.From(official(auth.RoleOperator, muniA))}
+		h := resultServer(t, c, actors)
+		page := "/participation/results/" + r.ID
+		form := func(v url.Values) []byte { return []byte(v.Encode()) }
+		ct := "application/x-www-form-urlencoded"
+		for _, lang := range []string{"ru", "en"} {
+			(webCase{name: "official sees the forms", actor: "op", method: "GET", path: page, status: 200,
+				want: []string{`action="` + page + `"`, `enctype="multipart/form-data"`, `name="spent" inputmode="decimal" value="0.00"`}}).do(t, h, lang)
+			(webCase{name: "bad report", actor: "op", method: "POST", path: page, status: 400,
+				form: url.Values{"title": {"Освещение"}, "status": {"done"}, "progress": {"50"}, "spent": {"12 000,5"}},
+				want: []string{`id="r-progress-error"`, `value="12 000,5"`}}).do(t, h, lang)
+			(webCase{name: "bad milestone", actor: "op", method: "POST", path: page + "/milestones", status: 400,
+				form: url.Values{"title": {""}, "due": {"завтра"}}, want: []string{`id="m-title-error"`, `id="m-due-error"`}}).do(t, h, lang)
+		}
+		if b := call(t, h, "res", "GET", page, "", nil).Body.String(); strings.Contains(b, `action="`+page+`"`) {
+			t.Fatal("a resident sees the officials' forms")
+		}
+		if w := call(t, h, "res", "POST", page, ct, form(url.Values{"title": {"x"}, "status": {"planned"}, "progress": {"0"}, "spent": {"0"}})); w.Code != 403 {
+			t.Fatalf("resident report: %d", w.Code)
+		}
+		if w := call(t, h, "", "POST", page, ct, form(url.Values{"title": {"x"}})); w.Code != 303 || !strings.HasPrefix(w.Header().Get("Location"), "/login") {
+			t.Fatalf("anonymous report: %d", w.Code)
+		}
+		if n := c.auditCount("participation.result.update") + c.count("participation_result_milestones"); n != 0 {
+			t.Fatalf("refused forms recorded %d", n)
+		}
+		w := call(t, h, "op", "POST", page, ct, form(url.Values{"title": {"Освещение аллеи"}, "status": {"in_progress"}, "progress": {"30"},
+			"spent": {"120 000,50"}}))
+		if w.Code != 303 || w.Header().Get("Location") != page+"?done=saved" {
+			t.Fatalf("report: %d %s", w.Code, w.Body.String())
+		}
+		if w = call(t, h, "op", "POST", page+"/milestones", ct, form(url.Values{"title": {"Смета"}, "due": {"2026-08-01"}})); w.Code != 303 {
+			t.Fatalf("milestone: %d %s", w.Code, w.Body.String())
+		}
+		got := must[Result](t)(c.svc.Result(context.Background(), r.ID))
+		if got.Spent != 12_000_050 || got.Progress != 30 || len(got.Milestones) != 1 {
+			t.Fatalf("saved %+v", got)
+		}
+		if w = call(t, h, "op", "POST", page+"/milestones/"+got.Milestones[0].ID, ct, form(url.Values{"done": {"1"}})); w.Code != 303 {
+			t.Fatalf("mark: %d", w.Code)
+		}
+		var body bytes.Buffer
+		mw := multipart.NewWriter(&body)
+		fw, _ := mw.CreateFormFile("photo", "photo.png")
+		png.Encode(fw, testImage())
+		mw.WriteField("caption", "Аллея")
+		mw.Close()
+		if w = call(t, h, "op", "POST", page+"/photos", mw.FormDataContentType(), body.Bytes()); w.Code != 303 {
+			t.Fatalf("photo: %d %s", w.Code, w.Body.String())
+		}
+		got = must[Result](t)(c.svc.Result(context.Background(), r.ID))
+		if !got.Milestones[0].Done || len(got.Photos) != 1 || got.Photos[0].Caption != "Аллея" {
+			t.Fatalf("after forms %+v", got)
+		}
+		(webCase{name: "saved", actor: "op", method: "GET", path: page + "?done=photo", status: 200, want: []string{`class="alert ok"`, "/participation/results/photos/"}}).do(t, h, "ru")
 	})
 }
