@@ -97,7 +97,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, metering.Locales, metering.WatchLocales, transport.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -124,7 +124,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Territory = territory.New(d, a.Audit, a.Outbox)
 	a.Appeals = a.buildAppeals()
 	a.Participation = a.buildParticipation() // reads identity's roll through a, lazily
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, residenceExport{a})
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()

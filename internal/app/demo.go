@@ -38,6 +38,8 @@ func (a *App) demoSteps() []demoStep {
 		{"appeals", demoAppeals},
 		{"participation", demoParticipation},
 		{"budgets", demoBudgets},
+		{"results", demoResults},
+		{"initiatives", demoInitiatives},
 		{"metering", demoMetering},
 		{"transport", demoTransport},
 	}

@@ -19,7 +19,8 @@ func (a *App) buildIdentity(t *territory.Service, exporters ...identity.Exporter
 	return identity.New(identity.Config{
 		LoginMaxFails: c.LoginMaxFails, LoginWindow: c.LoginWindow, PublicURL: c.PublicURL(),
 		OIDCIssuer: c.OIDCIssuer, OIDCClientID: c.OIDCClientID, OIDCSecret: c.OIDCSecret,
-		MailMax: c.MailMax, MailWindow: c.MailWindow, LoginHistory: c.LoginHistory,
+		OIDCClaims: identity.OIDCClaimMap{BirthDate: c.OIDCBirthClaim, Residence: c.OIDCHomeClaim, OKTMO: c.OIDCOKTMOClaim},
+		MailMax:    c.MailMax, MailWindow: c.MailWindow, LoginHistory: c.LoginHistory,
 	}, identity.Deps{
 		DB: a.DB, Places: identityPlaces{t}, Departments: identityPlaces{t}, Catalog: a.Catalog,
 		Mail:     mail.New(mail.Config{SMTPAddr: c.SMTPAddr, SMTPUser: c.SMTPUser, SMTPPassword: c.SMTPPassword, SMTPFrom: c.SMTPFrom}, a.Log),
@@ -38,6 +39,12 @@ func placeOf(n territory.Node) identity.Place {
 // Place returns one territory node.
 func (p identityPlaces) Place(ctx context.Context, id string) (identity.Place, error) {
 	n, err := p.t.Node(ctx, id)
+	return placeOf(n), err
+}
+
+// PlaceByOKTMO returns the territory node with an OKTMO code.
+func (p identityPlaces) PlaceByOKTMO(ctx context.Context, code string) (identity.Place, error) {
+	n, err := p.t.NodeByOKTMO(ctx, code)
 	return placeOf(n), err
 }
 

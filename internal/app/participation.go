@@ -108,16 +108,6 @@ func (a *App) subscribeParticipation() error {
 	return a.notifyOn(participation.NotifyEvents(), a.Participation.Notices)
 }
 
-// residenceExport is identity's voter-roll section of a person's data
-// export (verification with the birth date, a waiting census claim).
-type residenceExport struct{ a *App }
-
-// ExportUser reads the person's voter-roll records.
-func (x residenceExport) ExportUser(ctx context.Context, userID string) (string, any, error) {
-	r, err := x.a.Identity.ExportResidence(ctx, userID)
-	return "residence", r, err
-}
-
 // participationRoutes mounts the participation pages.
 func (a *App) participationRoutes(rt *web.Router) {
 	participation.Routes(rt, a.Web.Render, a.Participation)

@@ -86,8 +86,8 @@ func TestParticipationDemoAndRoll(t *testing.T) {
 	if px, ok := ex.Sections["participation"].(participation.Export); !ok || len(px.Comments) != 1 || len(px.Follows) != 1 {
 		t.Fatalf("participation section: %+v", ex.Sections["participation"])
 	}
-	if rx, ok := ex.Sections["residence"].(identity.ExportedResidence); !ok || rx.Verification == nil {
-		t.Fatalf("residence section: %+v", ex.Sections["residence"])
+	if ex.Residence.Verification == nil {
+		t.Fatalf("export without the voter-roll record: %+v", ex.Residence)
 	}
 
 	before := len(l.Items)

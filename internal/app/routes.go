@@ -33,6 +33,8 @@ func (a *App) routes() {
 	notify.Routes(rt, a.Web.Render, a.Notify)
 	a.participationRoutes(rt)
 	a.ballotRoutes(rt)
+	a.resultRoutes(rt)
+	a.initiativeRoutes(rt)
 	metering.APIRoutes(rt, a.Metering)
 	metering.Routes(rt, a.Web.Render, a.Metering)
 	transport.Routes(rt, a.Web.Render, a.Transport)

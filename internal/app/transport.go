@@ -115,6 +115,12 @@ func demoTransport(ctx context.Context, a *App, w *DemoWorld) error {
 	}
 	w.Notes = append(w.Notes, fmt.Sprintf("transport: %d bus routes, %d stops, %d trips, %d stop times (GTFS version %d)",
 		f.Counts["routes.txt"], f.Counts["stops.txt"], f.Counts["trips.txt"], f.Counts["stop_times.txt"], f.Version))
+	// Realtime reports of the last week, so the punctuality report has data.
+	n, err := a.Transport.DemoObservations(ctx, td.Main.ID, 7)
+	if err != nil {
+		return err
+	}
+	w.Notes = append(w.Notes, fmt.Sprintf("transport: GTFS-Realtime of the last 7 days played through the ingest (%d trip updates)", n))
 	return nil
 }
 

@@ -44,6 +44,9 @@ type Config struct {
 	OIDCClientID    string        `env:"MUNI_OIDC_CLIENT_ID" default:"" help:"OIDC client id"`
 	OIDCSecret      string        `env:"MUNI_OIDC_CLIENT_SECRET" default:"" help:"OIDC client secret"`
 	OIDCName        string        `env:"MUNI_OIDC_NAME" default:"Госуслуги" help:"label of the OIDC login button"`
+	OIDCBirthClaim  string        `env:"MUNI_OIDC_BIRTH_CLAIM" default:"birthdate" help:"ID-token claim with the birth date (YYYY-MM-DD) that verifies a resident"`
+	OIDCHomeClaim   string        `env:"MUNI_OIDC_RESIDENCE_CLAIM" default:"muni_residence_node" help:"ID-token claim with the territory node id of the residence the provider vouches for"`
+	OIDCOKTMOClaim  string        `env:"MUNI_OIDC_OKTMO_CLAIM" default:"" help:"ID-token claim with the residence OKTMO code (e.g. oktmo), used when the residence claim is absent; empty disables"`
 	DataDir         string        `env:"MUNI_DATA_DIR" default:"./data" help:"directory for uploads and backups"`
 	ShutdownGrace   time.Duration `env:"MUNI_SHUTDOWN_GRACE" default:"15s" help:"how long in-flight requests may run at shutdown"`
 	MQTTListen      string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
