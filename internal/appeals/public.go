@@ -150,72 +150,35 @@ func publicOf(it Summary, now time.Time) PublicReport {
 // order and stops at the limit, where one query over all of them would
 // sort every match of the period first.
 func (s *Service) publicPerCategory(ctx context.Context, tenantID string, f PublicFilter) ([]PublicReport, error) {
+	var all []Summary
+	seen := map[string]bool{}
 	limit := clampLimit(f.Limit)
-	var cats []string
 	for _, c := range f.CategoryIDs {
-		if !slices.Contains(cats, c) {
-			cats = append(cats, c)
+		if seen[c] {
+			continue
 		}
-	}
-	// Each category is read in chunks along its index and merged as it
-	// goes, so about limit rows are read in all rather than limit per
-	// category: a first chunk a little over an even share, then smaller
-	// ones for whichever category runs out first.
-	first, more := limit, limit
-	if k := len(cats); k > 1 {
-		first, more = limit/k+limit/(4*k)+1, max(limit/(2*k), 1)
-	}
-	type source struct {
-		cat    string
-		buf    []Summary
-		before string // keyset cursor: the last item read
-		done   bool
-	}
-	fetch := func(src *source, n int) error {
+		seen[c] = true
 		items, err := s.st.list(ctx, listQuery{TenantID: tenantID, Regime: RegimeReport, OpenOnly: f.Status == "open",
-			ClosedOnly: f.Status == "closed", CategoryID: src.cat, BeforeID: src.before, Limit: n, From: f.From, To: f.To,
+			ClosedOnly: f.Status == "closed", CategoryID: c, BeforeID: f.BeforeID, Limit: limit, From: f.From, To: f.To,
 			Public: true, NoDeadlines: true})
 		if err != nil {
-			return err
-		}
-		src.buf, src.done = items, len(items) < n
-		if len(items) > 0 {
-			src.before = items[len(items)-1].ID
-		}
-		return nil
-	}
-	srcs := make([]*source, len(cats))
-	for i, c := range cats {
-		srcs[i] = &source{cat: c, before: f.BeforeID}
-		if err := fetch(srcs[i], first); err != nil {
 			return nil, err
 		}
+		all = append(all, items...)
 	}
-	newer := func(a, b Summary) bool { // a comes before b: (received, id) descending
-		if c := a.ReceivedAt.Compare(b.ReceivedAt); c != 0 {
-			return c > 0
+	slices.SortFunc(all, func(a, b Summary) int {
+		if c := b.ReceivedAt.Compare(a.ReceivedAt); c != 0 {
+			return c
 		}
-		return a.ID > b.ID
-	}
-	all := make([]Summary, 0, limit)
-	for len(all) < limit {
-		var best *source
-		for _, src := range srcs {
-			if len(src.buf) == 0 && !src.done {
-				if err := fetch(src, more); err != nil {
-					return nil, err
-				}
-			}
-			if len(src.buf) > 0 && (best == nil || newer(src.buf[0], best.buf[0])) {
-				best = src
-			}
+		switch {
+		case a.ID > b.ID:
+			return -1
+		case a.ID < b.ID:
+			return 1
 		}
-		if best == nil {
-			break
-		}
-		all = append(all, best.buf[0])
-		best.buf = best.buf[1:]
-	}
+		return 0
+	})
+	all = all[:min(len(all), limit)]
 	// Clocks and photos only for the reports kept.
 	if err := s.st.withNextDeadlines(ctx, all); err != nil {
 		return nil, err
