@@ -2,8 +2,6 @@ package participation
 
 import (
 	"io"
-	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -11,40 +9,12 @@ import (
 	"testing"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
+// initiativeServer mounts the participation routes for the initiative tests.
 func initiativeServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
-	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	InitiativeRoutes(rt, srv.Render, s)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	return serveAll(t, s, nil, actors)
 }
 
 // send runs c (checking its status, location and wanted text through

@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"image/png"
-	"io/fs"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,44 +13,11 @@ import (
 	"testing"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/i18n"
-	"github.com/muni-platform/muni/internal/platform/web"
 )
 
-// resultServer mounts every participation route with the result
-// messages, like the app does.
+// resultServer mounts every participation route, like the app does.
 func resultServer(t *testing.T, c *civic, actors map[string]*auth.Actor) http.Handler {
-	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales, ResultLocales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, c.svc)
-	BallotRoutes(rt, srv.Render, c.svc, NewBallotBox(c.svc, nil))
-	ResultRoutes(rt, srv.Render, c.svc)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	return serveAll(t, c.svc, NewBallotBox(c.svc, nil), actors)
 }
 
 func call(t *testing.T, h http.Handler, actor, method, path, ctype string, body []byte) *httptest.ResponseRecorder {

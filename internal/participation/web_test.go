@@ -16,9 +16,15 @@ import (
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
-// testServer mounts the participation routes with the platform's error
-// handling; the X-Test-Actor header picks the actor.
+// testServer mounts the participation routes (all but the ballots') with
+// the platform's error handling; the X-Test-Actor header picks the actor.
 func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
+	return serveAll(t, s, nil, actors)
+}
+
+// serveAll mounts every participation route, the ballots' too when box is
+// given, with every message set, as the app does.
+func serveAll(t testing.TB, s *Service, box *BallotBox, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
 	cat := i18n.New()
 	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales, ResultLocales} {
@@ -39,6 +45,11 @@ func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Ha
 	}
 	rt := web.NewRouter(srv)
 	Routes(rt, srv.Render, s)
+	if box != nil {
+		BallotRoutes(rt, srv.Render, s, box)
+	}
+	ResultRoutes(rt, srv.Render, s)
+	InitiativeRoutes(rt, srv.Render, s)
 	withActor := func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
