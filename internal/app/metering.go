@@ -93,9 +93,23 @@ func demoMetering(ctx context.Context, a *App, w *DemoWorld) error {
 	if err != nil {
 		return err
 	}
-	if !res.Existed {
-		w.Notes = append(w.Notes, fmt.Sprintf("metering: water and heat networks, %d objects, %d points, %d meters (%d channels), %d readings",
-			res.Objects, res.Points, res.Devices, res.Channels, res.Readings))
+	if res.Existed {
+		return nil
 	}
+	w.Notes = append(w.Notes, fmt.Sprintf("metering: water and heat networks, %d objects, %d points, %d meters (%d channels), %d readings",
+		res.Objects, res.Points, res.Devices, res.Channels, res.Readings))
+	// Planned works residents can find on the public outage map: cold water
+	// off in the centre's zone tomorrow, 09:00–17:00 local time.
+	loc := time.UTC
+	if l, err := time.LoadLocation(td.Main.TimeZone); err == nil {
+		loc = l
+	}
+	y, m, d := time.Now().In(loc).AddDate(0, 0, 1).Date()
+	if _, err := a.watch().PlanOutage(AsSystem(ctx), systemActor, td.Main.ID, metering.PlannedInput{
+		Service: metering.ServiceColdWater, Zone: "DEMO-DMA1", Reason: "Замена задвижки на водоводе по ул. Ленина",
+		Starts: time.Date(y, m, d, 9, 0, 0, 0, loc), Ends: time.Date(y, m, d, 17, 0, 0, 0, loc)}); err != nil {
+		return fmt.Errorf("planned outage: %w", err)
+	}
+	w.Notes = append(w.Notes, "metering: planned cold-water works in zone DEMO-DMA1 tomorrow 09:00–17:00")
 	return nil
 }

@@ -75,9 +75,15 @@ func TestSimulatedLeakAndOutageEndToEnd(t *testing.T) {
 	// Residents see the outage on the public page and in its JSON.
 	var public struct{ Outages []metering.Outage }
 	fetchJSON(t, ts.URL+"/api/v1/municipalities/luga/outages", &public)
-	if len(public.Outages) != 1 || public.Outages[0].Planned || public.Outages[0].Service != metering.ServiceColdWater ||
-		len(public.Outages[0].Addresses) != 6 || len(public.Outages[0].Objects) != 6 {
-		t.Fatalf("public outages %+v", public.Outages)
+	var detected []metering.Outage // the demo's planned works are there too
+	for _, o := range public.Outages {
+		if !o.Planned {
+			detected = append(detected, o)
+		}
+	}
+	if len(detected) != 1 || detected[0].Service != metering.ServiceColdWater ||
+		len(detected[0].Addresses) != 6 || len(detected[0].Objects) != 6 {
+		t.Fatalf("detected public outages %+v", detected)
 	}
 	page := fetch(t, ts.URL+"/m/luga/outages", "", http.StatusOK)
 	if !strings.Contains(page, "Симуляционная ул., 7") || !strings.Contains(page, "data-geojson") {
@@ -133,7 +139,7 @@ func TestSimulatedLeakAndOutageEndToEnd(t *testing.T) {
 	post(t, ts.URL+"/m/luga/resources/outages", key, url.Values{"service": {"hot_water"}, "zone": {"SIM-Z001"}, "reason": {"Промывка"},
 		"starts": {starts.Format("2006-01-02T15:04")}, "ends": {starts.Add(6 * time.Hour).Format("2006-01-02T15:04")}}, http.StatusSeeOther)
 	fetchJSON(t, ts.URL+"/api/v1/municipalities/luga/outages", &public)
-	if len(public.Outages) != 2 {
+	if len(public.Outages) != 3 { // the demo's planned works, the detected outage, the new works
 		t.Fatalf("after planning: %+v", public.Outages)
 	}
 
