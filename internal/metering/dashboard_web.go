@@ -58,6 +58,21 @@ func staff(w http.ResponseWriter, r *http.Request) (*auth.Actor, bool) {
 	return nil, false
 }
 
+// staffMuni is the start of every staff page here: a visitor is sent to
+// sign in (ok false, err nil); otherwise the municipality named in the
+// path, or the error of finding it (ok false).
+func (h *watchHandler) staffMuni(w http.ResponseWriter, r *http.Request) (*auth.Actor, Municipality, bool, error) {
+	a, ok := staff(w, r)
+	if !ok {
+		return nil, Municipality{}, false, nil
+	}
+	m, err := h.muni(r.Context(), r.PathValue("slug"))
+	if err != nil {
+		return nil, Municipality{}, false, err
+	}
+	return a, m, true, nil
+}
+
 // dashboardPage is the dashboard with what its scripts draw.
 type dashboardPage struct {
 	Dashboard
@@ -76,12 +91,8 @@ type chart struct {
 }
 
 func (h *watchHandler) dashboard(w http.ResponseWriter, r *http.Request) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	d, err := h.w.Dashboard(r.Context(), a, m.ID)
@@ -145,12 +156,8 @@ type buildingPage struct {
 }
 
 func (h *watchHandler) building(w http.ResponseWriter, r *http.Request) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	b, err := h.w.Building(r.Context(), a, m.ID, r.PathValue("code"))
@@ -176,12 +183,8 @@ func (h *watchHandler) building(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *watchHandler) alarmAction(w http.ResponseWriter, r *http.Request) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	id := r.PathValue("id")
@@ -249,12 +252,8 @@ func formTime(v string, loc *time.Location) time.Time {
 }
 
 func (h *watchHandler) planOutage(w http.ResponseWriter, r *http.Request) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	loc := locationOf(m)
@@ -279,12 +278,8 @@ func (h *watchHandler) planOutage(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (h *watchHandler) endOutage(w http.ResponseWriter, r *http.Request) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	if err := h.w.EndOutage(r.Context(), a, m.ID, r.PathValue("id"), h.w.now()); err != nil {
@@ -301,12 +296,8 @@ func (h *watchHandler) export(format string) web.HandlerFunc {
 }
 
 func (h *watchHandler) exportAs(w http.ResponseWriter, r *http.Request, format string) error {
-	a, ok := staff(w, r)
+	a, m, ok, err := h.staffMuni(w, r)
 	if !ok {
-		return nil
-	}
-	m, err := h.muni(r.Context(), r.PathValue("slug"))
-	if err != nil {
 		return err
 	}
 	month := h.w.now().In(locationOf(m))
