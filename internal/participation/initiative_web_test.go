@@ -1,15 +1,12 @@
 package participation
 
 import (
-	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // initiativeServer mounts the participation routes for the initiative tests.
@@ -17,39 +14,10 @@ func initiativeServer(t *testing.T, s *Service, actors map[string]*auth.Actor) h
 	return serveAll(t, s, nil, actors)
 }
 
-// send runs c (checking its status, location and wanted text through
-// webCase.do) and returns the body of a second, identical request for GET
-// pages, or of this one for forms, read again here.
+// send runs c (webCase.run) and returns the body.
 func send(t *testing.T, h http.Handler, c webCase, lang string) string {
 	t.Helper()
-	var body io.Reader
-	if c.form != nil {
-		body = strings.NewReader(c.form.Encode())
-	}
-	req := httptest.NewRequest(c.method, c.path, body)
-	if c.form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	}
-	req.Header.Set("X-Test-Actor", c.actor)
-	req.AddCookie(&http.Cookie{Name: web.LangCookie, Value: lang})
-	w := httptest.NewRecorder()
-	h.ServeHTTP(w, req)
-	if w.Code != c.status {
-		t.Fatalf("%s (%s): status %d, want %d\n%s", c.name, lang, w.Code, c.status, w.Body.String())
-	}
-	if c.location != "" && !strings.HasPrefix(w.Header().Get("Location"), c.location) {
-		t.Fatalf("%s: redirected to %q, want %q…", c.name, w.Header().Get("Location"), c.location)
-	}
-	b := w.Body.String()
-	for _, s := range c.want {
-		if !strings.Contains(b, s) {
-			t.Fatalf("%s (%s): body lacks %q\n%s", c.name, lang, s, b)
-		}
-	}
-	if i := strings.Index(b, "participation."); i >= 0 && strings.Contains(w.Header().Get("Content-Type"), "html") {
-		t.Fatalf("%s (%s): untranslated key near %q", c.name, lang, b[i:min(len(b), i+60)])
-	}
-	return b
+	return c.run(t, h, lang).Body.String()
 }
 
 func TestInitiativePages(t *testing.T) {

@@ -69,7 +69,15 @@ type webCase struct {
 	want                      []string
 }
 
+// do runs c (see run) and returns where it redirected.
 func (c webCase) do(t *testing.T, h http.Handler, lang string) string {
+	t.Helper()
+	return c.run(t, h, lang).Header().Get("Location")
+}
+
+// run sends c in lang and checks its status, location, wanted text and
+// that no message key shows untranslated.
+func (c webCase) run(t *testing.T, h http.Handler, lang string) *httptest.ResponseRecorder {
 	t.Helper()
 	var body io.Reader
 	if c.form != nil {
@@ -98,7 +106,7 @@ func (c webCase) do(t *testing.T, h http.Handler, lang string) string {
 	if i := strings.Index(b, "participation."); i >= 0 && strings.Contains(w.Header().Get("Content-Type"), "html") {
 		t.Fatalf("%s (%s): untranslated key near %q", c.name, lang, b[i:min(len(b), i+60)])
 	}
-	return w.Header().Get("Location")
+	return w
 }
 
 func TestPagesAndForms(t *testing.T) {
