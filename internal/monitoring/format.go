@@ -1,0 +1,29 @@
+package monitoring
+
+import (
+	"strconv"
+	"strings"
+)
+
+// numbers gives the pages their number formats; views embed it.
+type numbers struct{}
+
+// Num shows a figure with up to two decimals and a decimal comma for
+// Russian, "—" for none.
+func (numbers) Num(v *float64, lang string) string {
+	if v == nil {
+		return "—"
+	}
+	s := strconv.FormatFloat(*v, 'f', 2, 64)
+	s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	if lang != "en" {
+		s = strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// Pct shows a 0–1 share in per cent with one decimal.
+func (n numbers) Pct(share float64, lang string) string {
+	v := share * 100
+	return n.Num(&v, lang)
+}
