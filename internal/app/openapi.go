@@ -9,6 +9,7 @@ import (
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/monitoring"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
@@ -27,6 +28,7 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
+		"monitoring":     monitoring.OpenAPI,
 	}
 }
 
