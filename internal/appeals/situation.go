@@ -2,6 +2,7 @@ package appeals
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -34,6 +35,10 @@ type SituationPoint struct {
 
 const closedStates = "('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')"
 
+// openStates are the states State.Closed denies, spelled out so the
+// (tenant_id, state) index serves the situation's one query.
+var openStates = []State{Received, Registered, Assigned, InProgress, Extended, Reopened}
+
 // Situation counts the municipality's open and overdue items and lists
 // the newest open ones that have a point, for its staff (an operator or
 // higher over the municipality).
@@ -58,33 +63,44 @@ func (s *Service) Situation(ctx context.Context, tenantID string) (Situation, er
 	return s.st.situation(ctx, tenantID, now, time.Date(y, mo, d, 0, 0, 0, 0, loc))
 }
 
+// situation reads every open item of the tenant, newest first, with
+// whether a clock of it runs past due, in one pass: the counts come from
+// all of them, the points from the newest that have one.
 func (s *store) situation(ctx context.Context, tenantID string, now, midnight time.Time) (Situation, error) {
-	var out Situation
-	q := s.db.R(ctx)
-	overdue := `EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND o.closed_ms IS NULL AND o.due_ms < $2)`
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(CASE WHEN `+overdue+` THEN 1 ELSE 0 END), 0),
-		COALESCE(SUM(CASE WHEN a.received_ms >= $3 THEN 1 ELSE 0 END), 0)
-		FROM appeals a WHERE a.tenant_id = $1 AND a.state NOT IN `+closedStates,
-		tenantID, db.Millis(now), db.Millis(midnight)).Scan(&out.Open, &out.Overdue, &out.Today)
-	if err != nil {
-		return out, err
+	in := make([]string, len(openStates))
+	for i, st := range openStates {
+		in[i] = "'" + string(st) + "'"
 	}
-	rows, err := q.QueryContext(ctx, `SELECT a.id, a.regime, a.category_id, a.lat, a.lon, a.received_ms, `+overdue+`
-		FROM appeals a WHERE a.tenant_id = $1 AND a.state NOT IN `+closedStates+` AND a.lat IS NOT NULL AND a.lon IS NOT NULL
-		ORDER BY a.received_ms DESC, a.id DESC LIMIT $3`, tenantID, db.Millis(now), SituationPoints)
+	// "+ 0" keeps the planners on the deadlines' primary key (one item's
+	// few clocks) rather than the partial index of every open clock.
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.regime, a.category_id, a.lat, a.lon, a.received_ms,
+		EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND (o.closed_ms + 0) IS NULL AND o.due_ms + 0 < $2)
+		FROM appeals a WHERE a.tenant_id = $1 AND a.state IN (`+strings.Join(in, ", ")+`)
+		ORDER BY a.received_ms DESC, a.id DESC`, tenantID, db.Millis(now))
 	if err != nil {
-		return out, err
+		return Situation{}, err
 	}
 	defer rows.Close()
-	out.Points = []SituationPoint{}
+	out := Situation{Points: []SituationPoint{}}
+	today := db.Millis(midnight)
 	for rows.Next() {
 		var p SituationPoint
+		var lat, lon *float64
 		var ms int64
-		if err := rows.Scan(&p.ID, &p.Regime, &p.CategoryID, &p.Lat, &p.Lon, &ms, &p.Overdue); err != nil {
+		if err := rows.Scan(&p.ID, &p.Regime, &p.CategoryID, &lat, &lon, &ms, &p.Overdue); err != nil {
 			return out, err
 		}
-		p.ReceivedAt = db.Time(ms)
-		out.Points = append(out.Points, p)
+		out.Open++
+		if p.Overdue {
+			out.Overdue++
+		}
+		if ms >= today {
+			out.Today++
+		}
+		if lat != nil && lon != nil && len(out.Points) < SituationPoints {
+			p.Lat, p.Lon, p.ReceivedAt = *lat, *lon, db.Time(ms)
+			out.Points = append(out.Points, p)
+		}
 	}
 	return out, rows.Err()
 }

@@ -36,6 +36,7 @@ type Service struct {
 	catalog *Catalog
 	now     func() time.Time
 	log     *slog.Logger
+	pc      punctualityCache
 }
 
 // New builds the service.

@@ -80,7 +80,7 @@ func (s *Service) Situation(ctx context.Context, slug string) (Situation, error)
 	}
 	if g.on(TileTransport, s.src.Transport != nil) {
 		from := startOfDay(now, zoneOf(m))
-		p, err := s.src.Transport.Punctuality(ctx, m.ID, from, now, true)
+		p, err := s.punctuality(ctx, m, from, now, true)
 		if g.ok(TileTransport, err) {
 			st.Transport = &p
 		}
@@ -183,7 +183,7 @@ func (s *Service) Now(ctx context.Context, slug, lang string) (Now, error) {
 		}
 	}
 	if g.on(TileTransport, s.src.Transport != nil) {
-		p, err := s.src.Transport.Punctuality(ctx, m.ID, startOfDay(now, zoneOf(m)), now, false)
+		p, err := s.punctuality(ctx, m, startOfDay(now, zoneOf(m)), now, false)
 		if g.ok(TileTransport, err) {
 			n.Transport = &p
 		}

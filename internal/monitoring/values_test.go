@@ -271,3 +271,36 @@ func TestSituation(t *testing.T) {
 		}
 	})
 }
+
+// countingTransport counts the reports it was asked for.
+type countingTransport struct{ n *int }
+
+func (c countingTransport) Punctuality(context.Context, string, time.Time, time.Time, bool) (Punctuality, error) {
+	*c.n++
+	return Punctuality{Observed: *c.n}, nil
+}
+
+func TestTransportTileCached(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		calls := 0
+		now := testNow
+		s := newService(t, d, Sources{Transport: countingTransport{&calls}})
+		s.now = func() time.Time { return now }
+		op := as(grant(muniA, auth.RoleOperator))
+		for range 3 {
+			if st, err := s.Situation(op, muniA.Slug); err != nil || st.Transport.Observed != 1 {
+				t.Fatalf("%+v %v", st.Transport, err)
+			}
+		}
+		if calls != 1 {
+			t.Fatalf("the report was read %d times within its TTL", calls)
+		}
+		now = now.Add(TransportTTL)
+		if st, _ := s.Situation(op, muniA.Slug); calls != 2 || st.Transport.Observed != 2 {
+			t.Fatalf("after the TTL: %d calls, %+v", calls, st.Transport)
+		}
+		if _, err := s.Situation(as(grant(muniB, auth.RoleOperator)), muniB.Slug); err != nil || calls != 3 {
+			t.Fatalf("another municipality shares the tile: %d calls, %v", calls, err)
+		}
+	})
+}
