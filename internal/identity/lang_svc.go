@@ -42,4 +42,3 @@ func (s *Service) SetLanguage(ctx context.Context, lang string) error {
 			payload: map[string]string{"user_id": u.ID, "lang": lang}})
 	})
 }
-
