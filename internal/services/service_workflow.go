@@ -67,7 +67,8 @@ func cleanUploads(fm Form, ups []Upload) ([]File, map[string]string) {
 }
 
 // SaveDraft stores what the applicant has typed so far (and any files
-// sent with it) in a draft. Values are not yet required to be complete,
+// sent with it) in a draft: fields sent replace the stored ones, an empty
+// one clears it. Values are not yet required to be complete,
 // but files must be of an accepted type and size, or nothing is saved.
 func (s *Service) SaveDraft(ctx context.Context, id string, values map[string]string, ups []Upload) (Application, error) {
 	_, app, e, err := s.own(ctx, id)
@@ -95,10 +96,21 @@ func (s *Service) SaveDraft(ctx context.Context, id string, values map[string]st
 // draft save is no workflow step: it writes no history or audit entry
 // (the submission records what was sent).
 func (s *Service) saveValues(ctx context.Context, app *Application, e Entry, values map[string]string, files []File) ([]string, error) {
-	vals, dropped := e.Form.Clean(values)
-	for _, f := range e.Form.Files() { // a file field's value is its stored file's name
-		if old, ok := app.Values[f.Code]; ok {
-			vals[f.Code] = old
+	// Fields sent replace (or, sent empty, clear) what is stored; fields
+	// not sent keep their values. A file field's value is its stored
+	// file's name, changed only by an upload.
+	cleaned, dropped := e.Form.Clean(values)
+	vals := Values{}
+	for k, v := range app.Values {
+		vals[k] = v
+	}
+	for k := range values {
+		if f, ok := e.Form.Field(k); ok && f.Kind != KindFile {
+			if v := cleaned[k]; v != "" {
+				vals[k] = v
+			} else {
+				delete(vals, k)
+			}
 		}
 	}
 	now := s.now()
