@@ -95,6 +95,7 @@ type Application struct {
 	Note          string    `json:"note,omitempty"`             // the decision's text
 	Source        string    `json:"source,omitempty"`           // "offer" when started from a proactive offer
 	History       []Step    `json:"history,omitempty"`
+	Basis         string    `json:"-"` // the service's legal basis, which sets the deadline
 }
 
 // Overdue reports whether an open application is past its deadline.

@@ -130,7 +130,20 @@ func demoApplications(ctx context.Context, s *Service, m DemoMunicipality, in De
 			return made, err
 		}
 	}
-	return made, nil
+	// The first resident (whose login the demo prints) also has a draft
+	// begun today, half filled in.
+	r := in.Residents[0]
+	clock = in.Now
+	res := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: r.ID, Name: r.Name,
+		Grants: []auth.Grant{{Role: auth.RoleResident, ScopeID: muni.ID, ScopePath: muni.Path}}})
+	app, err := sim.Start(res, m.ID, "kindergarten")
+	if err != nil {
+		return made, err
+	}
+	if _, err := sim.SaveDraft(res, app.ID, map[string]string{"child": "Смирнова Алиса Игоревна"}, nil); err != nil {
+		return made, err
+	}
+	return made + 1, nil
 }
 
 // demoProcess moves application i on by the officials' usual steps.

@@ -14,7 +14,7 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.Services != 16 || res.Applications != 40 {
+		if res.Services != 16 || res.Applications != 41 {
 			t.Fatalf("seeded %+v", res)
 		}
 		for _, d := range demoCatalogue() {

@@ -121,7 +121,7 @@ func (s *store) entries(ctx context.Context, tenantID string) ([]Entry, error) {
 
 const appCols = `a.id, a.tenant_id, a.tenant_path, a.service_id, c.code, c.name_ru, c.name_en, c.department_id, a.applicant_id,
 	a.applicant_name, a.number, a.state, a.vals, a.created_ms, a.updated_ms, a.submitted_ms, a.due_ms, a.calendar,
-	a.decided_ms, a.refusal_code, a.request, a.note, a.source`
+	a.decided_ms, a.refusal_code, a.request, a.note, a.source, c.legal_basis`
 
 const appFrom = ` FROM services_applications a JOIN services_catalog c ON c.id = a.service_id `
 
@@ -140,7 +140,7 @@ func scanApp(s scanner) (appRow, error) {
 	var submitted, due, decided sql.NullInt64
 	err := s.Scan(&a.ID, &a.TenantID, &a.TenantPath, &a.ServiceID, &a.ServiceCode, &a.ServiceName, &r.nameEN, &a.DepartmentID,
 		&a.ApplicantID, &a.ApplicantName, &a.Number, &a.State, &vals, &created, &updated, &submitted, &due, &a.Calendar,
-		&decided, &a.RefusalCode, &a.Request, &a.Note, &a.Source)
+		&decided, &a.RefusalCode, &a.Request, &a.Note, &a.Source, &a.Basis)
 	if errors.Is(err, sql.ErrNoRows) {
 		return r, ErrNotFound
 	}
