@@ -154,6 +154,7 @@ func (s *Service) complete(ctx context.Context, r appRow) (Application, error) {
 	if app.History, err = s.st.steps(ctx, app.ID); err != nil {
 		return app, wrap("history", err)
 	}
+	app.Files = nonNil(app.Files)
 	return app, nil
 }
 

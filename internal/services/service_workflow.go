@@ -48,22 +48,31 @@ func (s *Service) own(ctx context.Context, id string) (*auth.Actor, Application,
 	return a, r.Application, e, wrap("entry", err)
 }
 
-// cleanUploads checks each upload against its file field; the first
-// refusal names the field and its message.
+// cleanUploads checks each upload against its file field: it returns the
+// files that pass and, when any does not, each refused field's message.
 func cleanUploads(fm Form, ups []Upload) ([]File, map[string]string) {
 	var out []File
+	var bad map[string]string
+	refuse := func(field, key string) {
+		if bad == nil {
+			bad = map[string]string{}
+		}
+		bad[field] = key
+	}
 	for _, u := range ups {
 		f, ok := fm.Field(u.Field)
 		if !ok || f.Kind != KindFile {
-			return nil, map[string]string{u.Field: "services.file.unexpected"}
+			refuse(u.Field, "services.file.unexpected")
+			continue
 		}
-		file, bad := checkUpload(f, u)
-		if bad != "" {
-			return nil, map[string]string{u.Field: bad}
+		file, key := checkUpload(f, u)
+		if key != "" {
+			refuse(u.Field, key)
+			continue
 		}
 		out = append(out, file)
 	}
-	return out, nil
+	return out, bad
 }
 
 // SaveDraft stores what the applicant has typed so far (and any files
@@ -139,10 +148,7 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 	if !e.Active {
 		return Application{}, conflict("services.error.inactive")
 	}
-	files, bad := cleanUploads(e.Form, ups)
-	if bad != nil {
-		return Application{}, invalid("file-refused", bad)
-	}
+	files, bad := cleanUploads(e.Form, ups) // refused files are reported with the fields' messages
 	m, err := s.municipality(ctx, app.TenantID)
 	if err != nil {
 		return Application{}, err
@@ -152,7 +158,11 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 		if _, err := s.saveValues(ctx, &app, e, values, files); err != nil {
 			return err
 		}
-		if errs := e.Form.Validate(app.Values, s.now().In(loc)); len(errs) > 0 {
+		errs := e.Form.Validate(app.Values, s.now().In(loc))
+		for k, v := range bad {
+			errs[k] = v
+		}
+		if len(errs) > 0 {
 			return invalid("application-invalid", errs)
 		}
 		now := s.now()
