@@ -38,7 +38,7 @@ func (s *Service) Result(ctx context.Context, id string) ([]byte, string, error)
 	if title == "" {
 		title = "Результат предоставления муниципальной услуги"
 	}
-	doc := pdf.New(s.fonts).Title(title, "Администрация "+m.Name).Author("Администрация " + m.Name)
+	doc := pdf.New(s.fonts).Title(title, m.Name).Author(m.Name)
 	doc.Table(
 		pdf.Row{Key: "Муниципальная услуга", Value: e.NameRU},
 		pdf.Row{Key: "Заявитель", Value: app.ApplicantName},
