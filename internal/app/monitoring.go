@@ -12,14 +12,14 @@ import (
 	"github.com/muni-platform/muni/internal/monitoring"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 )
 
 // buildMonitoring makes the monitoring service over the other domains,
-// each adapted to one of its small source interfaces. Services (being
-// built) and transport's road works are not wired yet: their tiles say
-// "not connected".
+// each adapted to one of its small source interfaces. Transport's road
+// works registry is not wired yet: its tile says "not connected".
 func (a *App) buildMonitoring() (*monitoring.Service, error) {
 	return monitoring.New(monitoring.Deps{DB: a.DB, Audit: a.Audit, Places: monitoringPlaces{a.Territory}, Log: a.Log,
 		Sources: monitoring.Sources{
@@ -29,7 +29,42 @@ func (a *App) buildMonitoring() (*monitoring.Service, error) {
 			Participation: monitoringParticipation{a},
 			Transport:     monitoringTransport{a},
 			Losses:        monitoringLosses{a},
+			Services:      monitoringServices{a},
 		}})
+}
+
+// monitoringPDF is the indicator reports' PDF writer, or nil (no PDF
+// link) when the fonts of MUNI_FONT_DIR are missing.
+func (a *App) monitoringPDF() monitoring.PDF {
+	fonts, err := pdf.LoadFonts(a.Cfg.FontDir)
+	if err != nil {
+		a.Log.Warn("monitoring: no fonts for PDF reports", "err", err)
+		return nil
+	}
+	return monitoring.PDFReport{Fonts: fonts, Catalog: a.Catalog}
+}
+
+// monitoringServices reads the municipal services domain.
+type monitoringServices struct{ a *App }
+
+// Overdue counts the open applications and those past their deadline.
+func (s monitoringServices) Overdue(ctx context.Context, muniID string) (monitoring.ServiceFigures, error) {
+	n, err := s.a.Territory.Node(ctx, muniID)
+	if err != nil {
+		return monitoring.ServiceFigures{}, err
+	}
+	stats, err := s.a.Services.Stats(ctx, muniID)
+	if err != nil {
+		return monitoring.ServiceFigures{}, err
+	}
+	out := monitoring.ServiceFigures{URL: "/admin/m/" + n.Slug + "/services"}
+	for _, st := range stats {
+		out.Open += st.Open
+	}
+	if out.Overdue, err = s.a.Services.Overdue(ctx, muniID); err != nil {
+		return monitoring.ServiceFigures{}, err
+	}
+	return out, nil
 }
 
 // monitoringPlaces adapts the territory domain to monitoring.Places.

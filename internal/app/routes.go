@@ -44,7 +44,7 @@ func (a *App) routes() {
 	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 	services.Routes(rt, a.Web.Render, a.Services, a.Catalog)
-	monitoring.Routes(rt, a.Web.Render, a.Monitoring, a.Catalog, nil)
+	monitoring.Routes(rt, a.Web.Render, a.Monitoring, a.Catalog, a.monitoringPDF())
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
