@@ -60,7 +60,7 @@ type crawler struct {
 	queue  []string
 }
 
-const crawlLimit = 400
+const crawlLimit = 600
 
 var (
 	bodyPage = regexp.MustCompile(`<body data-page="([^"]+)"`)

@@ -18,6 +18,7 @@ import (
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/browsertest"
+	"github.com/muni-platform/muni/internal/platform/pdf/pdftest"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -212,6 +213,14 @@ func TestIndicatorEntryAndExport(t *testing.T) {
 	}
 	if found["607.36"] != "61.5/" || found["607.1"] != "333/350" {
 		t.Fatalf("xlsx rows: %v (header %v)", found, rows[2])
+	}
+
+	code, ct, body = monGet(t, signedClient(t, ts.URL, "", ""), ts.URL+"/m/"+slug+"/indicators/report.pdf?year=2031&set=607")
+	if code != http.StatusOK || ct != "application/pdf" {
+		t.Fatalf("pdf: %d %s", code, ct)
+	}
+	if text := strings.Join(strings.Fields(pdftest.Text(t, body)), " "); !strings.Contains(text, "2031: 61,5") || !strings.Contains(text, "2031: 333") {
+		t.Fatalf("the PDF lacks the figures: %.500s", text)
 	}
 }
 
