@@ -1,6 +1,6 @@
 // situation.js keeps the officials' situation centre live: it polls the
 // JSON data endpoint (?since=<generation> answers 204 when nothing was
-// committed), updates the counters and lists in place, and redraws the
+// committed; every twelfth poll asks in full), updates the counters and lists in place, and redraws the
 // Leaflet map's switchable layers (appeals, outages, transport). The
 // page's first paint is the server's, so without JavaScript it still
 // shows every figure.
@@ -129,8 +129,12 @@
       if (map) map.draw(d);
     }
 
+    // Every twelfth poll asks without ?since: deadlines pass and the
+    // transport tile ages without any commit to announce it.
+    var polls = 0;
     function poll() {
-      fetch(src + "?since=" + encodeURIComponent(gen), { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      var url = ++polls % 12 === 0 ? src : src + "?since=" + encodeURIComponent(gen);
+      fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
         .then(function (r) { return r.status === 200 ? r.json() : null; })
         .then(function (d) { if (d) apply(d); })
         .catch(function () {})
