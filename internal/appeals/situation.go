@@ -35,9 +35,17 @@ type SituationPoint struct {
 
 const closedStates = "('answered', 'fixed', 'closed_not_fixed', 'redirected', 'returned', 'no_answer')"
 
-// openStates are the states State.Closed denies, spelled out so the
-// (tenant_id, state) index serves the situation's one query.
-var openStates = []State{Received, Registered, Assigned, InProgress, Extended, Reopened}
+// openStates are the states that are not closed, spelled out in the
+// situation's query so the (tenant_id, state) index serves it.
+func openStates() []string {
+	var out []string
+	for _, st := range States() {
+		if !st.Closed() {
+			out = append(out, "'"+string(st)+"'")
+		}
+	}
+	return out
+}
 
 // Situation counts the municipality's open and overdue items and lists
 // the newest open ones that have a point, for its staff (an operator or
@@ -67,15 +75,11 @@ func (s *Service) Situation(ctx context.Context, tenantID string) (Situation, er
 // whether a clock of it runs past due, in one pass: the counts come from
 // all of them, the points from the newest that have one.
 func (s *store) situation(ctx context.Context, tenantID string, now, midnight time.Time) (Situation, error) {
-	in := make([]string, len(openStates))
-	for i, st := range openStates {
-		in[i] = "'" + string(st) + "'"
-	}
 	// "+ 0" keeps the planners on the deadlines' primary key (one item's
 	// few clocks) rather than the partial index of every open clock.
 	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.regime, a.category_id, a.lat, a.lon, a.received_ms,
 		EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND (o.closed_ms + 0) IS NULL AND o.due_ms + 0 < $2)
-		FROM appeals a WHERE a.tenant_id = $1 AND a.state IN (`+strings.Join(in, ", ")+`)
+		FROM appeals a WHERE a.tenant_id = $1 AND a.state IN (`+strings.Join(openStates(), ", ")+`)
 		ORDER BY a.received_ms DESC, a.id DESC`, tenantID, db.Millis(now))
 	if err != nil {
 		return Situation{}, err
