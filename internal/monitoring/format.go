@@ -27,3 +27,12 @@ func (n numbers) Pct(share float64, lang string) string {
 	v := share * 100
 	return n.Num(&v, lang)
 }
+
+// Days shows a median in days with one decimal, "—" for none (-1).
+func (n numbers) Days(v float64, lang string) string {
+	if v < 0 {
+		return "—"
+	}
+	x := round(v, 1)
+	return n.Num(&x, lang)
+}

@@ -110,3 +110,16 @@ func TestRankAndCompare(t *testing.T) {
 		t.Error("peer")
 	}
 }
+
+func TestNumbers(t *testing.T) {
+	var n numbers
+	if got := n.Num(f(1234.5), "ru"); got != "1234,5" {
+		t.Errorf("ru: %s", got)
+	}
+	if got := n.Num(f(2), "en"); got != "2" {
+		t.Errorf("en: %s", got)
+	}
+	if n.Num(nil, "ru") != "—" || n.Days(-1, "ru") != "—" || n.Days(5.84, "ru") != "5,8" || n.Pct(0.6837, "en") != "68.37" {
+		t.Error("days or per cent")
+	}
+}
