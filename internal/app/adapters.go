@@ -83,5 +83,7 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
 		tool("services", "/admin/m/"+slug+"/services"),
+		tool("situation", "/m/"+slug+"/situation"),
+		tool("indicators", "/m/"+slug+"/indicators/edit"),
 	}
 }
