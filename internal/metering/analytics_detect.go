@@ -74,7 +74,7 @@ type zoneRef struct {
 
 func (st *store) tenantZones(ctx context.Context, tenant string) ([]zoneRef, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT z.id, z.tenant_id, z.code, z.name, n.resource FROM metering_zones z
-		JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 ORDER BY z.code`, tenant)
+		JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 AND z.retired_ms IS NULL ORDER BY z.code`, tenant)
 	if err != nil {
 		return nil, err
 	}

@@ -60,6 +60,7 @@ const (
 	ReasonNotFinite          = "not-finite"
 	ReasonBadQuality         = "bad-quality"
 	ReasonMalformed          = "malformed"
+	ReasonRetiredPoint       = "retired-point"
 )
 
 // MaxFuture is how far ahead of the server's clock a reading may be
@@ -148,6 +149,8 @@ func (s *Service) check(ctx context.Context, b Batch, in Input, now time.Time) (
 		return Reading{}, ReasonUnknownChannel, nil
 	case ref.installed < 0:
 		return Reading{}, ReasonNotInstalled, nil
+	case ref.retired:
+		return Reading{}, ReasonRetiredPoint, nil
 	case in.At.UnixMilli() < ref.installed:
 		return Reading{}, ReasonBeforeInstallation, nil
 	case ref.removed >= 0 && in.At.UnixMilli() >= ref.removed:
