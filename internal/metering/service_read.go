@@ -18,9 +18,9 @@ type Registry struct {
 	ObjectList []ObjectRow
 	Retired    []RetiredEntry
 	Points     []PointRow
-	Devices  []DeviceRow
-	Admin    bool // the actor may change the registry (import)
-	Limit    int  // lists stop at this many rows
+	Devices    []DeviceRow
+	Admin      bool // the actor may change the registry (import)
+	Limit      int  // lists stop at this many rows
 }
 
 // Registry returns a municipality's registry to its officials.
