@@ -91,88 +91,66 @@ func formErrors(err error) (map[string]string, error) {
 	return nil, err
 }
 
-func (h *handler) entryPath(r *http.Request) string {
-	return "/m/" + r.PathValue("slug") + "/metering/edit/" + url.PathEscape(r.PathValue("kind")) + "/" + url.PathEscape(r.PathValue("code"))
+// entryAction runs a change of an administrator to the entry of the
+// path: a refused change shows the zone or entry's form with its
+// messages, a done one goes back to the form with saved set.
+func (h *handler) entryAction(w http.ResponseWriter, r *http.Request, kind, saved string, fn func(m Municipality, a *auth.Actor) error) error {
+	if !signIn(w, r) {
+		return nil
+	}
+	m, err := h.adminMuni(r)
+	if err != nil {
+		return err
+	}
+	r.SetPathValue("kind", kind)
+	errs, err := formErrors(fn(m, auth.From(r.Context())))
+	if err != nil {
+		return err
+	}
+	if errs != nil {
+		var values map[string]string
+		if saved == "1" {
+			values = map[string]string{}
+			for _, k := range EntryFields(kind) {
+				values[k] = strings.TrimSpace(r.FormValue(k))
+			}
+		}
+		return h.showEntry(w, r, http.StatusUnprocessableEntity, values, errs)
+	}
+	http.Redirect(w, r, "/m/"+r.PathValue("slug")+"/metering/edit/"+url.PathEscape(kind)+"/"+url.PathEscape(r.PathValue("code"))+"?saved="+saved, http.StatusSeeOther)
+	return nil
 }
 
 func (h *handler) updateEntry(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
-		return nil
-	}
-	m, err := h.adminMuni(r)
-	if err != nil {
-		return err
-	}
-	v := map[string]string{}
-	for _, k := range EntryFields(r.PathValue("kind")) {
-		v[k] = strings.TrimSpace(r.FormValue(k))
-	}
-	err = h.svc.UpdateEntry(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("kind"), r.PathValue("code"), v)
-	if errs, err := formErrors(err); err != nil {
-		return err
-	} else if errs != nil {
-		return h.showEntry(w, r, http.StatusUnprocessableEntity, v, errs)
-	}
-	http.Redirect(w, r, h.entryPath(r)+"?saved=1", http.StatusSeeOther)
-	return nil
+	kind := r.PathValue("kind")
+	return h.entryAction(w, r, kind, "1", func(m Municipality, a *auth.Actor) error {
+		v := map[string]string{}
+		for _, k := range EntryFields(kind) {
+			v[k] = strings.TrimSpace(r.FormValue(k))
+		}
+		return h.svc.UpdateEntry(r.Context(), a, m.ID, kind, r.PathValue("code"), v)
+	})
 }
 
 func (h *handler) retireEntry(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
-		return nil
-	}
-	m, err := h.adminMuni(r)
-	if err != nil {
-		return err
-	}
-	err = h.svc.Retire(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("kind"), r.PathValue("code"))
-	if errs, err := formErrors(err); err != nil {
-		return err
-	} else if errs != nil {
-		return h.showEntry(w, r, http.StatusUnprocessableEntity, nil, errs)
-	}
-	http.Redirect(w, r, h.entryPath(r)+"?saved=retired", http.StatusSeeOther)
-	return nil
+	kind := r.PathValue("kind")
+	return h.entryAction(w, r, kind, "retired", func(m Municipality, a *auth.Actor) error {
+		return h.svc.Retire(r.Context(), a, m.ID, kind, r.PathValue("code"))
+	})
 }
 
 func (h *handler) setBoundary(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
-		return nil
-	}
-	m, err := h.adminMuni(r)
-	if err != nil {
-		return err
-	}
-	sign, convErr := strconv.Atoi(r.FormValue("sign"))
-	if convErr != nil {
-		sign = 2 // out of range: the service names the field
-	}
-	err = h.svc.SetBoundary(r.Context(), auth.From(r.Context()), m.ID, ZonePointInput{Zone: r.PathValue("code"), Point: strings.TrimSpace(r.FormValue("point")), Sign: sign})
-	if errs, err := formErrors(err); err != nil {
-		return err
-	} else if errs != nil {
-		r.SetPathValue("kind", KindZone)
-		return h.showEntry(w, r, http.StatusUnprocessableEntity, nil, errs)
-	}
-	http.Redirect(w, r, "/m/"+r.PathValue("slug")+"/metering/edit/zone/"+url.PathEscape(r.PathValue("code"))+"?saved=boundary", http.StatusSeeOther)
-	return nil
+	return h.entryAction(w, r, KindZone, "boundary", func(m Municipality, a *auth.Actor) error {
+		sign, err := strconv.Atoi(r.FormValue("sign"))
+		if err != nil {
+			sign = 2 // out of range: the service names the field
+		}
+		return h.svc.SetBoundary(r.Context(), a, m.ID, ZonePointInput{Zone: r.PathValue("code"), Point: strings.TrimSpace(r.FormValue("point")), Sign: sign})
+	})
 }
 
 func (h *handler) removeBoundary(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
-		return nil
-	}
-	m, err := h.adminMuni(r)
-	if err != nil {
-		return err
-	}
-	err = h.svc.RemoveBoundary(r.Context(), auth.From(r.Context()), m.ID, r.PathValue("code"), r.PathValue("point"))
-	if errs, err := formErrors(err); err != nil {
-		return err
-	} else if errs != nil {
-		r.SetPathValue("kind", KindZone)
-		return h.showEntry(w, r, http.StatusUnprocessableEntity, nil, errs)
-	}
-	http.Redirect(w, r, "/m/"+r.PathValue("slug")+"/metering/edit/zone/"+url.PathEscape(r.PathValue("code"))+"?saved=boundary", http.StatusSeeOther)
-	return nil
+	return h.entryAction(w, r, KindZone, "boundary", func(m Municipality, a *auth.Actor) error {
+		return h.svc.RemoveBoundary(r.Context(), a, m.ID, r.PathValue("code"), r.PathValue("point"))
+	})
 }

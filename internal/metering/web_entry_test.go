@@ -3,7 +3,6 @@ package metering
 import (
 	"context"
 	"io"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -60,24 +59,15 @@ func TestEntryPages(t *testing.T) {
 			{"registry lists it as retired", "admin", "en", "GET", "/m/alpha/metering", nil, 200, []string{"Retired", `href="/m/alpha/metering/points/C1">C1</a></th><td>Дом 1, ввод</td><td>Metering point`}},
 		}
 		for _, tc := range cases {
-			req := httptest.NewRequest(tc.method, tc.path, tc.body)
+			ctype := ""
 			if tc.body != nil {
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				ctype = "application/x-www-form-urlencoded"
 			}
-			req.Header.Set("Accept-Language", tc.lang)
-			req.Header.Set("X-Test-Actor", tc.actor)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != tc.status {
-				t.Errorf("%s: status %d, want %d\n%.600s", tc.name, rec.Code, tc.status, rec.Body)
+			body, ok := servePage(t, h, tc.name, tc.actor, tc.lang, tc.method, tc.path, ctype, tc.body, tc.status, tc.want...)
+			if !ok {
 				continue
 			}
-			for _, w := range tc.want {
-				if !strings.Contains(rec.Body.String(), w) {
-					t.Errorf("%s: body lacks %q", tc.name, w)
-				}
-			}
-			if tc.name == "no edit links for an operator" && strings.Contains(rec.Body.String(), "/metering/edit/") {
+			if tc.name == "no edit links for an operator" && strings.Contains(body, "/metering/edit/") {
 				t.Errorf("%s: an operator sees edit links", tc.name)
 			}
 		}
