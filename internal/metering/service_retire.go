@@ -150,7 +150,8 @@ func coordinate(s string, lim float64) (*float64, bool) {
 
 // Retire takes a registry entry out of use for an administrator: it
 // leaves the registry's and the dashboards' active lists and the
-// detectors, and a retired point's device has its readings refused
+// detectors (a retired point's silent meter is not offline, nor part of
+// an outage), and a retired point's device has its readings refused
 // (ReasonRetiredPoint) from the commit on; the entry's readings, rollups
 // and history stay. A network with active zones or points, or an object
 // with active points, is refused: those are retired first.

@@ -152,6 +152,10 @@ func TestRetiredPointRefusesReadingsAndLeavesActiveLists(t *testing.T) {
 		if n := countReadings(t, d); n != 2 {
 			t.Errorf("%d readings, want the 2 from before", n)
 		}
+		// Its silent meter is no offline alarm.
+		if devs, err := s.st.installedDevices(ctx, muniA.ID); err != nil || len(devs) != 0 {
+			t.Errorf("watched devices after retiring their point: %+v %v", devs, err)
+		}
 		// Gone from the active lists; its page and history stay.
 		reg, err := s.Registry(ctx, a, muniA.ID)
 		if err != nil {
