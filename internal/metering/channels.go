@@ -74,11 +74,11 @@ func (c *channelCache) lookup(ctx context.Context, k channelKey) (channelRef, er
 	return r, nil
 }
 
-// prefetch resolves the keys the cache does not hold (all of them when
-// it is stale) with a few queries for the whole batch instead of two per
-// key, so a batch that arrives after the cache expired, or from devices
+// prefetch resolves the keys of the map (not its values) that the cache
+// does not hold (all of them when it is stale) with a few queries for the
+// whole batch instead of two per key, so a batch that arrives after the cache expired, or from devices
 // not seen in the last minute, does not cost a round trip per device.
-func (c *channelCache) prefetch(ctx context.Context, keys map[channelKey]struct{}) error {
+func (c *channelCache) prefetch(ctx context.Context, keys map[channelKey]channelRef) error {
 	c.mu.RLock()
 	stale := c.now().Sub(c.born) > channelCacheTTL
 	var miss []channelKey
