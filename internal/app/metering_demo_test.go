@@ -1,7 +1,6 @@
 package app_test
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -12,19 +11,7 @@ import (
 // them too, beside the transport block.
 func TestDemoPlannedOutageIsPublic(t *testing.T) {
 	_, world, ts := newDemoServer(t)
-	get := func(path string) string {
-		t.Helper()
-		res, err := http.Get(ts.URL + path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		if res.StatusCode != http.StatusOK {
-			t.Fatalf("%s: %d", path, res.StatusCode)
-		}
-		return string(b)
-	}
+	get := func(path string) string { return getPage(t, http.DefaultClient, ts.URL+path) }
 	if page := get("/m/" + world.Municipality + "/outages"); !strings.Contains(page, "Замена задвижки") {
 		t.Fatalf("outages page lacks the demo's planned works:\n%.2000s", page)
 	}
