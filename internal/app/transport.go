@@ -16,8 +16,12 @@ import (
 
 // buildTransport makes the transport service over the territory tree.
 func (a *App) buildTransport() *transport.Service {
-	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
+	s := transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
 		Population: transportPlaces{a.Territory}, Log: a.Log})
+	if err := s.RegisterMetrics(a.Registry); err != nil {
+		a.Log.Warn("transport: metrics not registered", "err", err)
+	}
+	return s
 }
 
 // transportPlaces adapts the territory domain to transport.Places.

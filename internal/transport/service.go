@@ -36,6 +36,7 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	cals       calendars
+	mq         mqttState // vehicle positions over MQTT (mqtt.go)
 }
 
 // New builds the service.
