@@ -63,6 +63,16 @@ func (p transportPlaces) PopulationPoints(ctx context.Context, municipalityID st
 	return out, nil
 }
 
+// Centre is the municipality's administrative centre: the point the
+// territory register keeps for the municipality itself.
+func (p transportPlaces) Centre(ctx context.Context, municipalityID string) (string, float64, float64, bool, error) {
+	n, err := p.t.Node(ctx, municipalityID)
+	if err != nil || n.Center == nil {
+		return "", 0, 0, false, err
+	}
+	return n.NameRU, n.Center.Lat, n.Center.Lon, true, nil
+}
+
 // ImportTransport reads a GTFS zip or folder at path as a new version of
 // the feed of the municipality at slug, as muni itself.
 func (a *App) ImportTransport(ctx context.Context, slug, path string) (transport.Feed, error) {
