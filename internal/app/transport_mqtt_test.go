@@ -3,14 +3,12 @@ package app_test
 import (
 	"context"
 	"net/http"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/mqtt/mqtttest"
 )
 
 // TestTransportVehiclesOverMQTT wires the embedded broker as muni serve
@@ -19,12 +17,7 @@ import (
 // vehicle list shows it with its speed, and the public GTFS-Realtime
 // feed carries it.
 func TestTransportVehiclesOverMQTT(t *testing.T) {
-	pub, err := exec.LookPath("mosquitto_pub")
-	if err != nil && os.Getenv("CI") == "true" {
-		t.Fatal("mosquitto_pub is missing (apt-get install mosquitto-clients)")
-	} else if err != nil {
-		t.Skip("mosquitto_pub is missing")
-	}
+	mqtttest.Need(t)
 	a, world, ts := newDemoServer(t)
 	ctx := context.Background()
 	slug := world.Municipality
@@ -42,12 +35,8 @@ func TestTransportVehiclesOverMQTT(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	host, port, _ := strings.Cut(b.Addr(), ":")
 	send := func(user, pass, payload string) error {
-		c, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		return exec.CommandContext(c, pub, "-h", host, "-p", port, "-q", "1", "-V", "mqttv311", "-u", user, "-P", pass,
-			"-t", "muni/"+slug+"/v1/vehicles/mqtt-bus-9/position", "-m", payload).Run()
+		return mqtttest.Publish(t, b.Addr(), user, pass, "muni/"+slug+"/v1/vehicles/mqtt-bus-9/position", payload)
 	}
 	if err := send("nobody", "not-a-key", `{"lat":58.7,"lon":29.8}`); err == nil {
 		t.Fatal("a client without a key connected")

@@ -172,14 +172,7 @@ func vehiclePosition(vehicle string, payload []byte, now time.Time) (*gtfs.Vehic
 	if p.Label != "" {
 		vp.Vehicle.Label = proto.String(p.Label)
 	}
-	if p.TripID != "" || p.RouteID != "" {
-		vp.Trip = &gtfs.TripDescriptor{}
-		if p.TripID != "" {
-			vp.Trip.TripId = proto.String(p.TripID)
-		}
-		if p.RouteID != "" {
-			vp.Trip.RouteId = proto.String(p.RouteID)
-		}
+	if vp.Trip = vehicleTrip(p.TripID, p.RouteID); vp.Trip != nil {
 		if p.StartDate != "" {
 			if _, err := time.Parse("20060102", p.StartDate); err != nil {
 				return nil, refuse("payload", "start_date %q is not YYYYMMDD", p.StartDate)

@@ -6,8 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +18,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/mqtt"
+	"github.com/muni-platform/muni/internal/platform/mqtt/mqtttest"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -72,38 +71,6 @@ func TestVehiclePositionPayload(t *testing.T) {
 	}
 }
 
-// mosquittoPub finds Debian's mosquitto_pub; CI installs it
-// (mosquitto-clients), so only a local run without it skips.
-func mosquittoPub(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("mosquitto_pub")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("mosquitto_pub is missing (apt-get install mosquitto-clients)")
-		}
-		t.Skip("mosquitto_pub is missing")
-	}
-	return p
-}
-
-// publish runs mosquitto_pub with QoS 1: it returns once the broker has
-// acknowledged the message.
-func publish(t *testing.T, addr, user, pass, topic, payload string) error {
-	t.Helper()
-	host, port, _ := strings.Cut(addr, ":")
-	args := []string{"-h", host, "-p", port, "-q", "1", "-V", "mqttv311", "-t", topic, "-m", payload}
-	if user != "" {
-		args = append(args, "-u", user, "-P", pass)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, mosquittoPub(t), args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	return nil
-}
-
 // keyring stands in for the identity domain's API keys.
 type keyring map[string]*auth.Actor
 
@@ -139,7 +106,7 @@ func vehicle(t *testing.T, svc *Service, m Municipality, id string) (Vehicle, bo
 // municipality's topic store nothing; bad payloads are counted per
 // vehicle.
 func TestVehiclesOverEmbeddedBroker(t *testing.T) {
-	mosquittoPub(t)
+	mqtttest.Need(t)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		svc := newService(d)
 		if err := svc.RegisterMetrics(prometheus.NewRegistry()); err != nil {
@@ -155,7 +122,7 @@ func TestVehiclesOverEmbeddedBroker(t *testing.T) {
 		topic := func(m, v string) string { return "muni/" + m + "/v1/vehicles/" + v + "/position" }
 
 		// Per-vehicle credentials, by slug; acknowledged means stored.
-		if err := publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-1"),
+		if err := mqtttest.Publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-1"),
 			`{"lat":55.75,"lon":37.61,"bearing":45,"speed":7.5,"trip_id":"T1","route_id":"R1","label":"А 001"}`); err != nil {
 			t.Fatal(err)
 		}
@@ -165,7 +132,7 @@ func TestVehiclesOverEmbeddedBroker(t *testing.T) {
 			t.Fatalf("bus-1 = %+v, %v", v, ok)
 		}
 		// A fleet gateway, by the municipality's id, for any of its vehicles.
-		if err := publish(t, b.Addr(), FleetUser, "key-a", topic(muniA.ID, "bus-2"), `{"lat":55.7,"lon":37.6}`); err != nil {
+		if err := mqtttest.Publish(t, b.Addr(), FleetUser, "key-a", topic(muniA.ID, "bus-2"), `{"lat":55.7,"lon":37.6}`); err != nil {
 			t.Fatal(err)
 		}
 		if _, ok := vehicle(t, svc, muniA, "bus-2"); !ok {
@@ -173,14 +140,14 @@ func TestVehiclesOverEmbeddedBroker(t *testing.T) {
 		}
 		// Refused: a wrong key and a resident's key cannot connect; bus-1's
 		// connection may not speak for bus-3; A's key not for B.
-		if err := publish(t, b.Addr(), "bus-3", "nope", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`); err == nil {
+		if err := mqtttest.Publish(t, b.Addr(), "bus-3", "nope", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`); err == nil {
 			t.Error("a wrong key connected")
 		}
-		if err := publish(t, b.Addr(), "bus-3", "key-a-resident", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`); err == nil {
+		if err := mqtttest.Publish(t, b.Addr(), "bus-3", "key-a-resident", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`); err == nil {
 			t.Error("a resident's key connected")
 		}
-		publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`)
-		publish(t, b.Addr(), FleetUser, "key-a", topic("beta", "bus-3"), `{"lat":55.7,"lon":37.6}`)
+		mqtttest.Publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-3"), `{"lat":55.7,"lon":37.6}`)
+		mqtttest.Publish(t, b.Addr(), FleetUser, "key-a", topic("beta", "bus-3"), `{"lat":55.7,"lon":37.6}`)
 		if _, ok := vehicle(t, svc, muniA, "bus-3"); ok {
 			t.Error("bus-3 stored in A from bus-1's connection")
 		}
@@ -190,7 +157,7 @@ func TestVehiclesOverEmbeddedBroker(t *testing.T) {
 		// Bad payloads: acknowledged (they will never get better), counted
 		// per vehicle and problem, nothing changed.
 		for _, p := range []string{`garbage`, `{"lat":95,"lon":37.6}`} {
-			if err := publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-1"), p); err != nil {
+			if err := mqtttest.Publish(t, b.Addr(), "bus-1", "key-a", topic("alpha", "bus-1"), p); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -228,7 +195,7 @@ func TestVehiclesOverEmbeddedBroker(t *testing.T) {
 // TestVehiclesOverExternalBroker takes positions from the Mosquitto at
 // 127.0.0.1:1883 (the external broker muni uses with MUNI_MQTT_URL).
 func TestVehiclesOverExternalBroker(t *testing.T) {
-	mosquittoPub(t)
+	mqtttest.Need(t)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		svc := newService(d)
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
@@ -243,10 +210,10 @@ func TestVehiclesOverExternalBroker(t *testing.T) {
 		if err := sub.Ready(ctx); err != nil {
 			t.Fatalf("no subscription from 127.0.0.1:1883: %v", err)
 		}
-		if err := publish(t, "127.0.0.1:1883", "", "", "muni/alpha/v1/vehicles/"+uniq+"/position", `{"lat":55.75,"lon":37.61,"speed":3}`); err != nil {
+		if err := mqtttest.Publish(t, "127.0.0.1:1883", "", "", "muni/alpha/v1/vehicles/"+uniq+"/position", `{"lat":55.75,"lon":37.61,"speed":3}`); err != nil {
 			t.Fatal(err)
 		}
-		if err := publish(t, "127.0.0.1:1883", "", "", "muni/nowhere/v1/vehicles/"+uniq+"/position", `{"lat":55.75,"lon":37.61}`); err != nil {
+		if err := mqtttest.Publish(t, "127.0.0.1:1883", "", "", "muni/nowhere/v1/vehicles/"+uniq+"/position", `{"lat":55.75,"lon":37.61}`); err != nil {
 			t.Fatal(err)
 		}
 		for {

@@ -307,15 +307,7 @@ func (s *Service) RealtimeFeed(ctx context.Context, slug string) ([]byte, error)
 		if v.Label != "" {
 			vp.Vehicle.Label = proto.String(v.Label)
 		}
-		if v.TripID != "" || v.RouteID != "" {
-			vp.Trip = &gtfs.TripDescriptor{}
-			if v.TripID != "" {
-				vp.Trip.TripId = proto.String(v.TripID)
-			}
-			if v.RouteID != "" {
-				vp.Trip.RouteId = proto.String(v.RouteID)
-			}
-		}
+		vp.Trip = vehicleTrip(v.TripID, v.RouteID)
 		if v.Bearing != nil {
 			vp.Position.Bearing = proto.Float32(float32(*v.Bearing))
 		}
@@ -332,4 +324,20 @@ func (s *Service) RealtimeFeed(ctx context.Context, slug string) ([]byte, error)
 // to the same bytes.
 func sortEntities(es []*gtfs.FeedEntity) {
 	sort.Slice(es, func(i, j int) bool { return es[i].GetId() < es[j].GetId() })
+}
+
+// vehicleTrip is a vehicle position's trip descriptor: nil when neither
+// the trip nor the route is known.
+func vehicleTrip(tripID, routeID string) *gtfs.TripDescriptor {
+	if tripID == "" && routeID == "" {
+		return nil
+	}
+	td := &gtfs.TripDescriptor{}
+	if tripID != "" {
+		td.TripId = proto.String(tripID)
+	}
+	if routeID != "" {
+		td.RouteId = proto.String(routeID)
+	}
+	return td
 }
