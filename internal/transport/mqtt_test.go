@@ -1,6 +1,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/testutil"
 	"google.golang.org/protobuf/proto"
 
+	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/mqtt"
@@ -235,3 +237,55 @@ func TestVehiclesOverExternalBroker(t *testing.T) {
 }
 
 func quietLog() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// TestVehiclePositionFeedsPunctuality: a bus stopped at a stop of its
+// trip, reported over MQTT, is recorded for the punctuality report as a
+// GTFS-Realtime vehicle position would be.
+func TestVehiclePositionFeedsPunctuality(t *testing.T) {
+	moscow, _ := time.LoadLocation("Europe/Moscow")
+	var buf bytes.Buffer
+	err := Generate(&buf, GenSpec{Agency: "МУП", AgencyURL: "https://example.org", TimeZone: "Europe/Moscow",
+		Places: []Place{{"Альфа", 58.7, 29.8}, {"Бета", 58.75, 29.9}}, Routes: 1, StopsPerRoute: 3,
+		WeekdayEvery: 10, WeekendEvery: 60, FirstMinute: 7 * 60, LastMinute: 8 * 60, StartDate: "20260101", EndDate: "20261231", SpeedKMH: 40})
+	if err != nil {
+		t.Fatal(err)
+	}
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		var now time.Time
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA}, Now: func() time.Time { return now }, Log: quietLog()})
+		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src)
+		if err != nil || f.Status != StatusActive {
+			t.Fatalf("import: %v %+v", err, f.Notices)
+		}
+		trips, _, err := svc.st.qualityTrips(context.Background(), f.No)
+		if err != nil || len(trips) == 0 {
+			t.Fatalf("trips: %d %v", len(trips), err)
+		}
+		var tr qTrip
+		for _, x := range trips {
+			if x.service == "weekday" {
+				tr = x.qTrip
+				break
+			}
+		}
+		// Wednesday 25 November 2026: the bus stops at the trip's second
+		// stop 90 s late and says so three minutes later.
+		stopped := serviceDayStart(time.Date(2026, 11, 25, 0, 0, 0, 0, moscow), moscow).Add(time.Duration(tr.stops[1].sec+90) * time.Second)
+		now = stopped.Add(3 * time.Minute)
+		payload := fmt.Sprintf(`{"lat":58.72,"lon":29.85,"timestamp":%d,"trip_id":%q,"start_date":"20261125","status":"stopped_at","stop_sequence":%d}`,
+			stopped.Unix(), tr.id, tr.stops[1].seq)
+		if err := svc.TakeVehiclePosition(context.Background(), "muni/alpha/v1/vehicles/bus-5/position", []byte(payload)); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		var source string
+		if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*), MIN(source) FROM transport_observations
+			WHERE tenant_id = $1 AND trip_id = $2`, muniA.ID, tr.id).Scan(&n, &source); err != nil || n != 1 || source != sourceVehicle {
+			t.Fatalf("observations of %s: %d from %q, %v", tr.id, n, source, err)
+		}
+	})
+}
