@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/mqtt/mqtttest"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -16,7 +17,7 @@ import (
 // mosquitto_pub to the embedded broker and to the external one, and finds
 // its consumption in the hourly and daily rollups.
 func TestMosquittoPubReadingsAreRolledUp(t *testing.T) {
-	mosquittoPub(t)
+	mqtttest.Need(t)
 	external := os.Getenv("MUNI_TEST_MQTT_ADDR")
 	if external == "" {
 		external = "127.0.0.1:1883"
@@ -57,7 +58,7 @@ func TestMosquittoPubReadingsAreRolledUp(t *testing.T) {
 				// Register 100 → 103 → 107 → 108 at 10:00, 10:30, 11:00 and 11:30 UTC.
 				base := c.t.Add(-24 * time.Hour).Truncate(24 * time.Hour).Add(10 * time.Hour)
 				payload := fmt.Sprintf(`[{"bt":%d,"n":"v","v":100},{"n":"v","t":1800,"v":103},{"n":"v","t":3600,"v":107},{"n":"v","t":5400,"v":108}]`, base.Unix())
-				if err := publish(t, addr, user, pass, "muni/"+m.Slug+"/v1/SN-1/up", payload); err != nil {
+				if err := mqtttest.Publish(t, addr, user, pass, "muni/"+m.Slug+"/v1/SN-1/up", payload); err != nil {
 					t.Fatal(err)
 				}
 				for countReadings(t, d) < 4 { // the external broker delivers on its own time
