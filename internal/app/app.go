@@ -62,6 +62,7 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Traffic       *transport.Traffic
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -128,6 +129,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
+	a.Traffic = a.buildTraffic()
 	if err := a.subscribeNotify(); err != nil {
 		return nil, err
 	}
