@@ -132,7 +132,7 @@ type RoadSegment struct {
 
 // FreeFlowTime is the time to drive the segment at free-flow speed.
 func (s RoadSegment) FreeFlowTime() time.Duration {
-	return time.Duration(s.LengthM / (s.FreeFlowKmh / 3.6) * float64(time.Second))
+	return time.Duration(math.Round(s.LengthM * 3.6 / s.FreeFlowKmh * float64(time.Second)))
 }
 
 // FreeFlowMinutes is FreeFlowTime in minutes.

@@ -2,6 +2,7 @@ package transport
 
 import (
 	"encoding/json"
+	"errors"
 	"math"
 )
 
@@ -20,6 +21,22 @@ const (
 )
 
 type position [2]float64 // lon, lat
+
+// UnmarshalJSON reads a GeoJSON position: longitude, latitude and an
+// optional altitude, which is dropped.
+func (p *position) UnmarshalJSON(b []byte) error {
+	var xs []float64
+	if err := json.Unmarshal(b, &xs); err != nil {
+		return err
+	}
+	if len(xs) < 2 || len(xs) > 3 {
+		return errBadPosition
+	}
+	p[0], p[1] = xs[0], xs[1]
+	return nil
+}
+
+var errBadPosition = errors.New("transport: a position is longitude, latitude[, altitude]")
 
 func (p position) ok() bool {
 	return !math.IsNaN(p[0]) && !math.IsNaN(p[1]) && p[0] >= -180 && p[0] <= 180 && p[1] >= -90 && p[1] <= 90

@@ -97,7 +97,7 @@ func (b Bucket) TravelTime(lengthM float64) time.Duration {
 	if !b.Observed || b.Speed <= 0 {
 		return 0
 	}
-	return time.Duration(lengthM / (b.Speed / 3.6) * float64(time.Second))
+	return time.Duration(math.Round(lengthM * 3.6 / b.Speed * float64(time.Second)))
 }
 
 // TravelMinutes is TravelTime in minutes.
