@@ -1,0 +1,92 @@
+package metering
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/testdb"
+)
+
+// TestTrafficReadings: a traffic detector is a metering device on a
+// point of a traffic network; its lane readings come in through the
+// ingest like any meter's, and TrafficReadings gives them back per point
+// and only for traffic networks, installations and the municipality.
+func TestTrafficReadings(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		s, _ := newService(t, d)
+		ctx := context.Background()
+		a := adminOf(muniA)
+		must := func(_ any, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		must(s.CreateNetwork(ctx, a, muniA.ID, NetworkInput{Code: "ROADS", Resource: string(Traffic), Name: "Дороги"}))
+		must(s.CreatePoint(ctx, a, muniA.ID, PointInput{Code: "TD-1", Network: "ROADS", Name: "Детектор 1", Role: RoleInternal}))
+		must(s.CreatePoint(ctx, a, muniA.ID, PointInput{Code: "TD-2", Network: "ROADS", Name: "Детектор 2", Role: RoleInternal}))
+		must(s.CreateDevice(ctx, a, muniA.ID, DeviceInput{Serial: "R1", Interval: 5 * time.Minute}))
+		must(s.CreateDevice(ctx, a, muniA.ID, DeviceInput{Serial: "R2"}))
+		removed := t0.Add(2 * time.Hour)
+		must(s.Install(ctx, a, muniA.ID, InstallationInput{Device: "R1", Point: "TD-1", From: t0, To: &removed}))
+		must(s.Install(ctx, a, muniA.ID, InstallationInput{Device: "R2", Point: "TD-1", From: removed})) // a swap
+		for _, dev := range []string{"R1", "R2"} {
+			must(s.CreateChannel(ctx, a, muniA.ID, ChannelInput{Device: dev, Name: "l1.speed", Quantity: "speed", Unit: "km/h", Kind: "instantaneous"}))
+			must(s.CreateChannel(ctx, a, muniA.ID, ChannelInput{Device: dev, Name: "l1.intensity", Quantity: "intensity", Unit: "veh/h",
+				Kind: "instantaneous", Multiplier: 2}))
+		}
+		// A water meter with a point code a detector could have, in B.
+		seed(t, s, muniB, "W-1")
+		if _, err := s.CreateNetwork(ctx, a, muniA.ID, NetworkInput{Code: "X", Resource: "roads", Name: "x"}); err == nil {
+			t.Error("an unknown resource was accepted")
+		}
+
+		at := func(min int) time.Time { return t0.Add(time.Duration(min) * time.Minute) }
+		res, err := s.IngestAs(ctx, a, muniA.ID, SourceHTTP, []Input{
+			{Device: "R1", Channel: "l1.speed", At: at(60), Value: 42},
+			{Device: "R1", Channel: "l1.intensity", At: at(60), Value: 300},
+			{Device: "R2", Channel: "l1.speed", At: at(180), Value: 17},
+			{Device: "R1", Channel: "l1.speed", At: at(185), Value: 99}, // after R1 was removed
+			{Device: "R2", Channel: "l1.speed", At: at(190), Value: 0, Quality: Missing},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Stored != 4 || len(res.Rejected) != 1 || res.Rejected[0].Reason != ReasonAfterRemoval {
+			t.Fatalf("ingest: %+v", res)
+		}
+		if _, err := s.IngestAs(ctx, adminOf(muniB), muniB.ID, SourceHTTP, []Input{{Device: "W-1", Channel: "q", At: at(60), Value: 5}}); err != nil {
+			t.Fatal(err)
+		}
+
+		rs, err := s.TrafficReadings(ctx, muniA.ID, []string{"TD-1", "TD-2", "NONE"}, t0, t0.Add(24*time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []TrafficReading{
+			{Point: "TD-1", Channel: "l1.intensity", Quantity: "intensity", At: at(60), Value: 600}, // the multiplier applies
+			{Point: "TD-1", Channel: "l1.speed", Quantity: "speed", At: at(60), Value: 42},
+			{Point: "TD-1", Channel: "l1.speed", Quantity: "speed", At: at(180), Value: 17},
+		}
+		if len(rs) != len(want) {
+			t.Fatalf("readings: %+v", rs)
+		}
+		for i := range want {
+			if rs[i] != want[i] {
+				t.Errorf("reading %d: %+v, want %+v", i, rs[i], want[i])
+			}
+		}
+		if rs, _ := s.TrafficReadings(ctx, muniA.ID, []string{"TD-1"}, at(61), at(180)); len(rs) != 0 {
+			t.Errorf("the range is half-open: %+v", rs)
+		}
+		// B's water point P1 is not a traffic detector; A's codes are not B's.
+		if rs, _ := s.TrafficReadings(ctx, muniB.ID, []string{"P1", "TD-1"}, t0, t0.Add(24*time.Hour)); len(rs) != 0 {
+			t.Errorf("B: %+v", rs)
+		}
+		if rs, err := s.TrafficReadings(ctx, muniA.ID, nil, t0, t0.Add(time.Hour)); err != nil || rs != nil {
+			t.Errorf("no points: %v %v", rs, err)
+		}
+	})
+}
