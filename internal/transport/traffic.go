@@ -334,6 +334,9 @@ func (t *Traffic) SegmentPage(ctx context.Context, slug, code string, day time.T
 			p.Hours = hours
 		}
 	}
+	for len(p.Hours) > 0 && p.Hours[len(p.Hours)-1].Start.After(t.now()) { // today's hours still to come
+		p.Hours = p.Hours[:len(p.Hours)-1]
+	}
 	p.Summary = p.Week[len(p.Week)-1]
 	return p, nil
 }

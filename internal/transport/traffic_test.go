@@ -160,12 +160,13 @@ func TestRoadSegments(t *testing.T) {
 			t.Error("an anonymous visitor may manage")
 		}
 
-		// The segment's day in Moscow time: 24 hours, the 10:00 hour jammed.
+		// The segment's day in Moscow time up to now (10:30): 11 hours, the
+		// 10:00 hour jammed.
 		p, err := tr.SegmentPage(context.Background(), muniA.Slug, "S-1", trafficNow)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(p.Hours) != 24 || p.Day.Hour() != 0 || p.Day.Location().String() != "Europe/Moscow" || len(p.Week) != 7 {
+		if len(p.Hours) != 11 || p.Day.Hour() != 0 || p.Day.Location().String() != "Europe/Moscow" || len(p.Week) != 7 {
 			t.Fatalf("day: %d hours from %v, %d days", len(p.Hours), p.Day, len(p.Week))
 		}
 		if h := p.Hours[10]; !h.Observed || h.TTI != 3 || p.Hours[9].Observed != false || p.Hours[8].TTI != 1 {
@@ -173,6 +174,9 @@ func TestRoadSegments(t *testing.T) {
 		}
 		if p.Summary.Observed != 2 || p.Summary.PeakTTI != 3 || p.Summary.PeakHour.Hour() != 10 || p.Summary.Congested != 1 {
 			t.Errorf("summary: %+v", p.Summary)
+		}
+		if p, err := tr.SegmentPage(context.Background(), muniA.Slug, "S-1", trafficNow.AddDate(0, 0, -1)); err != nil || len(p.Hours) != 24 {
+			t.Errorf("yesterday: %d hours, %v", len(p.Hours), err)
 		}
 		if _, err := tr.SegmentPage(context.Background(), muniA.Slug, "S-404", trafficNow); !errors.Is(err, ErrNotFound) {
 			t.Errorf("unknown segment: %v", err)

@@ -59,7 +59,7 @@
     var bounds = layer.getBounds();
     function fit() {
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12, animate: false });
+        map.fitBounds(bounds, { padding: [12, 12], maxZoom: Number(el.getAttribute("data-max-zoom")) || 12, animate: false });
       } else {
         map.setView([60, 90], 3, { animate: false });
       }
