@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -55,18 +56,26 @@ func operatorKey(t *testing.T, a *app.App, slug string) string {
 	return key
 }
 
+// trafficDemo is the demo server with its main municipality as the
+// traffic service sees it.
+func trafficDemo(t *testing.T) (*app.App, *app.DemoWorld, *httptest.Server, transport.Municipality) {
+	t.Helper()
+	a, world, ts := newDemoServer(t)
+	m, err := a.Traffic.Municipality(context.Background(), world.Municipality)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, world, ts, m
+}
+
 // TestTrafficDemoAndPages: the demo's detectors give the centre's street
 // a jammed evening peak and the bypass free flow; the pages and the
 // JSON API show segments and road works, and refuse bad input in the
 // protocol's format.
 func TestTrafficDemoAndPages(t *testing.T) {
-	a, world, ts := newDemoServer(t)
+	a, world, ts, m := trafficDemo(t)
 	ctx := context.Background()
 	slug := world.Municipality
-	m, err := a.Traffic.Municipality(ctx, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	loc, _ := time.LoadLocation(m.TimeZone)
 	yesterday := time.Now().In(loc).AddDate(0, 0, -1)
 	centre, err := a.Traffic.SegmentPage(ctx, slug, "S-01", yesterday)
@@ -196,13 +205,9 @@ func TestTrafficDemoAndPages(t *testing.T) {
 // segment is put over the API, and the segments API shows its
 // congestion: one pipeline from the detector to the index.
 func TestTrafficDetectorOverHTTP(t *testing.T) {
-	a, world, ts := newDemoServer(t)
+	a, world, ts, m := trafficDemo(t)
 	ctx := app.AsSystem(context.Background())
 	slug := world.Municipality
-	m, err := a.Traffic.Municipality(ctx, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	sys := auth.From(ctx)
 	now := time.Now().UTC().Truncate(time.Minute)
 	for _, step := range []func() error{
@@ -295,13 +300,9 @@ func TestTrafficDetectorOverHTTP(t *testing.T) {
 // and sees the works going on now with their period; the pages pass axe
 // at phone and desktop width.
 func TestRoadWorksInBrowser(t *testing.T) {
-	a, world, ts := newDemoServer(t)
+	a, world, ts, m := trafficDemo(t)
 	ctx := context.Background()
 	slug := world.Municipality
-	m, err := a.Traffic.Municipality(ctx, slug)
-	if err != nil {
-		t.Fatal(err)
-	}
 	now, err := a.Traffic.CurrentWorks(ctx, m.ID, time.Now())
 	if err != nil || len(now) == 0 {
 		t.Fatalf("no current works: %v", err)

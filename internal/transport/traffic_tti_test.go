@@ -201,3 +201,32 @@ func TestParseGeometry(t *testing.T) {
 		t.Errorf("a degree of latitude: %v m", l)
 	}
 }
+
+// BenchmarkSegmentWeek is the arithmetic of a segment's page: a week of
+// five-minute readings of two detectors with two lanes each (48,384
+// readings) into 7 days of hourly buckets and their summaries
+// (go test -run '^$' -bench SegmentWeek ./internal/transport/).
+func BenchmarkSegmentWeek(b *testing.B) {
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	var rs []DetectorReading
+	for i := range 7 * 24 * 12 {
+		at := start.Add(time.Duration(i) * 5 * time.Minute)
+		for _, p := range []string{"A", "B"} {
+			for _, l := range []string{"l1", "l2"} {
+				rs = append(rs, DetectorReading{p, l, MeasureSpeed, at, float64(20 + i%40)},
+					DetectorReading{p, l, MeasureIntensity, at, float64(100 + i%700)},
+					DetectorReading{p, l, MeasureOccupancy, at, float64(i % 30)})
+			}
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		for d := range 7 {
+			day := start.AddDate(0, 0, d)
+			if s := Summarize(day, Congestion(rs, 60, day, time.Hour, 24)); s.Observed != 24 {
+				b.Fatalf("%+v", s)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(rs)), "readings")
+}
