@@ -203,7 +203,7 @@ func TestParseGeometry(t *testing.T) {
 }
 
 // BenchmarkSegmentWeek is the arithmetic of a segment's page: a week of
-// five-minute readings of two detectors with two lanes each (48,384
+// five-minute readings of two detectors with two lanes each (24,192
 // readings) into 7 days of hourly buckets and their summaries
 // (go test -run '^$' -bench SegmentWeek ./internal/transport/).
 func BenchmarkSegmentWeek(b *testing.B) {
