@@ -75,6 +75,63 @@ func demoDemand(h float64) float64 {
 	return 0.08 + 0.35*g(13, 4) + 0.9*g(8, 1) + g(17.5, 1.2)
 }
 
+// TrafficStats is what SimulateTraffic did.
+type TrafficStats struct {
+	Segments, Detectors, Readings int
+}
+
+// SimulateTraffic keeps the demo road segments and their detectors in
+// the municipality (registering what is missing: a traffic network in
+// metering, a point, a radar and its lane channels per detector, the
+// segments in transport) and plays five-minute detector readings from
+// from to to: through send (an HTTP or MQTT sender to a running muni)
+// or, when send is nil, through this instance's metering ingest. The
+// road network is laid out around the municipality's centre.
+func (a *App) SimulateTraffic(ctx context.Context, slug string, from, to time.Time, send func([]metering.Input) error) (TrafficStats, error) {
+	ctx = AsSystem(ctx)
+	n, err := a.Territory.NodeBySlug(ctx, slug)
+	if err != nil {
+		return TrafficStats{}, err
+	}
+	c := n.Center
+	if c == nil || !n.Municipal() {
+		return TrafficStats{}, fmt.Errorf("traffic: %s is not a municipality with a centre", slug)
+	}
+	if err := demoDetectors(ctx, a.Metering, n.ID, from); err != nil {
+		return TrafficStats{}, err
+	}
+	st := TrafficStats{}
+	for _, r := range demoRoads {
+		var line [][2]float64
+		for _, p := range r.path {
+			line = append(line, offsetKm(c.Lat, c.Lon, p[0], p[1]))
+		}
+		geo, _ := json.Marshal(map[string]any{"type": "LineString", "coordinates": line})
+		if _, err := a.Traffic.SaveSegment(ctx, n.ID, r.code, transport.SegmentInput{Name: r.name, Geometry: geo,
+			FreeFlowKmh: r.freeKmh, Detectors: r.detectors}); err != nil {
+			return st, err
+		}
+		st.Segments++
+		st.Detectors += len(r.detectors)
+	}
+	if send == nil {
+		send = func(batch []metering.Input) error {
+			res, err := a.Metering.IngestAs(ctx, systemActor, n.ID, metering.SourceHTTP, batch)
+			if err == nil && len(res.Rejected) > 0 {
+				err = fmt.Errorf("traffic: %d readings refused, the first for %s", len(res.Rejected), res.Rejected[0].Reason)
+			}
+			return err
+		}
+	}
+	st.Readings, err = demoDetectorReadings(send, zoneOf(n.TimeZone), from, to)
+	return st, err
+}
+
+// offsetKm is the position (lon, lat) east and north km from a centre.
+func offsetKm(lat, lon, east, north float64) [2]float64 {
+	return [2]float64{lon + east/(111.32*math.Cos(lat*math.Pi/180)), lat + north/111.32}
+}
+
 // demoTraffic gives the main demo municipality road segments measured by
 // traffic detectors (metering devices of a traffic network) with the
 // last two days of five-minute readings through metering's ingest, and
@@ -90,37 +147,18 @@ func demoTraffic(ctx context.Context, a *App, w *DemoWorld) error {
 		return nil
 	}
 	ctx = AsSystem(ctx)
-	m, err := a.Traffic.Municipality(ctx, td.Main.Slug)
-	if err != nil {
+	if cur, err := a.Traffic.Current(ctx, td.Main.Slug, time.Now()); err != nil || len(cur.Segments) > 0 {
 		return err
-	}
-	if cur, err := a.Traffic.Current(ctx, m.Slug, time.Now()); err != nil || len(cur.Segments) > 0 {
-		return err
-	}
-	at := func(east, north float64) [2]float64 { // lon, lat of an offset in km
-		return [2]float64{c.Lon + east/(111.32*math.Cos(c.Lat*math.Pi/180)), c.Lat + north/111.32}
 	}
 	now := time.Now().UTC().Truncate(5 * time.Minute)
-	installed := now.Add(-72 * time.Hour)
-	if err := demoDetectors(ctx, a.Metering, td.Main.ID, installed); err != nil {
-		return err
-	}
-	n, err := demoDetectorReadings(ctx, a.Metering, td.Main.ID, zoneOf(td.Main.TimeZone), now.Add(-48*time.Hour), now)
+	st, err := a.SimulateTraffic(ctx, td.Main.Slug, now.Add(-48*time.Hour), now, nil)
 	if err != nil {
 		return err
 	}
+	at := func(east, north float64) [2]float64 { return offsetKm(c.Lat, c.Lon, east, north) }
 	var mid [][2]float64
 	for _, r := range demoRoads {
-		var line [][2]float64
-		for _, p := range r.path {
-			line = append(line, at(p[0], p[1]))
-		}
-		mid = append(mid, line[len(line)/2])
-		geo, _ := json.Marshal(map[string]any{"type": "LineString", "coordinates": line})
-		if _, err := a.Traffic.SaveSegment(ctx, td.Main.ID, r.code, transport.SegmentInput{Name: r.name, Geometry: geo,
-			FreeFlowKmh: r.freeKmh, Detectors: r.detectors}); err != nil {
-			return err
-		}
+		mid = append(mid, at(r.path[len(r.path)/2][0], r.path[len(r.path)/2][1]))
 	}
 	day := now.Truncate(time.Hour)
 	point := func(p [2]float64) json.RawMessage {
@@ -150,8 +188,8 @@ func demoTraffic(ctx context.Context, a *App, w *DemoWorld) error {
 			return err
 		}
 	}
-	w.Notes = append(w.Notes, fmt.Sprintf("traffic: %d road segments with 4 detectors (%d readings of the last 48 h through the metering ingest), %d road works",
-		len(demoRoads), n, len(works)))
+	w.Notes = append(w.Notes, fmt.Sprintf("traffic: %d road segments with %d detectors (%d readings of the last 48 h through the metering ingest), %d road works",
+		st.Segments, st.Detectors, st.Readings, len(works)))
 	return nil
 }
 
@@ -208,11 +246,11 @@ func demoDetectors(ctx context.Context, m *metering.Service, muniID string, inst
 }
 
 // demoDetectorReadings plays five-minute detector readings from from to
-// to through metering's ingest: demand by time of day, speed by the BPR
+// to through send, in batches: demand by time of day, speed by the BPR
 // curve t = t0·(1 + 1.2·(q/c)^4), occupancy from density. The centre's
 // street (S-01) goes over capacity at the peaks; lane 2 of TD-04 is
 // silent from 03:00 to 05:00 local, a gap the pages show as partial.
-func demoDetectorReadings(ctx context.Context, m *metering.Service, muniID string, loc *time.Location, from, to time.Time) (int, error) {
+func demoDetectorReadings(send func([]metering.Input) error, loc *time.Location, from, to time.Time) (int, error) {
 	rng := rand.New(rand.NewPCG(6, 2026))
 	const capacity = 900.0 // veh/h per lane
 	var batch []metering.Input
@@ -221,14 +259,10 @@ func demoDetectorReadings(ctx context.Context, m *metering.Service, muniID strin
 		if len(batch) == 0 {
 			return nil
 		}
-		res, err := m.IngestAs(ctx, systemActor, muniID, metering.SourceHTTP, batch)
-		if err != nil {
+		if err := send(batch); err != nil {
 			return err
 		}
-		if len(res.Rejected) > 0 {
-			return fmt.Errorf("demo traffic: %d readings refused, the first for %s", len(res.Rejected), res.Rejected[0].Reason)
-		}
-		total += res.Stored
+		total += len(batch)
 		batch = batch[:0]
 		return nil
 	}

@@ -1,5 +1,24 @@
 package transport
 
+// Road traffic and road works.
+//
+// One pipeline for telemetry: a traffic detector is a metering device on
+// a metering point of a network of resource "traffic", with a channel per
+// lane and measure named "lane.measure" (l1.intensity veh/h, l1.occupancy
+// %, l1.speed km/h; instantaneous or interval kind). Its readings come in
+// like any meter's — HTTP batches, MQTT uplinks, CSV — and are validated,
+// deduplicated and stored by metering; transport never writes telemetry.
+// Transport keeps what metering has no notion of: road segments (a
+// GeoJSON line, length, free-flow speed and the codes of the detector
+// points that measure it), and reads the detectors' raw readings through
+// the DetectorReadings interface, which internal/app implements over
+// metering's TrafficReadings (domains do not import each other).
+//
+// Congestion is the travel-time index per segment and hour (see
+// Congestion for the arithmetic) and per day (Summarize). Road works are
+// a registry of their own, managed by officials and published to
+// residents on a map and a list, with a JSON list for other domains.
+
 import (
 	"context"
 	"encoding/json"
