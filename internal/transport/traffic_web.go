@@ -85,10 +85,31 @@ func (h *trafficHandler) trafficMap(w http.ResponseWriter, r *http.Request) erro
 // segmentPage is one segment's day with its chart.
 type segmentPage struct {
 	SegmentDay
-	ChartJSON string
-	MapJSON   string
+	MapJSON string
 	Prev      string // the day before, 2006-01-02
 	Next      string // the day after, "" when it is in the future
+}
+
+// Chart is the hours' index as metering-charts.js draws it, the series
+// named name (in the page's language); gaps stay null.
+func (p segmentPage) Chart(name string) (string, error) {
+	chart := struct {
+		X     []int64      `json:"x"`
+		Y     [][]*float64 `json:"y"`
+		Names []string     `json:"names"`
+		Unit  string       `json:"unit"`
+	}{X: []int64{}, Y: [][]*float64{{}}, Names: []string{name}}
+	for _, b := range p.Hours {
+		chart.X = append(chart.X, b.Start.Unix())
+		var v *float64
+		if b.Observed {
+			tti := b.TTI
+			v = &tti
+		}
+		chart.Y[0] = append(chart.Y[0], v)
+	}
+	b, err := json.Marshal(chart)
+	return string(b), err
 }
 
 // segment shows a segment's hours on ?date=2006-01-02 (default today in
@@ -114,26 +135,6 @@ func (h *trafficHandler) segment(w http.ResponseWriter, r *http.Request) error {
 	if next := d.Day.AddDate(0, 0, 1); !next.After(h.t.now()) {
 		p.Next = next.Format("2006-01-02")
 	}
-	chart := struct {
-		X     []int64      `json:"x"`
-		Y     [][]*float64 `json:"y"`
-		Names []string     `json:"names"`
-		Unit  string       `json:"unit"`
-	}{Y: [][]*float64{{}}, Names: []string{"TTI"}, Unit: ""}
-	for _, b := range d.Hours {
-		chart.X = append(chart.X, b.Start.Unix())
-		var v *float64
-		if b.Observed {
-			tti := b.TTI
-			v = &tti
-		}
-		chart.Y[0] = append(chart.Y[0], v)
-	}
-	cb, err := json.Marshal(chart)
-	if err != nil {
-		return err
-	}
-	p.ChartJSON = string(cb)
 	if p.MapJSON, err = featureCollection([]geoFeature{{Type: "Feature", Geometry: d.Segment.Geometry,
 		Properties: map[string]any{"role": "segment", "name": d.Segment.Name, "color": levelColors[d.Summary.Level()]}}}); err != nil {
 		return err
