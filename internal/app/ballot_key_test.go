@@ -6,17 +6,12 @@ import (
 	"crypto/rand"
 	"crypto/x509"
 	"encoding/pem"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
-	"github.com/muni-platform/muni/internal/app"
-	"github.com/muni-platform/muni/internal/platform/config"
 	"github.com/muni-platform/muni/internal/platform/db"
-	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
 // TestBallotKeyFile: MUNI_BALLOT_KEY_FILE's ed25519 key signs the ballot
@@ -47,17 +42,7 @@ func TestBallotKeyFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, path := range []string{bad, filepath.Join(dir, "missing.pem")} {
-		cfg, err := config.Load("", []string{"MUNI_DATABASE_URL=" + testdb.URL(t, db.SQLite), "MUNI_MQTT_LISTEN=off", "MUNI_BALLOT_KEY_FILE=" + path})
-		if err != nil {
-			t.Fatal(err)
-		}
-		log := slog.New(slog.NewTextHandler(io.Discard, nil))
-		d, err := app.Open(context.Background(), cfg, log)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = app.New(context.Background(), cfg, log, d)
-		d.Close()
+		err := startErr(t, "MUNI_BALLOT_KEY_FILE="+path)
 		if err == nil || !strings.Contains(err.Error(), "MUNI_BALLOT_KEY_FILE") {
 			t.Errorf("%s: %v, want an error naming MUNI_BALLOT_KEY_FILE", filepath.Base(path), err)
 		}
