@@ -2,9 +2,12 @@ package metering
 
 import (
 	"context"
+	"fmt"
+	"net"
 	"testing"
 	"time"
 
+	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
@@ -87,6 +90,85 @@ func TestTrafficReadings(t *testing.T) {
 		}
 		if rs, err := s.TrafficReadings(ctx, muniA.ID, nil, t0, t0.Add(time.Hour)); err != nil || rs != nil {
 			t.Errorf("no points: %v %v", rs, err)
+		}
+	})
+}
+
+// TestTrafficOverMQTT: a detector's lane readings published to the
+// Mosquitto broker on 127.0.0.1:1883, which muni subscribes to, come back
+// through TrafficReadings like the HTTP ones.
+func TestTrafficOverMQTT(t *testing.T) {
+	if c, err := net.DialTimeout("tcp", "127.0.0.1:1883", time.Second); err != nil {
+		t.Fatalf("Mosquitto is not listening on 127.0.0.1:1883: %v", err)
+	} else {
+		c.Close()
+	}
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		own := fmt.Sprintf("traffic%d", time.Now().UnixNano()) // this run's own topics
+		m := Municipality{ID: own, Path: "/region/" + own + "/", Slug: own, Name: "Трафик", TimeZone: "Europe/Moscow"}
+		c := &clock{t: t0.Add(24 * time.Hour)}
+		s := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{m.ID: m}, Now: c.now, Log: quiet})
+		a := adminOf(m)
+		for _, err := range []error{
+			func() error {
+				_, err := s.CreateNetwork(ctx, a, m.ID, NetworkInput{Code: "ROADS", Resource: string(Traffic), Name: "Дороги"})
+				return err
+			}(),
+			func() error {
+				_, err := s.CreatePoint(ctx, a, m.ID, PointInput{Code: "TD-1", Network: "ROADS", Name: "Детектор", Role: RoleInternal})
+				return err
+			}(),
+			func() error { _, err := s.CreateDevice(ctx, a, m.ID, DeviceInput{Serial: "RADAR-1"}); return err }(),
+			func() error {
+				_, err := s.Install(ctx, a, m.ID, InstallationInput{Device: "RADAR-1", Point: "TD-1", From: t0})
+				return err
+			}(),
+			func() error {
+				_, err := s.CreateChannel(ctx, a, m.ID, ChannelInput{Device: "RADAR-1", Name: "l1.speed", Quantity: "speed", Unit: "km/h", Kind: "instantaneous"})
+				return err
+			}(),
+			func() error {
+				_, err := s.CreateChannel(ctx, a, m.ID, ChannelInput{Device: "RADAR-1", Name: "l1.occupancy", Quantity: "occupancy", Unit: "%", Kind: "interval"})
+				return err
+			}(),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		sub, err := s.Subscribe(ctx, SubscribeOptions{URL: "mqtt://127.0.0.1:1883", ClientID: "traffic-test-" + own, Group: own})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer sub.Close()
+		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if err := sub.Ready(wait); err != nil {
+			t.Fatal(err)
+		}
+		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", m.Slug)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer closeMQTT()
+		at := t0.Add(8 * time.Hour)
+		if err := send([]Input{{Device: "RADAR-1", Channel: "l1.speed", At: at, Value: 27.5},
+			{Device: "RADAR-1", Channel: "l1.occupancy", At: at, Value: 31}}); err != nil {
+			t.Fatal(err)
+		}
+		var rs []TrafficReading
+		for deadline := time.Now().Add(20 * time.Second); len(rs) < 2; {
+			if time.Now().After(deadline) {
+				t.Fatalf("%d of 2 detector readings stored after MQTT", len(rs))
+			}
+			time.Sleep(50 * time.Millisecond)
+			if rs, err = s.TrafficReadings(ctx, m.ID, []string{"TD-1"}, at, at.Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if rs[0].Channel != "l1.occupancy" || rs[0].Value != 31 || rs[1].Quantity != "speed" || rs[1].Value != 27.5 || !rs[1].At.Equal(at) {
+			t.Errorf("readings: %+v", rs)
 		}
 	})
 }
