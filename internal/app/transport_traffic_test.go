@@ -350,4 +350,29 @@ func TestRoadWorksInBrowser(t *testing.T) {
 	b.Open(ts.URL + "/m/" + slug + "/transport/traffic/S-01")
 	b.Axe("transport/segment")
 	b.Screenshot("segment-desktop")
+
+	// An official publishes works on a phone: the form names what is
+	// missing, then the works are on the map.
+	b.Open(ts.URL + "/login")
+	b.Fill("#email", adminEmail(t, world))
+	b.Fill("#password", "muni-demo-2026")
+	b.Submit(`form[action="/login"] button[type=submit]`)
+	b.Resize(browsertest.Phone)
+	b.Open(ts.URL + "/m/" + slug + "/transport/works")
+	b.Follow(`a[href="/m/` + slug + `/transport/works/new"]`)
+	b.Axe("transport/work_form")
+	b.NoHorizontalScroll()
+	b.Fill("#title", "Ремонт ливневой канализации на ул. Кирова")
+	b.Fill("#lat", "58.737")
+	b.Fill("#lon", "29.850")
+	b.Select("#impact", "detour")
+	b.Submit(`main form button[type=submit]`)
+	b.Contains("main", "Исправьте отмеченные поля", "Укажите подрядчика", "Опишите объезд")
+	b.Axe("transport/work_form with errors")
+	b.Screenshot("work-form-errors")
+	b.Fill("#contractor", "МУП «Водосток»")
+	b.Select("#detour", "По ул. Садовой") // an empty textarea is set, not cleared and typed into
+	b.Submit(`main form button[type=submit]`)
+	b.Contains("main", "Ремонт ливневой канализации на ул. Кирова", "объезд", "По ул. Садовой", "Изменить сведения о работах")
+	b.NoHorizontalScroll()
 }
