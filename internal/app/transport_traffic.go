@@ -51,6 +51,12 @@ func (t trafficReadings) DetectorReadings(ctx context.Context, municipalityID st
 	return out, nil
 }
 
+// KnownDetectors returns which codes are points of the municipality's
+// traffic networks.
+func (t trafficReadings) KnownDetectors(ctx context.Context, municipalityID string, codes []string) ([]string, error) {
+	return t.m.TrafficPoints(ctx, municipalityID, codes)
+}
+
 // demoRoad is one demo road segment: its detectors' points, its shape
 // as offsets in kilometres (east, north) from the town centre, and how
 // close its peak demand comes to capacity.

@@ -76,3 +76,36 @@ func (s *Service) TrafficReadings(ctx context.Context, tenantID string, points [
 	})
 	return out, nil
 }
+
+// TrafficPoints returns which of the codes are points of the
+// municipality's traffic networks: the detectors a road segment may name.
+func (s *Service) TrafficPoints(ctx context.Context, tenantID string, codes []string) ([]string, error) {
+	if len(codes) == 0 {
+		return nil, nil
+	}
+	if len(codes) > maxTrafficPoints {
+		codes = codes[:maxTrafficPoints]
+	}
+	args := []any{tenantID, string(Traffic)}
+	marks := make([]string, len(codes))
+	for i, c := range codes {
+		args = append(args, c)
+		marks[i] = "$" + itoa(int64(len(args)))
+	}
+	rows, err := s.db.Q(ctx).QueryContext(ctx, `SELECT p.code FROM metering_points p
+		JOIN metering_networks n ON n.id = p.network_id AND n.resource = $2
+		WHERE p.tenant_id = $1 AND p.code IN (`+strings.Join(marks, ", ")+`) ORDER BY p.code`, args...)
+	if err != nil {
+		return nil, wrap("traffic points", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, wrap("traffic points", err)
+		}
+		out = append(out, c)
+	}
+	return out, wrap("traffic points", rows.Err())
+}

@@ -91,6 +91,12 @@ func TestTrafficReadings(t *testing.T) {
 		if rs, err := s.TrafficReadings(ctx, muniA.ID, nil, t0, t0.Add(time.Hour)); err != nil || rs != nil {
 			t.Errorf("no points: %v %v", rs, err)
 		}
+		if ps, err := s.TrafficPoints(ctx, muniA.ID, []string{"TD-2", "NONE", "TD-1"}); err != nil || len(ps) != 2 || ps[0] != "TD-1" || ps[1] != "TD-2" {
+			t.Errorf("traffic points of A: %v %v", ps, err)
+		}
+		if ps, err := s.TrafficPoints(ctx, muniB.ID, []string{"P1", "TD-1"}); err != nil || len(ps) != 0 {
+			t.Errorf("traffic points of B (a water point, A's detector): %v %v", ps, err)
+		}
 	})
 }
 

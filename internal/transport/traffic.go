@@ -44,6 +44,9 @@ type DetectorReadings interface {
 	// DetectorReadings returns the readings in [from, to) of the
 	// municipality's detectors on the given metering points.
 	DetectorReadings(ctx context.Context, municipalityID string, points []string, from, to time.Time) ([]DetectorReading, error)
+	// KnownDetectors returns which of the codes are detector points of
+	// the municipality.
+	KnownDetectors(ctx context.Context, municipalityID string, codes []string) ([]string, error)
 }
 
 // TrafficDeps are what the traffic service is built over.
@@ -209,6 +212,15 @@ func (t *Traffic) SaveSegment(ctx context.Context, municipalityID, code string, 
 	s, err := in.check(code)
 	if err != nil {
 		return s, err
+	}
+	if t.readings != nil {
+		known, err := t.readings.KnownDetectors(ctx, m.ID, s.Detectors)
+		if err != nil {
+			return RoadSegment{}, err
+		}
+		if len(known) < len(s.Detectors) {
+			return RoadSegment{}, invalidFields("transport-segment-invalid", map[string]string{"detectors": "transport.traffic.error.unknown_detectors"})
+		}
 	}
 	now := t.now().UTC().Truncate(time.Millisecond)
 	s.TenantID, s.ID, s.CreatedAt, s.UpdatedAt = m.ID, db.NewID(), now, now

@@ -19,7 +19,18 @@ import (
 // was asked for.
 type fakeDetectors struct {
 	byMuni map[string][]DetectorReading
+	known  map[string][]string // municipality -> its detector points
 	asked  [][]string
+}
+
+func (f *fakeDetectors) KnownDetectors(_ context.Context, muni string, codes []string) ([]string, error) {
+	var out []string
+	for _, c := range codes {
+		if slices.Contains(f.known[muni], c) {
+			out = append(out, c)
+		}
+	}
+	return out, nil
 }
 
 func (f *fakeDetectors) DetectorReadings(_ context.Context, muni string, points []string, from, to time.Time) ([]DetectorReading, error) {
@@ -77,7 +88,7 @@ func fields(err error) map[string]string {
 
 func TestRoadSegments(t *testing.T) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		det := &fakeDetectors{byMuni: map[string][]DetectorReading{}}
+		det := &fakeDetectors{byMuni: map[string][]DetectorReading{}, known: map[string][]string{muniA.ID: {"TD-1", "TD-2"}, muniB.ID: {"TD-1"}}}
 		tr := newTraffic(d, det)
 		ctx := as(operatorOf(muniA))
 
@@ -119,6 +130,13 @@ func TestRoadSegments(t *testing.T) {
 		}
 		if _, err := tr.SaveSegment(ctx, muniA.ID, "S-2", segmentIn("Без детекторов")); fields(err)["detectors"] == "" {
 			t.Errorf("a segment without detectors: %v", err)
+		}
+		// A detector code that is not a detector point of the municipality.
+		if _, err := tr.SaveSegment(ctx, muniA.ID, "S-3", segmentIn("Садовая", "TD-1", "TD-7")); fields(err)["detectors"] != "transport.traffic.error.unknown_detectors" {
+			t.Errorf("an unknown detector: %v", err)
+		}
+		if _, err := tr.SaveSegment(as(adminOf(muniB)), muniB.ID, "S-3", segmentIn("Садовая", "TD-2")); fields(err)["detectors"] != "transport.traffic.error.unknown_detectors" {
+			t.Errorf("A's detector taken by B: %v", err)
 		}
 		if n := rows(t, d, "transport_road_segments"); n != 1 {
 			t.Fatalf("%d segments after invalid input", n)

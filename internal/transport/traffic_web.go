@@ -86,8 +86,8 @@ func (h *trafficHandler) trafficMap(w http.ResponseWriter, r *http.Request) erro
 type segmentPage struct {
 	SegmentDay
 	MapJSON string
-	Prev      string // the day before, 2006-01-02
-	Next      string // the day after, "" when it is in the future
+	Prev    string // the day before, 2006-01-02
+	Next    string // the day after, "" when it is in the future
 }
 
 // Chart is the hours' index as metering-charts.js draws it, the series
