@@ -98,7 +98,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
