@@ -167,6 +167,9 @@ func TestRoadSegments(t *testing.T) {
 		if err != nil || len(ma.Segments) != 1 {
 			t.Fatalf("current A: %+v %v", ma, err)
 		}
+		if last := det.asked[len(det.asked)-1]; !slices.Equal(last, []string{"TD-1"}) {
+			t.Errorf("asked for %v", last)
+		}
 		if b := ma.Segments[0].Now; !b.Observed || b.TTI != 3 || b.Level() != LevelJammed || b.Flow != 800 {
 			t.Errorf("A now: %+v", b)
 		}
