@@ -27,6 +27,7 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
+		"traffic":        transport.TrafficOpenAPI,
 	}
 }
 

@@ -95,6 +95,8 @@ func unitOf(r Resource) string {
 		return "Gcal"
 	case Power:
 		return "kWh"
+	case Traffic:
+		return "veh"
 	}
 	return "m3"
 }
