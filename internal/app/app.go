@@ -64,6 +64,7 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Traffic       *transport.Traffic
 	Services      *services.Service
 	Monitoring    *monitoring.Service
 
@@ -101,7 +102,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, services.Locales, monitoring.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, services.Locales, monitoring.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -137,6 +138,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
+	a.Traffic = a.buildTraffic()
 	a.Services = a.buildServices()
 	if a.Monitoring, err = a.buildMonitoring(); err != nil {
 		return nil, err

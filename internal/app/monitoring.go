@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -18,8 +19,7 @@ import (
 )
 
 // buildMonitoring makes the monitoring service over the other domains,
-// each adapted to one of its small source interfaces. Transport's road
-// works registry is not wired yet: its tile says "not connected".
+// each adapted to one of its small source interfaces.
 func (a *App) buildMonitoring() (*monitoring.Service, error) {
 	return monitoring.New(monitoring.Deps{DB: a.DB, Audit: a.Audit, Places: monitoringPlaces{a.Territory}, Log: a.Log,
 		Sources: monitoring.Sources{
@@ -30,6 +30,7 @@ func (a *App) buildMonitoring() (*monitoring.Service, error) {
 			Transport:     monitoringTransport{a},
 			Losses:        monitoringLosses{a},
 			Services:      monitoringServices{a},
+			RoadWorks:     monitoringRoadWorks{a},
 		}})
 }
 
@@ -396,4 +397,49 @@ func demoMonitoring(ctx context.Context, a *App, w *DemoWorld) error {
 	w.Notes = append(w.Notes, fmt.Sprintf("monitoring: %d indicator figures and targets for %d municipalities, %d computed from platform data (/m/%s/indicators, /m/%s/now)",
 		total, len(td.All()), computed, td.Main.Slug, td.Main.Slug))
 	return nil
+}
+
+// monitoringRoadWorks reads transport's road works registry: the works
+// going on now and those planned, with a point of each on the map.
+type monitoringRoadWorks struct{ a *App }
+
+// Notices lists the current works, then the planned ones.
+func (s monitoringRoadWorks) Notices(ctx context.Context, muniID string, now time.Time) ([]monitoring.Notice, error) {
+	m, err := transportPlaces{s.a.Territory}.Municipality(ctx, muniID)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.a.Traffic.Works(ctx, m, now)
+	if err != nil {
+		return nil, err
+	}
+	out := []monitoring.Notice{}
+	for i, w := range append(l.Current, l.Planned...) {
+		ends := w.Ends
+		x := monitoring.Notice{Kind: "roadworks", Title: w.Title, Starts: w.Starts, Ends: &ends, Active: i < len(l.Current),
+			URL: "/m/" + m.Slug + "/transport/works/" + w.ID}
+		if lat, lon, ok := geometryPoint(w.Geometry); ok {
+			x.Points = []monitoring.Point{{Kind: "works", Lat: lat, Lon: lon, Name: w.Title, URL: x.URL}}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// geometryPoint is a point of a GeoJSON geometry to mark it by: the
+// point itself, a line's middle vertex, a polygon's first vertex.
+func geometryPoint(g transport.Geometry) (lat, lon float64, ok bool) {
+	var p [2]float64
+	var line [][2]float64
+	var poly [][][2]float64
+	switch {
+	case g.Type == transport.GeoPoint && json.Unmarshal(g.Coordinates, &p) == nil:
+	case g.Type == transport.GeoLine && json.Unmarshal(g.Coordinates, &line) == nil && len(line) > 0:
+		p = line[len(line)/2]
+	case g.Type == transport.GeoPolygon && json.Unmarshal(g.Coordinates, &poly) == nil && len(poly) > 0 && len(poly[0]) > 0:
+		p = poly[0][0]
+	default:
+		return 0, 0, false
+	}
+	return p[1], p[0], true
 }

@@ -29,6 +29,7 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
+		"traffic":        transport.TrafficOpenAPI,
 		"services":       services.OpenAPI,
 		"monitoring":     monitoring.OpenAPI,
 	}

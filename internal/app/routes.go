@@ -41,6 +41,7 @@ func (a *App) routes() {
 	metering.APIRoutes(rt, a.Metering)
 	metering.Routes(rt, a.Web.Render, a.Metering)
 	transport.Routes(rt, a.Web.Render, a.Transport)
+	transport.TrafficRoutes(rt, a.Web.Render, a.Traffic)
 	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 	services.Routes(rt, a.Web.Render, a.Services, a.Catalog)
