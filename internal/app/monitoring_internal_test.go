@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"math"
@@ -13,6 +14,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
 )
 
 // appealsApp is the app with the demo's territory, people and appeals
@@ -107,5 +109,25 @@ func TestComputedMedianAnswerMatchesSQL(t *testing.T) {
 				t.Fatal("the demo holds no answered appeals: the comparison would pass vacuously")
 			}
 		})
+	}
+}
+
+func TestGeometryPoint(t *testing.T) {
+	for _, c := range []struct {
+		typ, coords string
+		lat, lon    float64
+		ok          bool
+	}{
+		{transport.GeoPoint, `[29.85, 58.73]`, 58.73, 29.85, true},
+		{transport.GeoLine, `[[29.8, 58.7], [29.9, 58.8], [30.0, 58.9]]`, 58.8, 29.9, true},
+		{transport.GeoPolygon, `[[[29.8, 58.7], [29.9, 58.7], [29.9, 58.8], [29.8, 58.7]]]`, 58.7, 29.8, true},
+		{transport.GeoLine, `[]`, 0, 0, false},
+		{"MultiPoint", `[[1, 2]]`, 0, 0, false},
+		{transport.GeoPoint, `"here"`, 0, 0, false},
+	} {
+		lat, lon, ok := geometryPoint(transport.Geometry{Type: c.typ, Coordinates: json.RawMessage(c.coords)})
+		if ok != c.ok || lat != c.lat || lon != c.lon {
+			t.Errorf("%s %s: got %v %v %v", c.typ, c.coords, lat, lon, ok)
+		}
 	}
 }
