@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -118,27 +117,6 @@ func BenchmarkSituationData(b *testing.B) {
 	run("demo", path)
 	n := scaleAppeals(b, a.DB, 10)
 	b.Logf("appeals after scaling: %d", n)
-	if plan := os.Getenv("MUNI_BENCH_PLAN"); plan != "" {
-		rows, err := a.DB.Writer().QueryContext(context.Background(), "EXPLAIN QUERY PLAN "+plan)
-		if err != nil {
-			b.Fatal(err)
-		}
-		for rows.Next() {
-			var id, parent, notused int
-			var detail string
-			rows.Scan(&id, &parent, &notused, &detail)
-			b.Logf("plan: %d %d %s", id, parent, detail)
-		}
-		rows.Close()
-		t0 := time.Now()
-		r2, _ := a.DB.Writer().QueryContext(context.Background(), plan)
-		k := 0
-		for r2.Next() {
-			k++
-		}
-		r2.Close()
-		b.Logf("query: %d rows in %v", k, time.Since(t0))
-	}
 	run("demo-x10", path)
 }
 

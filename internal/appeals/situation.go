@@ -71,16 +71,33 @@ func (s *Service) Situation(ctx context.Context, tenantID string) (Situation, er
 	return s.st.situation(ctx, tenantID, now, time.Date(y, mo, d, 0, 0, 0, 0, loc))
 }
 
-// situation reads every open item of the tenant, newest first, with
-// whether a clock of it runs past due, in one pass: the counts come from
-// all of them, the points from the newest that have one.
+// situation reads the tenant's open items, newest first, and the ids of
+// those with a clock past due (from the partial index of running
+// clocks), in two queries: the counts come from all of them, the points
+// from the newest that have one.
 func (s *store) situation(ctx context.Context, tenantID string, now, midnight time.Time) (Situation, error) {
-	// "+ 0" keeps the planners on the deadlines' primary key (one item's
-	// few clocks) rather than the partial index of every open clock.
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.regime, a.category_id, a.lat, a.lon, a.received_ms,
-		EXISTS (SELECT 1 FROM appeals_deadlines o WHERE o.appeal_id = a.id AND (o.closed_ms + 0) IS NULL AND o.due_ms + 0 < $2)
+	open := `SELECT a.id FROM appeals a WHERE a.tenant_id = $1 AND a.state IN (` + strings.Join(openStates(), ", ") + `)`
+	late := map[string]bool{}
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT o.appeal_id FROM appeals_deadlines o
+		WHERE o.closed_ms IS NULL AND o.due_ms < $2 AND o.appeal_id IN (`+open+`)`, tenantID, db.Millis(now))
+	if err != nil {
+		return Situation{}, err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return Situation{}, err
+		}
+		late[id] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return Situation{}, err
+	}
+	rows, err = s.db.R(ctx).QueryContext(ctx, `SELECT a.id, a.regime, a.category_id, a.lat, a.lon, a.received_ms
 		FROM appeals a WHERE a.tenant_id = $1 AND a.state IN (`+strings.Join(openStates(), ", ")+`)
-		ORDER BY a.received_ms DESC, a.id DESC`, tenantID, db.Millis(now))
+		ORDER BY a.received_ms DESC, a.id DESC`, tenantID)
 	if err != nil {
 		return Situation{}, err
 	}
@@ -91,9 +108,10 @@ func (s *store) situation(ctx context.Context, tenantID string, now, midnight ti
 		var p SituationPoint
 		var lat, lon *float64
 		var ms int64
-		if err := rows.Scan(&p.ID, &p.Regime, &p.CategoryID, &lat, &lon, &ms, &p.Overdue); err != nil {
+		if err := rows.Scan(&p.ID, &p.Regime, &p.CategoryID, &lat, &lon, &ms); err != nil {
 			return out, err
 		}
+		p.Overdue = late[p.ID]
 		out.Open++
 		if p.Overdue {
 			out.Overdue++
