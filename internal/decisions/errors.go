@@ -46,7 +46,7 @@ func (e *InconsistentError) Error() string {
 // Fault is the error as a problem: 400, with the ratio and the pair.
 func (e *InconsistentError) Fault() *fault.Error {
 	return &fault.Error{Kind: fault.ErrInvalid, Type: "ahp-inconsistent", Key: "decisions.error.inconsistent",
-		Args: map[string]any{"CR": strconv.FormatFloat(e.AHP.CR, 'f', 3, 64), "A": e.A, "B": e.B, "Suggested": ScaleLabel(e.AHP.Suggested)},
+		Args:   map[string]any{"CR": strconv.FormatFloat(e.AHP.CR, 'f', 3, 64), "A": e.A, "B": e.B, "Suggested": ScaleLabel(e.AHP.Suggested)},
 		Fields: map[string]string{"judgements": "decisions.error.inconsistent_field"}, Err: e}
 }
 
