@@ -191,3 +191,66 @@ func (b Budget) check(bad map[string]string) {
 		}
 	}
 }
+
+// RemoveCriterion drops criterion i with its scores, judgements and
+// direct weight; the other judgements keep their pairs.
+func (m *Model) RemoveCriterion(i int) error {
+	if i < 0 || i >= len(m.Criteria) {
+		return notFound()
+	}
+	m.Criteria = append(m.Criteria[:i], m.Criteria[i+1:]...)
+	for k := range m.Options {
+		if i < len(m.Options[k].Scores) {
+			m.Options[k].Scores = append(m.Options[k].Scores[:i], m.Options[k].Scores[i+1:]...)
+		}
+	}
+	if i < len(m.Direct) {
+		m.Direct = append(m.Direct[:i], m.Direct[i+1:]...)
+	}
+	js := m.Judgements[:0]
+	for _, j := range m.Judgements {
+		if j.A == i || j.B == i {
+			continue
+		}
+		if j.A > i {
+			j.A--
+		}
+		if j.B > i {
+			j.B--
+		}
+		js = append(js, j)
+	}
+	m.Judgements = js
+	return nil
+}
+
+// RemoveOption drops option i.
+func (m *Model) RemoveOption(i int) error {
+	if i < 0 || i >= len(m.Options) {
+		return notFound()
+	}
+	m.Options = append(m.Options[:i], m.Options[i+1:]...)
+	return nil
+}
+
+// RemoveScenario drops budget scenario i.
+func (m *Model) RemoveScenario(i int) error {
+	if i < 0 || i >= len(m.Budget.Scenarios) {
+		return notFound()
+	}
+	m.Budget.Scenarios = append(m.Budget.Scenarios[:i], m.Budget.Scenarios[i+1:]...)
+	return nil
+}
+
+// Judgement returns the stored judgement of pair (a, b), 1 when none.
+func (m Model) Judgement(a, b int) float64 {
+	for _, j := range m.Judgements {
+		switch {
+		case j.A == a && j.B == b:
+			return j.Value
+		case j.A == b && j.B == a:
+			return 1 / j.Value
+		}
+	}
+	return 1
+}

@@ -4,12 +4,14 @@ package decisions
 // rescaled in proportion so the weights still sum to 1, before the top
 // option of the TOPSIS ranking changes.
 type WeightRange struct {
-	Criterion int
-	Weight    float64 // the present weight
-	Low, High float64 // the stable interval around Weight, within [0, 1]
+	Criterion int     `json:"criterion"`
+	Weight    float64 `json:"weight"` // the present weight
+	Low       float64 `json:"low"`    // the stable interval around Weight, within [0, 1]
+	High      float64 `json:"high"`
 	// BelowTop and AboveTop are the options that take first place just
 	// below Low and just above High; -1 when the end is 0 or 1 (no change).
-	BelowTop, AboveTop int
+	BelowTop int `json:"below_top"`
+	AboveTop int `json:"above_top"`
 }
 
 // sensitivitySteps is the scan resolution over [0, 1]; each change found

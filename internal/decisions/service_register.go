@@ -135,7 +135,7 @@ func (s *Service) SetStatus(ctx context.Context, id string, to Status, note stri
 		if !d.Published() {
 			return nil
 		}
-		return s.tell(ctx, d, id, "decisions.notice.status", map[string]string{"Title": d.Title, "Number": d.Number, "Status": string(to)})
+		return s.tell(ctx, d, id, "decisions.notice.status."+string(to), map[string]string{"Title": d.Title, "Number": d.Number})
 	})
 	return d, err
 }

@@ -59,7 +59,7 @@ func newService(d *db.DB) (*Service, *notify.Service) {
 	n := notify.New(notify.Deps{DB: d})
 	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Notify: n,
 		Evidence: []EvidenceSource{fakeEvidence{{Kind: "appeals.hotspot", Ref: "c1", Title: "ул. Ленина", Summary: "12 обращений", Link: "/m/alpha/appeals/map"}}},
-		Now: func() time.Time { return now }}), n
+		Now:      func() time.Time { return now }}), n
 }
 
 func audits(t *testing.T, d *db.DB, action string) int {

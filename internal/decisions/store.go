@@ -227,7 +227,7 @@ func (st *store) following(ctx context.Context, userID, tenantID, decisionID str
 	return n > 0, wrap("following", err)
 }
 
-// followers are the people following the register (decision_id = '')
+// followers are the people following the register (decision_id = ”)
 // or, when decisionID is set, that decision too; each once.
 func (st *store) followers(ctx context.Context, tenantID, decisionID string) ([]string, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT user_id FROM decision_subscriptions
