@@ -145,16 +145,17 @@ func (h *handler) caseDelete(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handler) afterChange(w http.ResponseWriter, r *http.Request, id string, part Part, change func(*Model) error) error {
 	ctx := r.Context()
-	c, err := h.svc.ChangeModel(ctx, id, part, change)
-	if err == nil {
+	c, refusal := h.svc.ChangeModel(ctx, id, part, change)
+	if refusal == nil {
 		http.Redirect(w, r, "/decision-cases/"+c.ID+"?done=saved#"+string(part), http.StatusSeeOther)
 		return nil
 	}
-	f, ok := fault.As(err)
-	if !ok || !errors.Is(err, fault.ErrInvalid) {
-		return err
+	f, ok := fault.As(refusal)
+	if !ok || !errors.Is(refusal, fault.ErrInvalid) {
+		return refusal
 	}
-	if c, err = h.svc.Case(ctx, id); err != nil {
+	c, err := h.svc.Case(ctx, id)
+	if err != nil {
 		return err
 	}
 	p, err := h.caseView(ctx, c)
@@ -172,7 +173,7 @@ func (h *handler) afterChange(w http.ResponseWriter, r *http.Request, id string,
 		p.Values[form+"."+k] = strings.Join(vs, "\n")
 	}
 	var inc *InconsistentError
-	if errors.As(err, &inc) {
+	if errors.As(refusal, &inc) {
 		p.Refused = inconsistency(inc.AHP, inc.A, inc.B)
 	} else {
 		p.Alert = "decisions.error.invalid"
