@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"time"
 
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/decisions"
@@ -22,7 +21,7 @@ import (
 // and notifications to residents who follow the register.
 func (a *App) buildDecisions() *decisions.Service {
 	return decisions.New(decisions.Deps{DB: a.DB, Audit: a.Audit, Places: decisionPlaces{a.Territory}, Notify: a.Notify,
-		Evidence: []decisions.EvidenceSource{appealsEvidence{a.Appeals}, lossEvidence{a.Metering}, participationEvidence{a.Participation}}})
+		Evidence: []decisions.EvidenceSource{appealsEvidence{a.Appeals}, lossEvidence{a.watch()}, participationEvidence{a.Participation}}})
 }
 
 // decisionRoutes mounts the register, the case workspace and the API.
@@ -75,46 +74,32 @@ func (e appealsEvidence) Evidence(ctx context.Context, m decisions.Municipality)
 		p := c.Center()
 		out = append(out, decisions.Evidence{Kind: "appeals.hotspot", Ref: fmt.Sprintf("%d:%d:%d", hs.Cell, c.Row, c.Col),
 			Title:   fmt.Sprintf("Очаг обращений у %.4f, %.4f (квадрат %d м)", p.Lat, p.Lon, hs.Cell),
-			Summary: fmt.Sprintf("%d сообщений за 3 месяца, открыто %d", c.Count, c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
+			Summary: fmt.Sprintf("сообщений за 3 месяца: %d, открыто: %d", c.Count, c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
 	}
 	return out, nil
 }
 
-// lossEvidence offers each metered zone's losses over the last 30 days.
-type lossEvidence struct{ s *metering.Service }
-
-// lossDays is the period the losses are summed over.
-const lossDays = 30
+// lossEvidence offers each metered zone's losses over the metering
+// dashboard's period, as the dashboard computes them.
+type lossEvidence struct{ w *metering.Watch }
 
 // Evidence lists the zones with losses, as the official may read them.
 func (e lossEvidence) Evidence(ctx context.Context, m decisions.Municipality) ([]decisions.Evidence, error) {
-	actor := auth.From(ctx)
-	reg, err := e.s.Registry(ctx, actor, m.ID)
+	dash, err := e.w.Dashboard(ctx, auth.From(ctx), m.ID)
 	if errors.Is(err, metering.ErrForbidden) {
 		return nil, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	to := time.Now()
 	var out []decisions.Evidence
-	for _, z := range reg.Zones {
-		days, err := e.s.ZoneDays(ctx, actor, m.ID, z.Code, to.AddDate(0, 0, -lossDays), to)
-		if err != nil {
-			return nil, err
-		}
-		var losses, input float64
-		for _, d := range days {
-			if d.Balance.HasInput {
-				losses += d.Balance.Losses
-				input += d.Balance.In - d.Balance.Out
-			}
-		}
-		if input <= 0 || len(out) == evidenceMax {
+	for _, z := range dash.Zones {
+		if !z.Total.HasInput || z.Total.Losses <= 0 || len(out) == evidenceMax {
 			continue
 		}
 		out = append(out, decisions.Evidence{Kind: "metering.losses", Ref: z.Code, Title: fmt.Sprintf("Зона %s «%s»", z.Code, z.Name),
-			Summary: fmt.Sprintf("потери за %d дней: %.0f (%.1f %% поданного)", lossDays, losses, 100*losses/input), Link: "/m/" + m.Slug + "/resources"})
+			Summary: fmt.Sprintf("потери за %d дн.: %.1f %s (%.1f %% поданного)", metering.DashboardDays, z.Total.Losses, z.Unit, z.Total.LossPercent),
+			Link:    "/m/" + m.Slug + "/resources"})
 	}
 	return out, nil
 }
