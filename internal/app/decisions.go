@@ -34,13 +34,9 @@ func (a *App) decisionRoutes(rt *web.Router) {
 type decisionPlaces struct{ t *territory.Service }
 
 func decisionMuni(n territory.Node, err error) (decisions.Municipality, error) {
-	if err != nil {
-		return decisions.Municipality{}, err
-	}
-	if !n.Municipal() {
-		return decisions.Municipality{}, territory.ErrNotFound
-	}
-	return decisions.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+	return municipal(n, err, func(n territory.Node) decisions.Municipality {
+		return decisions.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}
+	})
 }
 
 // Municipality returns one municipal formation.
