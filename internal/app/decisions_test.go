@@ -2,9 +2,12 @@ package app_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"encoding/xml"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -14,7 +17,9 @@ import (
 	"github.com/muni-platform/muni/internal/app"
 	"github.com/muni-platform/muni/internal/decisions"
 	"github.com/muni-platform/muni/internal/platform/pdf/pdftest"
+	"github.com/muni-platform/muni/internal/platform/testdb"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/territory"
 )
 
 // atomDoc reads what RFC 4287 requires of a feed and its entries.
@@ -238,5 +243,44 @@ func TestDecisionAPIProblemsAndRoles(t *testing.T) {
 	}
 	if code, _, _ = post(oc, cases, good); code != http.StatusForbidden {
 		t.Errorf("another municipality's admin creates a case here: %d", code)
+	}
+}
+
+// TestDecisionsOnEveryEngine runs the wiring on SQLite and PostgreSQL:
+// the evidence adapters' queries over an empty municipality, a decision
+// drafted and published through the service, found by the register's
+// search page and the feed, anonymously, through the whole handler.
+func TestDecisionsOnEveryEngine(t *testing.T) {
+	for _, e := range testdb.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			a := newTestApp(t, e)
+			ctx := app.AsSystem(context.Background())
+			td, err := territory.SeedDemo(ctx, a.Territory)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Decisions.Evidence(ctx, td.Main.ID); err != nil {
+				t.Fatalf("evidence: %v", err)
+			}
+			d, err := a.Decisions.CreateDecision(ctx, td.Main.ID, decisions.DecisionInput{DecidedOn: "2026-11-20", Body: decisions.BodyCouncil,
+				Number: "7/1", Title: "Об озеленении набережной", Text: "Высадить 120 деревьев."})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := a.Decisions.Publish(ctx, d.ID); err != nil {
+				t.Fatal(err)
+			}
+			get := func(path string) (int, string) {
+				rec := httptest.NewRecorder()
+				a.Handler().ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
+				return rec.Code, rec.Body.String()
+			}
+			if code, body := get("/m/" + td.Main.Slug + "/decisions/?q=" + url.QueryEscape("НАБЕРЕЖНОЙ")); code != http.StatusOK || !strings.Contains(body, "Об озеленении набережной") {
+				t.Errorf("register search: %d", code)
+			}
+			if code, body := get("/m/" + td.Main.Slug + "/decisions/feed.atom"); code != http.StatusOK || !strings.Contains(body, "Об озеленении набережной") {
+				t.Errorf("feed: %d", code)
+			}
+		})
 	}
 }
