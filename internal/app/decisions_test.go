@@ -209,23 +209,7 @@ func TestDecisionAPIProblemsAndRoles(t *testing.T) {
 	if code != http.StatusCreated || json.Unmarshal([]byte(body), &draft) != nil {
 		t.Fatalf("draft: %d %s", code, body)
 	}
-	for name, c := range map[string]*http.Client{"resident": res, "anonymous": anon} {
-		if code, _ := transportGet(t, c, ts.URL+"/api/v1/decisions/"+draft.ID); code != http.StatusNotFound {
-			t.Errorf("%s reads a draft: %d", name, code)
-		}
-		if code, _ := transportGet(t, c, ts.URL+"/decisions/"+draft.ID+"/card.pdf"); code != http.StatusNotFound {
-			t.Errorf("%s downloads a draft's card: %d", name, code)
-		}
-	}
-	if code, _, _ = post(res, "/api/v1/decisions/"+draft.ID+"/publish", `{}`); code != http.StatusNotFound {
-		t.Errorf("a resident publishes: %d", code)
-	}
-	if code, _, _ = post(adm, "/api/v1/decisions/"+draft.ID+"/status", `{"status": "lost"}`); code != http.StatusBadRequest {
-		t.Errorf("unknown status: %d", code)
-	}
-
-	// Another municipality's administrator (made here) sees none of it.
-	var other string
+	other := ""
 	for _, l := range world.Logins {
 		if l.Role == "municipal_admin" && l.Scope != admin.Scope {
 			other = l.Email
@@ -235,11 +219,44 @@ func TestDecisionAPIProblemsAndRoles(t *testing.T) {
 		t.Fatal("the demo has no neighbour's administrator")
 	}
 	oc := transportClient(t, ts.URL, other)
+	for name, c := range map[string]*http.Client{"resident": res, "anonymous": anon, "another municipality's admin": oc} {
+		if code, _ := transportGet(t, c, ts.URL+"/api/v1/decisions/"+draft.ID); code != http.StatusNotFound {
+			t.Errorf("%s reads a draft: %d", name, code)
+		}
+		if code, _ := transportGet(t, c, ts.URL+"/decisions/"+draft.ID+"/card.pdf"); code != http.StatusNotFound {
+			t.Errorf("%s downloads a draft's card: %d", name, code)
+		}
+	}
+	for name, c := range map[string]*http.Client{"resident": res, "another municipality's admin": oc} {
+		if code, _, _ = post(c, "/api/v1/decisions/"+draft.ID+"/publish", `{}`); code != http.StatusNotFound {
+			t.Errorf("%s publishes a draft: %d", name, code)
+		}
+	}
+	// The resident follows the register from its page; publication and
+	// a status change reach them as notifications, in their words.
+	if r, err := res.PostForm(ts.URL+"/m/"+world.Municipality+"/decisions/follow", url.Values{"on": {"1"}}); err != nil || r.StatusCode != http.StatusOK {
+		t.Fatalf("follow: %v %v", r, err)
+	}
+	if code, _, _ = post(adm, "/api/v1/decisions/"+draft.ID+"/publish", `{}`); code != http.StatusOK {
+		t.Fatalf("publish: %d", code)
+	}
+	if code, _, _ = post(adm, "/api/v1/decisions/"+draft.ID+"/status", `{"status": "done", "note": "Готово"}`); code != http.StatusOK {
+		t.Fatalf("status: %d", code)
+	}
+	if code, body := transportGet(t, res, ts.URL+"/me/notifications"); code != http.StatusOK ||
+		!strings.Contains(body, "Новое решение: О черновике") || !strings.Contains(body, "Решение исполнено: О черновике") {
+		t.Errorf("notifications: %d %.2000s", code, body)
+	}
+	if code, _, _ = post(adm, "/api/v1/decisions/"+draft.ID+"/status", `{"status": "lost"}`); code != http.StatusBadRequest {
+		t.Errorf("unknown status: %d", code)
+	}
+
+	// Another municipality's administrator (made here) sees none of it.
 	if code, _ = transportGet(t, oc, ts.URL+"/api/v1/decision-cases/"+made.Case.ID); code != http.StatusForbidden {
 		t.Errorf("another municipality's admin reads the case: %d", code)
 	}
-	if code, _, _ = post(oc, "/api/v1/decisions/"+draft.ID+"/publish", `{}`); code != http.StatusNotFound {
-		t.Errorf("another municipality's admin publishes: %d", code)
+	if code, _, _ = post(oc, "/api/v1/decisions/"+draft.ID+"/status", `{"status": "cancelled"}`); code != http.StatusForbidden {
+		t.Errorf("another municipality's admin changes the status: %d", code)
 	}
 	if code, _, _ = post(oc, cases, good); code != http.StatusForbidden {
 		t.Errorf("another municipality's admin creates a case here: %d", code)
