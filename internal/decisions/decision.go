@@ -149,7 +149,7 @@ func (in DecisionInput) check() map[string]string {
 		bad["links"] = "decisions.error.too_many_links"
 	}
 	for _, l := range in.Links {
-		if !strings.HasPrefix(l.Link, "/") || strings.HasPrefix(l.Link, "//") || l.Title == "" {
+		if !sitePath(l.Link) || l.Title == "" {
 			bad["links"] = "decisions.error.link"
 		}
 	}

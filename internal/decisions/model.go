@@ -147,6 +147,11 @@ func (m Model) Check() map[string]string {
 		if len(o.Evidence) > MaxEvidence {
 			bad[p+"evidence"] = "decisions.error.too_much_evidence"
 		}
+		for _, e := range o.Evidence {
+			if !sitePath(e.Link) || e.Title == "" {
+				bad[p+"evidence"] = "decisions.error.link"
+			}
+		}
 	}
 	if m.Mode != ModeAHP && m.Mode != ModeDirect {
 		bad["mode"] = "decisions.error.mode"
@@ -253,4 +258,10 @@ func (m Model) Judgement(a, b int) float64 {
 		}
 	}
 	return 1
+}
+
+// sitePath reports whether link is a path on this site: evidence and
+// decision links never lead elsewhere.
+func sitePath(link string) bool {
+	return strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "//") && !strings.HasPrefix(link, "/\\")
 }

@@ -137,6 +137,14 @@ func TestCaseLifecycle(t *testing.T) {
 		if !errors.As(err, &f) || f.Fields["criteria[0].kind"] == "" {
 			t.Fatalf("bad kind: %v", err)
 		}
+		// Evidence links stay on the site.
+		_, err = s.ChangeModel(ctx, c.ID, PartEvidence, func(m *Model) error {
+			m.Options[0].Evidence = append(m.Options[0].Evidence, Evidence{Kind: "appeals.hotspot", Ref: "x", Title: "x", Link: "//evil.example/"})
+			return nil
+		})
+		if !errors.As(err, &f) || f.Fields["options[0].evidence"] == "" {
+			t.Fatalf("off-site evidence link: %v", err)
+		}
 		if n := audits(t, d, "decisions.case.update"); n != 1 {
 			t.Errorf("%d update audits, want 1", n)
 		}
