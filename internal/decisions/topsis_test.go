@@ -1,8 +1,11 @@
 package decisions
 
 import (
+	"errors"
 	"slices"
 	"testing"
+
+	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
 // The fighter-aircraft example of C.-L. Hwang and K. Yoon, Multiple
@@ -122,5 +125,21 @@ func TestScenarioFundsBestFirst(t *testing.T) {
 	}
 	if r.Left[0] != (Money{10, 10, 100}) {
 		t.Errorf("left %v", r.Left[0])
+	}
+}
+
+// Direct weights are scaled to sum 1; negative, missing or all-zero
+// weights are refused field by field.
+func TestDirectWeights(t *testing.T) {
+	m := Model{Criteria: []Criterion{{Name: "a", Kind: Benefit}, {Name: "b", Kind: Cost}}, Mode: ModeDirect, Direct: []float64{3, 1}}
+	w, a, err := m.Weights()
+	if err != nil || a != nil || w[0] != 0.75 || w[1] != 0.25 {
+		t.Fatalf("weights %v %v %v", w, a, err)
+	}
+	for _, bad := range [][]float64{{1}, {-1, 2}, {0, 0}} {
+		m.Direct = bad
+		if _, _, err := m.Weights(); !errors.Is(err, fault.ErrInvalid) {
+			t.Errorf("direct weights %v accepted: %v", bad, err)
+		}
 	}
 }
