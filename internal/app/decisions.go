@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
@@ -21,7 +22,7 @@ import (
 // and notifications to residents who follow the register.
 func (a *App) buildDecisions() *decisions.Service {
 	return decisions.New(decisions.Deps{DB: a.DB, Audit: a.Audit, Places: decisionPlaces{a.Territory}, Notify: a.Notify,
-		Evidence: []decisions.EvidenceSource{appealsEvidence{a.Appeals}, lossEvidence{a.watch()}, participationEvidence{a.Participation}}})
+		Evidence: []decisions.EvidenceSource{appealsEvidence{a.Appeals, a.Catalog}, lossEvidence{a.watch(), a.Catalog}, participationEvidence{a.Participation, a.Catalog}}})
 }
 
 // decisionRoutes mounts the register, the case workspace and the API.
@@ -54,7 +55,10 @@ const evidenceMax = 10
 
 // appealsEvidence offers the busiest cells of the public reports' hot-spot
 // grid over the last three months.
-type appealsEvidence struct{ s *appeals.Service }
+type appealsEvidence struct {
+	s   *appeals.Service
+	cat *i18n.Catalog
+}
 
 // Evidence lists the hot spots with at least two reports.
 func (e appealsEvidence) Evidence(ctx context.Context, m decisions.Municipality) ([]decisions.Evidence, error) {
@@ -62,6 +66,7 @@ func (e appealsEvidence) Evidence(ctx context.Context, m decisions.Municipality)
 	if err != nil {
 		return nil, err
 	}
+	l := e.cat.Localizer(web.Lang(ctx))
 	var out []decisions.Evidence
 	for _, c := range hs.Cells {
 		if c.Count < 2 || len(out) == evidenceMax {
@@ -69,15 +74,18 @@ func (e appealsEvidence) Evidence(ctx context.Context, m decisions.Municipality)
 		}
 		p := c.Center()
 		out = append(out, decisions.Evidence{Kind: "appeals.hotspot", Ref: fmt.Sprintf("%d:%d:%d", hs.Cell, c.Row, c.Col),
-			Title:   fmt.Sprintf("Очаг обращений у %.4f, %.4f (квадрат %d м)", p.Lat, p.Lon, hs.Cell),
-			Summary: fmt.Sprintf("сообщений за 3 месяца: %d, открыто: %d", c.Count, c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
+			Title:   l.T("decisions.evidence.hotspot_title", "Lat", fmt.Sprintf("%.4f", p.Lat), "Lon", fmt.Sprintf("%.4f", p.Lon), "Cell", hs.Cell),
+			Summary: l.T("decisions.evidence.hotspot_summary", "Count", c.Count, "Open", c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
 	}
 	return out, nil
 }
 
 // lossEvidence offers each metered zone's losses over the metering
 // dashboard's period, as the dashboard computes them.
-type lossEvidence struct{ w *metering.Watch }
+type lossEvidence struct {
+	w   *metering.Watch
+	cat *i18n.Catalog
+}
 
 // Evidence lists the zones with losses, as the official may read them.
 func (e lossEvidence) Evidence(ctx context.Context, m decisions.Municipality) ([]decisions.Evidence, error) {
@@ -88,21 +96,26 @@ func (e lossEvidence) Evidence(ctx context.Context, m decisions.Municipality) ([
 	if err != nil {
 		return nil, err
 	}
+	l := e.cat.Localizer(web.Lang(ctx))
 	var out []decisions.Evidence
 	for _, z := range dash.Zones {
 		if !z.Total.HasInput || z.Total.Losses <= 0 || len(out) == evidenceMax {
 			continue
 		}
-		out = append(out, decisions.Evidence{Kind: "metering.losses", Ref: z.Code, Title: fmt.Sprintf("Зона %s «%s»", z.Code, z.Name),
-			Summary: fmt.Sprintf("потери за %d дн.: %.1f %s (%.1f %% поданного)", metering.DashboardDays, z.Total.Losses, z.Unit, z.Total.LossPercent),
-			Link:    "/m/" + m.Slug + "/resources"})
+		out = append(out, decisions.Evidence{Kind: "metering.losses", Ref: z.Code, Title: l.T("decisions.evidence.zone_title", "Code", z.Code, "Name", z.Name),
+			Summary: l.T("decisions.evidence.zone_summary", "Days", metering.DashboardDays, "Losses", fmt.Sprintf("%.1f", z.Total.Losses),
+				"Unit", z.Unit, "Percent", fmt.Sprintf("%.1f", z.Total.LossPercent)),
+			Link: "/m/" + m.Slug + "/resources"})
 	}
 	return out, nil
 }
 
 // participationEvidence offers the results of votes and the residents'
 // most supported proposals.
-type participationEvidence struct{ s *participation.Service }
+type participationEvidence struct {
+	s   *participation.Service
+	cat *i18n.Catalog
+}
 
 // Evidence lists results, then each process's top proposals.
 func (e participationEvidence) Evidence(ctx context.Context, m decisions.Municipality) ([]decisions.Evidence, error) {
@@ -110,26 +123,27 @@ func (e participationEvidence) Evidence(ctx context.Context, m decisions.Municip
 	if err != nil {
 		return nil, err
 	}
+	l := e.cat.Localizer(web.Lang(ctx))
 	var out []decisions.Evidence
 	for _, r := range rs {
 		if len(out) == evidenceMax {
 			break
 		}
 		out = append(out, decisions.Evidence{Kind: "participation.result", Ref: r.ID, Title: r.Title,
-			Summary: fmt.Sprintf("исполнено на %d %%", r.Progress), Link: "/participation/results/" + r.ID})
+			Summary: l.T("decisions.evidence.result_summary", "Progress", r.Progress), Link: "/participation/results/" + r.ID})
 	}
 	ps, err := e.s.Processes(ctx, m.ID)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range ps {
-		l, err := e.s.Proposals(ctx, p.ID, participation.OrderTop, web.Page{Limit: 5})
+		top, err := e.s.Proposals(ctx, p.ID, participation.OrderTop, web.Page{Limit: 5})
 		if err != nil {
 			return nil, err
 		}
-		for _, pr := range l.Items {
+		for _, pr := range top.Items {
 			out = append(out, decisions.Evidence{Kind: "participation.proposal", Ref: pr.ID, Title: pr.Title,
-				Summary: fmt.Sprintf("поддержали %d из %d", pr.Supports, pr.Threshold), Link: "/participation/proposals/" + pr.ID})
+				Summary: l.T("decisions.evidence.proposal_summary", "Supports", pr.Supports, "Threshold", pr.Threshold), Link: "/participation/proposals/" + pr.ID})
 		}
 	}
 	return out, nil
