@@ -168,7 +168,7 @@ func (h decisionsHome) Section(ctx context.Context, muni territory.Node, lang st
 		MoreURL: "/m/" + muni.Slug + "/decisions/", MoreText: l.T("decisions.home.all")}
 	for _, d := range ds {
 		b.Items = append(b.Items, territory.HomeItem{Title: d.Title, URL: "/decisions/" + d.ID,
-			Meta: l.T("decisions.body."+string(d.Body)) + " · " + d.DecidedText() + " · № " + d.Number, Badge: l.T("decisions.status." + string(d.Status))})
+			Meta: l.T("decisions.line", "Body", l.T("decisions.body."+string(d.Body)), "Date", d.DecidedText(), "Number", d.Number), Badge: l.T("decisions.status." + string(d.Status))})
 	}
 	return b, nil
 }

@@ -57,7 +57,7 @@ func (h *handler) cardPDF(w http.ResponseWriter, r *http.Request) error {
 	}
 	loc := h.Catalog.Localizer(web.Lang(r.Context()))
 	d := p.Decision
-	doc := pdf.New(fonts).Title(d.Title, loc.T("decisions.body."+string(d.Body))+" · "+d.DecidedText()+" · № "+d.Number).
+	doc := pdf.New(fonts).Title(d.Title, loc.T("decisions.line", "Body", loc.T("decisions.body."+string(d.Body)), "Date", d.DecidedText(), "Number", d.Number)).
 		Author(p.Muni.Label(loc.Lang)).Table(cardRows(loc, p.Muni, d)...).Footer(loc.T("decisions.card.label"), d.Number, d.DecidedDate())
 	b, err := doc.Bytes()
 	if err != nil {
