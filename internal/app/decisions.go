@@ -75,7 +75,7 @@ func (e appealsEvidence) Evidence(ctx context.Context, m decisions.Municipality)
 		p := c.Center()
 		out = append(out, decisions.Evidence{Kind: "appeals.hotspot", Ref: fmt.Sprintf("%d:%d:%d", hs.Cell, c.Row, c.Col),
 			Title:   l.T("decisions.evidence.hotspot_title", "Lat", fmt.Sprintf("%.4f", p.Lat), "Lon", fmt.Sprintf("%.4f", p.Lon), "Cell", hs.Cell),
-			Summary: l.T("decisions.evidence.hotspot_summary", "Count", c.Count, "Open", c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
+			Summary: l.T("decisions.evidence.hotspot_summary", "Reports", c.Count, "Open", c.Open), Link: "/m/" + m.Slug + "/reports/hotspots"})
 	}
 	return out, nil
 }

@@ -69,6 +69,9 @@ func TestDecisionRegisterDemoFeedAndCards(t *testing.T) {
 	kinds := map[string]bool{}
 	for _, l := range water.Links {
 		kinds[l.Kind] = true
+		if strings.Contains(l.Title+l.Summary, "decisions.") {
+			t.Errorf("evidence shows a message key: %+v", l)
+		}
 	}
 	for _, k := range []string{"metering.losses", "appeals.hotspot", "participation.proposal"} {
 		if !kinds[k] {
