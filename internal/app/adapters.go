@@ -83,5 +83,6 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
 		tool("road_works", "/m/"+slug+"/transport/works"),
+		tool("decisions", "/m/"+slug+"/decision-cases"),
 	}
 }
