@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/decisions"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/monitoring"
@@ -65,6 +66,7 @@ type App struct {
 	Metering      *metering.Service
 	Transport     *transport.Service
 	Traffic       *transport.Traffic
+	Decisions     *decisions.Service
 	Services      *services.Service
 	Monitoring    *monitoring.Service
 
@@ -74,7 +76,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, services.Migrations, monitoring.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations, services.Migrations, monitoring.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -102,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, services.Locales, monitoring.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales, services.Locales, monitoring.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -123,6 +125,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		participation.Templates,
 		transport.Templates,
 		metering.Templates,
+		decisions.Templates,
 		services.Templates,
 		monitoring.Templates,
 	); err != nil {
@@ -139,6 +142,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
 	a.Traffic = a.buildTraffic()
+	a.Decisions = a.buildDecisions()
 	a.Services = a.buildServices()
 	if a.Monitoring, err = a.buildMonitoring(); err != nil {
 		return nil, err

@@ -43,6 +43,7 @@ func (a *App) demoSteps() []demoStep {
 		{"metering", demoMetering},
 		{"transport", demoTransport},
 		{"traffic", demoTraffic},
+		{"decisions", demoDecisions},
 		{"services", demoServices},
 		{"monitoring", demoMonitoring},
 	}
