@@ -17,7 +17,7 @@ type Resident struct {
 	Email      string            `json:"email,omitempty"`
 	UserID     string            `json:"-"`
 	FullName   string            `json:"full_name"`
-	BirthDate  string            `json:"birth_date"` // YYYY-MM-DD
+	BirthDate  string            `json:"birth_date"`    // YYYY-MM-DD
 	Sex        string            `json:"sex,omitempty"` // "m" or "f"
 	Address    string            `json:"address,omitempty"`
 	Disability string            `json:"disability,omitempty"` // group "1", "2", "3" or "child"

@@ -118,7 +118,9 @@ func TestRuleValidation(t *testing.T) {
 		{"numeric op on text", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "<", "value": "old"}`) }, "when", "compares numbers"},
 		{"missing value", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "="}`) }, "when", "needs a value"},
 		{"two kinds in one node", func(r *Rule) { r.When = mustCond(t, `{"all": [], "fact": "age", "op": "=", "value": 1}`) }, "when", "use one of"},
-		{"nested path named", func(r *Rule) { r.When = mustCond(t, `{"all": [{"fact": "age", "op": "=", "value": 1}, {"fact": "x", "op": "=", "value": 1}]}`) }, "when", "condition.all[2]"},
+		{"nested path named", func(r *Rule) {
+			r.When = mustCond(t, `{"all": [{"fact": "age", "op": "=", "value": 1}, {"fact": "x", "op": "=", "value": 1}]}`)
+		}, "when", "condition.all[2]"},
 		{"child fact without per-child", func(r *Rule) { r.PerChild = false }, "when", "only rules that run per child"},
 		{"event fact without event", func(r *Rule) {
 			r.EventType, r.When = "", mustCond(t, `{"fact": "event.kind", "op": "exists"}`)

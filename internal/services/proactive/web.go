@@ -144,7 +144,7 @@ func (h *handler) decline(w http.ResponseWriter, r *http.Request) error {
 
 // overviewPage is the officials' page of a municipality.
 type overviewPage struct {
-	Muni     Municipality
+	Muni Municipality
 	Overview
 	CanEdit  bool
 	Columns  string
