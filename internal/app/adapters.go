@@ -82,5 +82,6 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("metering", "/m/"+slug+"/metering"),
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
+		tool("proactive", "/m/"+slug+"/proactive"),
 	}
 }

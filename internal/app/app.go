@@ -28,6 +28,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -62,6 +63,7 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Proactive     *proactive.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -69,7 +71,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, proactive.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -97,7 +99,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, proactive.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -118,13 +120,15 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		participation.Templates,
 		transport.Templates,
 		metering.Templates,
+		proactive.Templates,
 	); err != nil {
 		return nil, err
 	}
 	a.Territory = territory.New(d, a.Audit, a.Outbox)
 	a.Appeals = a.buildAppeals()
 	a.Participation = a.buildParticipation() // reads identity's roll through a, lazily
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation)
+	a.Proactive = a.buildProactive()         // reaches identity and notify through a, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()

@@ -12,6 +12,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -40,6 +41,8 @@ func (a *App) routes() {
 	transport.Routes(rt, a.Web.Render, a.Transport)
 	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
+	proactive.APIRoutes(rt, a.Proactive)
+	proactive.Routes(rt, a.Web.Render, a.Proactive)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {

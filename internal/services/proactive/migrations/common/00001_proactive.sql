@@ -17,7 +17,8 @@ INSERT INTO proactive_event_types (code, name, name_en, effect) VALUES
     ('pension_age', 'Достижение пенсионного возраста', 'Pension age reached', 'none'),
     ('large_family', 'Присвоение статуса многодетной семьи', 'Large family status', 'set_attrs'),
     ('land_acquired', 'Приобретение земельного участка', 'A land plot acquired', 'set_attrs'),
-    ('kindergarten_enrolled', 'Зачисление ребёнка в детский сад', 'A child enrolled in a kindergarten', 'set_child_attrs');
+    ('kindergarten_enrolled', 'Зачисление ребёнка в детский сад', 'A child enrolled in a kindergarten', 'set_child_attrs'),
+    ('business_registered', 'Регистрация индивидуального предпринимателя', 'Registered as a sole entrepreneur', 'set_attrs');
 
 -- The register for proactive processing: one row per resident (by SNILS)
 -- of a municipality. attrs and children are JSON.
