@@ -1,7 +1,12 @@
 package proactive
 
 import (
+	"bytes"
 	"context"
+	mime "mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"fmt"
 	"sync"
 	"testing"
@@ -204,3 +209,19 @@ func auditCount(t testing.TB, d *db.DB, action string) int {
 }
 
 var platformAdmin = &auth.Actor{Kind: auth.User, ID: "root", Grants: []auth.Grant{{Role: auth.RolePlatformAdmin, ScopeID: "region", ScopePath: "/"}}}
+
+func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// multipart posts body as the file of an upload form.
+func multipart(t testing.TB, h http.Handler, actor, path, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := mime.NewWriter(&buf)
+	fw, err := mw.CreateFormFile("file", "events.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fw.Write([]byte(body))
+	mw.Close()
+	return call{actor, "POST", path, mw.FormDataContentType(), buf.String()}.do(t, h)
+}
