@@ -225,8 +225,12 @@ func constant(raw json.RawMessage) (string, float64, error) {
 // canonical makes numbers written differently ("14", "14.0") and letter
 // case compare equal.
 func canonical(s string) string {
-	if x, err := strconv.ParseFloat(s, 64); err == nil {
-		return strconv.FormatFloat(x, 'f', -1, 64)
+	// Only text that starts like a number is tried as one: a failed
+	// ParseFloat allocates its error, and most facts compared are words.
+	if s != "" && (s[0] >= '0' && s[0] <= '9' || s[0] == '-' || s[0] == '+' || s[0] == '.') {
+		if x, err := strconv.ParseFloat(s, 64); err == nil {
+			return strconv.FormatFloat(x, 'f', -1, 64)
+		}
 	}
 	return strings.ToLower(strings.TrimSpace(s))
 }

@@ -3,11 +3,11 @@ package proactive
 import (
 	"bytes"
 	"context"
+	"fmt"
 	mime "mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"fmt"
 	"sync"
 	"testing"
 	"time"

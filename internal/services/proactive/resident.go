@@ -43,6 +43,36 @@ type facts struct {
 	child *Child
 	event map[string]string
 	today time.Time
+
+	// Ages are asked for by many rules: each is computed once per
+	// resident (and per child) rather than parsing the date every time.
+	aged, agedChild bool
+	years, months   string
+	agedFor         *Child
+	cYears, cMonths string
+}
+
+// age is the resident's age in years, or in months.
+func (f *facts) age(inMonths bool) string {
+	if !f.aged {
+		f.years, f.months, f.aged = ages(f.r.BirthDate, f.today)
+	}
+	if inMonths {
+		return f.months
+	}
+	return f.years
+}
+
+// childAge is the current child's age in years, or in months.
+func (f *facts) childAge(inMonths bool) string {
+	if f.agedFor != f.child {
+		f.cYears, f.cMonths, _ = ages(f.child.BirthDate, f.today)
+		f.agedFor = f.child
+	}
+	if inMonths {
+		return f.cMonths
+	}
+	return f.cYears
 }
 
 // factNames lists the resident's facts for the rule editor's help.
@@ -57,18 +87,18 @@ var residentFacts = map[string]func(f *facts) string{
 	"sex":        func(f *facts) string { return f.r.Sex },
 	"address":    func(f *facts) string { return f.r.Address },
 	"disability": func(f *facts) string { return f.r.Disability },
-	"age":        func(f *facts) string { return ageIn(f.r.BirthDate, f.today, false) },
-	"age_months": func(f *facts) string { return ageIn(f.r.BirthDate, f.today, true) },
+	"age":        func(f *facts) string { return f.age(false) },
+	"age_months": func(f *facts) string { return f.age(true) },
 	"children":   func(f *facts) string { return strconv.Itoa(len(f.r.Children)) },
 }
 
 // childFacts are the fixed facts of the child a per-child rule looks at.
-var childFacts = map[string]func(c *Child, today time.Time) string{
-	"key":        func(c *Child, _ time.Time) string { return c.Key },
-	"name":       func(c *Child, _ time.Time) string { return c.Name },
-	"birth_date": func(c *Child, _ time.Time) string { return c.BirthDate },
-	"age":        func(c *Child, t time.Time) string { return ageIn(c.BirthDate, t, false) },
-	"age_months": func(c *Child, t time.Time) string { return ageIn(c.BirthDate, t, true) },
+var childFacts = map[string]func(f *facts) string{
+	"key":        func(f *facts) string { return f.child.Key },
+	"name":       func(f *facts) string { return f.child.Name },
+	"birth_date": func(f *facts) string { return f.child.BirthDate },
+	"age":        func(f *facts) string { return f.childAge(false) },
+	"age_months": func(f *facts) string { return f.childAge(true) },
 }
 
 // factGetter resolves a fact's name, in scope sc, to its reader.
@@ -90,7 +120,7 @@ func factGetter(name string, sc scope) (func(f *facts) string, error) {
 			return nil, errFact(name, "only rules that run per child see child facts")
 		}
 		if g, ok := childFacts[k]; ok {
-			return func(f *facts) string { return g(f.child, f.today) }, nil
+			return g, nil
 		}
 		if a, ok := strings.CutPrefix(k, "attr."); ok && validKey(a) {
 			return func(f *facts) string { return f.child.Attrs[a] }, nil
@@ -118,19 +148,17 @@ func validKey(s string) bool {
 	return true
 }
 
-// ageIn is the age in whole years (or months) on today of someone born on
-// the date birth (YYYY-MM-DD), or "" when birth is unknown or later.
-func ageIn(birth string, today time.Time, months bool) string {
+// ages is the age in whole years and in whole months on today of someone
+// born on the date birth (YYYY-MM-DD), both "" when birth is unknown or
+// later; done is always true.
+func ages(birth string, today time.Time) (years, months string, done bool) {
 	b, err := time.Parse(time.DateOnly, birth)
 	if err != nil || b.After(today) {
-		return ""
+		return "", "", true
 	}
 	m := (today.Year()-b.Year())*12 + int(today.Month()-b.Month())
 	if today.Day() < b.Day() {
 		m--
 	}
-	if months {
-		return strconv.Itoa(m)
-	}
-	return strconv.Itoa(m / 12)
+	return strconv.Itoa(m / 12), strconv.Itoa(m), true
 }
