@@ -2,6 +2,7 @@ package proactive
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/audit"
@@ -50,10 +51,18 @@ func eligible(rules []*compiled, r *Resident, tr trigger, day time.Time, fn func
 	return nil
 }
 
-// newOffer is the offer c makes to r about subject.
-func newOffer(c *compiled, r *Resident, subject string, vals map[string]string, now time.Time) Offer {
+// newOffer is the offer c makes to the resident in f about subject.
+func newOffer(c *compiled, f *facts, subject string, now time.Time) Offer {
 	now = now.UTC().Truncate(time.Millisecond)
-	return Offer{ID: db.NewID(), TenantID: r.TenantID, RuleID: c.ID, ResidentID: r.ID, UserID: r.UserID, Subject: subject,
+	r, about := f.r, ""
+	if f.child != nil && c.PerChild {
+		about = f.child.Name
+		if d, err := time.Parse(time.DateOnly, f.child.BirthDate); err == nil {
+			about = strings.TrimSpace(about + " " + d.Format("02.01.2006"))
+		}
+	}
+	vals := c.values(f)
+	return Offer{ID: db.NewID(), TenantID: r.TenantID, RuleID: c.ID, ResidentID: r.ID, UserID: r.UserID, Subject: subject, About: about,
 		ServiceCode: c.ServiceCode, Title: c.Name, TitleEN: c.NameEN, Values: vals, Status: OfferOpen,
 		Created: now, Expires: now.AddDate(0, 0, c.LifetimeDays)}
 }

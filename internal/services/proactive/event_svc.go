@@ -138,7 +138,7 @@ func (s *Service) offersOnEvent(ctx context.Context, m Municipality, r *Resident
 	n := 0
 	tr := trigger{data: e.Data, childKey: e.Data["child_key"], subject: e.Data["subject"]}
 	err = eligible(s.compileAll(ctx, mine, codes), r, tr, day, func(c *compiled, subject string, f *facts) error {
-		made, err := s.makeOffer(ctx, newOffer(c, r, subject, c.values(f), now))
+		made, err := s.makeOffer(ctx, newOffer(c, f, subject, now))
 		if made {
 			n++
 		}

@@ -19,6 +19,7 @@ type Offer struct {
 	ResidentID    string            `json:"-"`
 	UserID        string            `json:"-"`
 	Subject       string            `json:"subject"`
+	About         string            `json:"about,omitempty"` // whom or what the offer is for: a child's name and birth date
 	ServiceCode   string            `json:"service_code"`
 	Title         string            `json:"title"`
 	TitleEN       string            `json:"title_en"`

@@ -68,12 +68,13 @@ func (s *Service) SaveRule(ctx context.Context, muniID string, in Rule) (Rule, e
 
 // Overview is a municipality's proactive work at a glance.
 type Overview struct {
-	Residents int         // in the register
-	Linked    int         // linked to a portal account
-	Offers    OfferCounts // by status
-	Rules     []Rule
-	Events    []EventRecord // the latest
-	Types     []EventType
+	Residents  int         // in the register
+	Linked     int         // linked to a portal account
+	Offers     OfferCounts // by status
+	Rules      []Rule
+	Events     []EventRecord // the latest
+	Types      []EventType
+	TypeByCode map[string]EventType
 }
 
 // Overview gathers the officials' page of a municipality.
@@ -92,6 +93,12 @@ func (s *Service) Overview(ctx context.Context, muniID string) (Overview, error)
 	if o.Events, err = s.st.recentEvents(ctx, muniID, 20); err != nil {
 		return o, err
 	}
-	o.Types, err = s.st.eventTypes(ctx)
-	return o, err
+	if o.Types, err = s.st.eventTypes(ctx); err != nil {
+		return o, err
+	}
+	o.TypeByCode = make(map[string]EventType, len(o.Types))
+	for _, t := range o.Types {
+		o.TypeByCode[t.Code] = t
+	}
+	return o, nil
 }

@@ -10,14 +10,14 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
-const offerCols = `id, tenant_id, rule_id, resident_id, user_id, subject, service_code, title, title_en, vals, status, created_ms, expires_ms, decided_ms, application_id`
+const offerCols = `id, tenant_id, rule_id, resident_id, user_id, subject, subject_label, service_code, title, title_en, vals, status, created_ms, expires_ms, decided_ms, application_id`
 
 func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 	var o Offer
 	var vals string
 	var created, expires int64
 	var decided sql.NullInt64
-	if err := sc.Scan(&o.ID, &o.TenantID, &o.RuleID, &o.ResidentID, &o.UserID, &o.Subject, &o.ServiceCode, &o.Title, &o.TitleEN,
+	if err := sc.Scan(&o.ID, &o.TenantID, &o.RuleID, &o.ResidentID, &o.UserID, &o.Subject, &o.About, &o.ServiceCode, &o.Title, &o.TitleEN,
 		&vals, &o.Status, &created, &expires, &decided, &o.ApplicationID); err != nil {
 		return o, err
 	}
@@ -37,9 +37,9 @@ func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 func (s *store) createOffer(ctx context.Context, o Offer) (created bool, err error) {
 	vals, _ := json.Marshal(o.Values)
 	res, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO proactive_offers (`+offerCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, NULL, '')
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, '')
 		ON CONFLICT (rule_id, resident_id, subject) DO NOTHING`,
-		o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.ServiceCode, o.Title, o.TitleEN, string(vals), o.Status,
+		o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.About, o.ServiceCode, o.Title, o.TitleEN, string(vals), o.Status,
 		db.Millis(o.Created), db.Millis(o.Expires))
 	if err != nil {
 		return false, fmt.Errorf("proactive: create offer: %w", err)

@@ -151,7 +151,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 			k := offerKey{c.ID, r.ID, subject}
 			if !have[k] {
 				have[k] = true
-				todo = append(todo, pendingOffer{newOffer(c, r, subject, c.values(f), now)})
+				todo = append(todo, pendingOffer{newOffer(c, f, subject, now)})
 			}
 			return nil
 		})

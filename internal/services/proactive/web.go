@@ -238,7 +238,7 @@ type rulePage struct {
 	CanEdit bool
 	Types   []EventType
 	Values  map[string]string
-	Errors  map[string]FieldError
+	Errors  map[string]*FieldError // nil for a field without a message
 	Saved   bool
 	Facts   string
 }
@@ -247,13 +247,13 @@ type rulePage struct {
 // condition checker wrote (in English, naming the part of the condition).
 type FieldError struct{ Key, Detail string }
 
-func fieldErrors(bad map[string]string) map[string]FieldError {
-	out := map[string]FieldError{}
+func fieldErrors(bad map[string]string) map[string]*FieldError {
+	out := map[string]*FieldError{}
 	for f, msg := range bad {
 		if d, ok := strings.CutPrefix(msg, "!"); ok {
-			out[f] = FieldError{Key: "proactive.rule.detail", Detail: d}
+			out[f] = &FieldError{Key: "proactive.rule.detail", Detail: d}
 		} else {
-			out[f] = FieldError{Key: msg}
+			out[f] = &FieldError{Key: msg}
 		}
 	}
 	return out
@@ -326,7 +326,7 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 	for _, k := range []string{"code", "name", "name_en", "event_type", "per_child", "when", "service_code", "prefill", "lifetime_days", "active"} {
 		v[k] = r.FormValue(k)
 	}
-	p := rulePage{Muni: m, New: r.PathValue("id") == "", Values: v, Errors: map[string]FieldError{}}
+	p := rulePage{Muni: m, New: r.PathValue("id") == "", Values: v, Errors: map[string]*FieldError{}}
 	in := Rule{ID: r.PathValue("id"), Code: v["code"], Name: v["name"], NameEN: v["name_en"], EventType: v["event_type"],
 		PerChild: v["per_child"] == "yes", ServiceCode: v["service_code"], Active: v["active"] == "yes"}
 	if !p.New {
@@ -335,13 +335,13 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if in.When, err = ParseCond(v["when"]); err != nil {
-		p.Errors["when"] = FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
+		p.Errors["when"] = &FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
 	}
 	if in.Prefill, err = ParsePrefill(v["prefill"]); err != nil {
-		p.Errors["prefill"] = FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
+		p.Errors["prefill"] = &FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
 	}
 	if in.LifetimeDays, err = strconv.Atoi(strings.TrimSpace(v["lifetime_days"])); err != nil {
-		p.Errors["lifetime_days"] = FieldError{Key: "proactive.rule.lifetime_invalid"}
+		p.Errors["lifetime_days"] = &FieldError{Key: "proactive.rule.lifetime_invalid"}
 	}
 	if len(p.Errors) > 0 {
 		return h.rulePage(w, r, http.StatusBadRequest, p)
@@ -359,7 +359,7 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 // Msg is the message in the page's language.
-func (e FieldError) Msg(v *web.View) string {
+func (e *FieldError) Msg(v *web.View) string {
 	if e.Detail != "" {
 		return v.T(e.Key, "Detail", e.Detail)
 	}

@@ -85,6 +85,7 @@ CREATE TABLE proactive_offers (
     resident_id    TEXT NOT NULL REFERENCES proactive_residents (id),
     user_id        TEXT NOT NULL,
     subject        TEXT NOT NULL DEFAULT '',
+    subject_label  TEXT NOT NULL DEFAULT '',
     service_code   TEXT NOT NULL,
     title          TEXT NOT NULL,
     title_en       TEXT NOT NULL DEFAULT '',
