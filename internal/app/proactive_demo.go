@@ -21,7 +21,8 @@ func demoProactiveRules() []proactive.Rule {
 		}
 		return c
 	}
-	applicant := map[string]string{"applicant_name": "full_name", "applicant_snils": "snils", "address": "address"}
+	// Field codes of the services domain's demo forms.
+	applicant := map[string]string{"applicant": "full_name", "snils": "snils"}
 	with := func(extra map[string]string) map[string]string {
 		out := map[string]string{}
 		for k, v := range applicant {
@@ -36,34 +37,34 @@ func demoProactiveRules() []proactive.Rule {
 		{Code: "kindergarten_on_birth", Name: "Постановка на учёт в детский сад", NameEN: "Kindergarten enrolment queue",
 			EventType: "child_born", PerChild: true, ServiceCode: "kindergarten", LifetimeDays: 60,
 			When:    cond(`{"all": [{"fact": "child.age_months", "op": "<", "value": 36}, {"not": {"fact": "child.attr.kindergarten", "op": "exists"}}]}`),
-			Prefill: with(map[string]string{"child_name": "child.name", "child_birth_date": "child.birth_date"})},
+			Prefill: with(map[string]string{"child": "child.name", "child_birth": "child.birth_date"})},
 		{Code: "address_on_commissioning", Name: "Присвоение адреса построенному дому", NameEN: "Address for a new building",
 			EventType: "building_commissioned", ServiceCode: "address", LifetimeDays: 90,
 			When:    cond(`{"fact": "event.cadastral_number", "op": "exists"}`),
-			Prefill: with(map[string]string{"cadastral_number": "event.cadastral_number", "object_address": "event.object_address"})},
+			Prefill: with(map[string]string{"cadastre": "event.cadastral_number", "location": "event.object_address"})},
 		{Code: "residential_garden_house", Name: "Признание садового дома жилым", NameEN: "Recognising a garden house as residential",
-			EventType: "building_commissioned", ServiceCode: "residential-premises", LifetimeDays: 90,
+			EventType: "building_commissioned", ServiceCode: "residential", LifetimeDays: 90,
 			When:    cond(`{"fact": "event.object_kind", "op": "=", "value": "garden_house"}`),
-			Prefill: with(map[string]string{"cadastral_number": "event.cadastral_number"})},
+			Prefill: with(map[string]string{"address": "event.object_address", "area": "event.area"})},
 		{Code: "earthworks_on_land", Name: "Разрешение на земляные работы для подключения участка", NameEN: "Earthworks permit to connect a plot",
 			EventType: "land_acquired", ServiceCode: "earthworks", LifetimeDays: 60,
 			When:    cond(`{"fact": "event.cadastral_number", "op": "exists"}`),
-			Prefill: with(map[string]string{"cadastral_number": "event.cadastral_number", "works_address": "event.plot_address"})},
+			Prefill: with(map[string]string{"cadastre": "event.cadastral_number", "address": "event.plot_address"})},
 		{Code: "tree_felling_on_land", Name: "Разрешение на вырубку деревьев на участке", NameEN: "Tree-felling permit on a plot",
 			EventType: "land_acquired", ServiceCode: "tree-felling", LifetimeDays: 60,
 			When:    cond(`{"fact": "event.trees", "op": "=", "value": true}`),
-			Prefill: with(map[string]string{"cadastral_number": "event.cadastral_number", "felling_address": "event.plot_address"})},
+			Prefill: with(map[string]string{"cadastre": "event.cadastral_number", "address": "event.plot_address"})},
 		{Code: "archive_for_pension", Name: "Архивная справка о стаже к пенсии", NameEN: "Archival certificate of service for the pension",
-			EventType: "pension_age", ServiceCode: "archive-certificate", LifetimeDays: 90,
-			Prefill: with(map[string]string{"birth_date": "birth_date", "purpose": "event.purpose"})},
+			EventType: "pension_age", ServiceCode: "archive", LifetimeDays: 90,
+			Prefill: with(map[string]string{"organisation": "event.employer"})},
 		{Code: "housing_large_family", Name: "Учёт многодетной семьи как нуждающейся в жилье", NameEN: "Housing register for a large family",
-			EventType: "large_family", ServiceCode: "housing-register", LifetimeDays: 90,
+			EventType: "large_family", ServiceCode: "housing-need", LifetimeDays: 90,
 			When:    cond(`{"all": [{"fact": "attr.large_family", "op": "=", "value": true}, {"fact": "attr.housing_m2_per_person", "op": "<", "value": 12}]}`),
-			Prefill: with(map[string]string{"family_size": "attr.family_size", "housing_m2_per_person": "attr.housing_m2_per_person"})},
+			Prefill: with(map[string]string{"family": "attr.family_size", "area": "attr.housing_m2"})},
 		{Code: "trading_site_entrepreneur", Name: "Место для нестационарной торговли", NameEN: "A trading site for a new entrepreneur",
 			ServiceCode: "trading-site", LifetimeDays: 30,
 			When:    cond(`{"all": [{"fact": "attr.entrepreneur", "op": "=", "value": true}, {"fact": "age", "op": ">=", "value": 18}]}`),
-			Prefill: with(map[string]string{"trade_kind": "attr.trade_kind"})},
+			Prefill: with(map[string]string{"goods": "attr.trade_kind"})},
 	}
 }
 
@@ -199,17 +200,17 @@ func demoLifeEvents(i int, u identity.User, demo bool, place string, today time.
 		evs = append(evs, child("1", "Иван", 30+i*11%600))
 	case i%5 == 2 && age >= 60:
 		evs = append(evs, proactive.Event{ID: id("pension"), Type: "pension_age", OccurredOn: day(i % 30), Person: who,
-			Data: map[string]string{"purpose": "назначение страховой пенсии"}})
+			Data: map[string]string{"employer": "Лужский абразивный завод, 1990–2005"}})
 	case i%5 == 3:
 		evs = append(evs, proactive.Event{ID: id("large"), Type: "large_family", OccurredOn: day(i % 40), Person: who,
-			Data: map[string]string{"large_family": "true", "family_size": "5", "housing_m2_per_person": fmt.Sprint(7 + i%9)}})
+			Data: map[string]string{"large_family": "true", "family_size": "5", "housing_m2_per_person": fmt.Sprint(7 + i%9), "housing_m2": fmt.Sprint(5 * (7 + i%9))}})
 	case i%10 == 0:
 		evs = append(evs, proactive.Event{ID: id("business"), Type: "business_registered", OccurredOn: day(i % 20), Person: who,
 			Data: map[string]string{"entrepreneur": "true", "trade_kind": []string{"овощи и фрукты", "выпечка", "цветы"}[i%3]}})
 	case i%5 == 4:
 		evs = append(evs, proactive.Event{ID: id("building"), Type: "building_commissioned", OccurredOn: day(i % 50), Person: who,
 			Data: map[string]string{"cadastral_number": fmt.Sprintf("47:29:0105002:%d", 300+i), "object_address": place + ", пос. Заречный",
-				"object_kind": []string{"house", "garden_house"}[i%2], "subject": fmt.Sprintf("47:29:0105002:%d", 300+i)}})
+				"object_kind": []string{"house", "garden_house"}[i%2], "area": fmt.Sprint(60 + i%90), "subject": fmt.Sprintf("47:29:0105002:%d", 300+i)}})
 	}
 	return evs
 }
