@@ -127,7 +127,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Territory = territory.New(d, a.Audit, a.Outbox)
 	a.Appeals = a.buildAppeals()
 	a.Participation = a.buildParticipation() // reads identity's roll through a, lazily
-	a.Proactive = a.buildProactive()         // reaches identity and notify through a, lazily
+	if err := a.buildBallots(); err != nil {
+		return nil, err
+	}
+	a.Proactive = a.buildProactive() // reaches identity and notify through a, lazily
 	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()

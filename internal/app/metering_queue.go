@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/muni-platform/muni/internal/metering"
@@ -102,17 +103,22 @@ func (a *App) SimulateMeters(ctx context.Context, slug string, o metering.SimOpt
 }
 
 // meteringHome is the outages block of a municipality's home page: the
-// outages on now, a link to the public outage map, and for its officials
-// a link to the resource dashboard.
+// outages on now and those planned for the coming week, a link to the
+// public outage map, and for its officials a link to the resource
+// dashboard.
 type meteringHome struct{ a *App }
 
-// Section lists up to three current outages.
+// homeWeek is how far ahead the home page announces planned outages.
+const homeWeek = 7 * 24 * time.Hour
+
+// Section lists up to three outages: those on now first, then the
+// planned ones by their start.
 func (h meteringHome) Section(ctx context.Context, muni territory.Node, lang string) (territory.HomeBlock, error) {
 	l := h.a.Catalog.Localizer(lang)
 	b := territory.HomeBlock{Title: l.T("metering.home.title"), Text: l.T("metering.home.text"),
 		MoreURL: "/m/" + muni.Slug + "/outages", MoreText: l.T("metering.home.more")}
 	now := time.Now()
-	list, err := h.a.watch().Outages(ctx, muni.ID, now, now.Add(time.Minute))
+	list, err := h.a.watch().Outages(ctx, muni.ID, now, now.Add(homeWeek))
 	if err != nil {
 		return b, err
 	}
@@ -120,16 +126,37 @@ func (h meteringHome) Section(ctx context.Context, muni territory.Node, lang str
 	if err != nil {
 		loc = time.UTC
 	}
+	var soon []metering.Outage
 	for _, o := range list {
-		if len(b.Items) == 3 || !o.Active(now) {
-			continue
+		switch {
+		case o.Active(now):
+			soon = append(soon, o)
+		case o.Planned && o.Ended == nil && o.Starts.After(now) && o.Starts.Before(now.Add(homeWeek)):
+			soon = append(soon, o)
 		}
+	}
+	slices.SortStableFunc(soon, func(x, y metering.Outage) int {
+		if ax, ay := x.Active(now), y.Active(now); ax != ay {
+			if ax {
+				return -1
+			}
+			return 1
+		}
+		return x.Starts.Compare(y.Starts)
+	})
+	for _, o := range soon[:min(len(soon), 3)] {
 		title := l.T("metering.service." + o.Service)
 		if o.ZoneName != "" {
 			title += " — " + o.ZoneName
 		}
-		b.Items = append(b.Items, territory.HomeItem{Title: title, URL: "/m/" + muni.Slug + "/outages",
-			Meta: l.T("metering.home.since", "Since", o.Starts.In(loc).Format("02.01 15:04"))})
+		meta := l.T("metering.home.since", "Since", o.Starts.In(loc).Format("02.01 15:04"))
+		if !o.Active(now) {
+			meta = l.T("metering.home.planned", "From", o.Starts.In(loc).Format("02.01 15:04"))
+		}
+		b.Items = append(b.Items, territory.HomeItem{Title: title, URL: "/m/" + muni.Slug + "/outages", Meta: meta})
+	}
+	if len(soon) == 0 {
+		b.Text = l.T("metering.home.none")
 	}
 	if auth.From(ctx).Can(auth.RoleOperator, muni.Path) {
 		b.Items = append(b.Items, territory.HomeItem{Title: l.T("metering.dashboard.title"), URL: "/m/" + muni.Slug + "/resources"})

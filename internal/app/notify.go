@@ -15,7 +15,13 @@ import (
 // buildNotify makes the notification service: e-mail only when an SMTP
 // relay is configured (the log sender would print every notification).
 func (a *App) buildNotify() *notify.Service {
-	d := notify.Deps{DB: a.DB, Catalog: a.Catalog, Recipients: recipients{a}, BaseURL: a.Cfg.PublicURL(), Log: a.Log}
+	d := notify.Deps{DB: a.DB, Catalog: a.Catalog, Recipients: recipients{a}, BaseURL: a.Cfg.PublicURL(), Log: a.Log,
+		Zone: func(ctx context.Context, tenantID string) string {
+			if n, err := a.Territory.Node(ctx, tenantID); err == nil {
+				return n.TimeZone
+			}
+			return ""
+		}}
 	if c := a.Cfg; c.SMTPAddr != "" {
 		d.Mail = mail.New(mail.Config{SMTPAddr: c.SMTPAddr, SMTPUser: c.SMTPUser, SMTPPassword: c.SMTPPassword, SMTPFrom: c.SMTPFrom}, a.Log)
 	}
@@ -76,5 +82,5 @@ func (r recipients) Email(ctx context.Context, userID string) (string, string, b
 	if err != nil {
 		return "", "", false, err
 	}
-	return u.Email, "", u.EmailConfirmed && u.Status == identity.StatusActive, nil
+	return u.Email, u.Lang, u.EmailConfirmed && u.Status == identity.StatusActive, nil
 }

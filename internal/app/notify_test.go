@@ -161,4 +161,12 @@ func TestNotificationsFollowAnAppeal(t *testing.T) {
 	if page := getPage(t, client, ts.URL+"/me/notifications"); strings.Contains(page, "(непрочитанных: ") {
 		t.Error("the header still counts unread")
 	}
+
+	// Switching the site to English also sets the language of the
+	// resident's e-mail.
+	getPage(t, client, ts.URL+"/lang/en?next=/me/notifications")
+	me, _, err := a.Identity.Me(resident)
+	if err != nil || me.Lang != "en" {
+		t.Fatalf("stored language %q %v after /lang/en, want en", me.Lang, err)
+	}
 }

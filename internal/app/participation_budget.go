@@ -2,8 +2,12 @@ package app
 
 import (
 	"context"
+	"crypto/ed25519"
+	"crypto/x509"
+	"encoding/pem"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/muni-platform/muni/internal/identity"
@@ -14,14 +18,47 @@ import (
 	"github.com/muni-platform/muni/internal/territory"
 )
 
-// ballotRoutes mounts the budget, ballot, results, log and receipt-check
-// pages over one ballot box — one per process, so concurrent ballots share
-// its group commit. Checkpoints are signed with the key stored in the
-// database (generated on first use).
-func (a *App) ballotRoutes(rt *web.Router) {
-	if a.Ballots == nil {
-		a.Ballots = participation.NewBallotBox(a.Participation, nil)
+// buildBallots makes the one ballot box of the process, so concurrent
+// ballots share its group commit. Checkpoints are signed with the key in
+// MUNI_BALLOT_KEY_FILE, or else with the key stored in the database
+// (generated on first use).
+func (a *App) buildBallots() error {
+	var key ed25519.PrivateKey
+	if path := a.Cfg.BallotKeyFile; path != "" {
+		var err error
+		if key, err = loadBallotKey(path); err != nil {
+			return err
+		}
 	}
+	a.Ballots = participation.NewBallotBox(a.Participation, key)
+	return nil
+}
+
+// loadBallotKey reads an ed25519 private key from a PEM file holding a
+// PKCS #8 "PRIVATE KEY" block, as openssl genpkey writes it.
+func loadBallotKey(path string) (ed25519.PrivateKey, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("app: MUNI_BALLOT_KEY_FILE: %w", err)
+	}
+	block, _ := pem.Decode(raw)
+	if block == nil || block.Type != "PRIVATE KEY" {
+		return nil, fmt.Errorf("app: MUNI_BALLOT_KEY_FILE %s: no PEM \"PRIVATE KEY\" block (make one with: openssl genpkey -algorithm ed25519)", path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		return nil, fmt.Errorf("app: MUNI_BALLOT_KEY_FILE %s: %w", path, err)
+	}
+	ed, ok := k.(ed25519.PrivateKey)
+	if !ok {
+		return nil, fmt.Errorf("app: MUNI_BALLOT_KEY_FILE %s: a %T key, want ed25519", path, k)
+	}
+	return ed, nil
+}
+
+// ballotRoutes mounts the budget, ballot, results, log and receipt-check
+// pages over the ballot box.
+func (a *App) ballotRoutes(rt *web.Router) {
 	participation.BallotRoutes(rt, a.Web.Render, a.Participation, a.Ballots)
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/services/proactive"
@@ -27,7 +28,7 @@ func (a *App) routes() {
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()).WithPeople(a.Identity))
-	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a})
+	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a}, transportHome{a})
 	identity.Routes(rt, a.Web.Render, a.Identity)
 	identity.VerificationRoutes(rt, a.Web.Render, a.Identity)
 	appeals.Routes(rt, a.Web.Render, a.Appeals, a.Catalog)
@@ -75,6 +76,14 @@ func (a *App) switchLang(w http.ResponseWriter, r *http.Request) error {
 	lang := a.Catalog.Match(r.PathValue("lang"), "")
 	http.SetCookie(w, &http.Cookie{Name: web.LangCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
 		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: a.Cfg.Secure()})
+	// A signed-in person's choice also decides the language of their
+	// e-mail. A GET changes state here, but only the visitor's own
+	// preference, which the link exists to set.
+	if act := auth.From(r.Context()); act.SignedIn() && act.Kind == auth.User {
+		if err := a.Identity.SetLanguage(r.Context(), lang); err != nil {
+			a.Log.WarnContext(r.Context(), "language preference", "user", act.ID, "err", err)
+		}
+	}
 	next := r.URL.Query().Get("next")
 	if u, err := url.Parse(next); err != nil || next == "" || u.IsAbs() || u.Host != "" || len(next) < 1 || next[0] != '/' || (len(next) > 1 && next[1] == '/') {
 		next = "/"

@@ -39,6 +39,28 @@ func newTestApp(t testing.TB, e db.Engine, env ...string) *app.App {
 	return a
 }
 
+// startErr builds an app on a fresh SQLite database with env and returns
+// the error New gives (closing the app when there is none), for tests of
+// settings that must stop the start.
+func startErr(t *testing.T, env ...string) error {
+	t.Helper()
+	cfg, err := config.Load("", append([]string{"MUNI_DATABASE_URL=" + testdb.URL(t, db.SQLite), "MUNI_MQTT_LISTEN=off"}, env...))
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := app.Open(context.Background(), cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	a, err := app.New(context.Background(), cfg, log, d)
+	if err == nil {
+		a.Close()
+	}
+	return err
+}
+
 // newDemoServer is newTestApp on SQLite with the demo seeded, served by an
 // httptest server that closes when the test ends.
 func newDemoServer(t testing.TB) (*app.App, *app.DemoWorld, *httptest.Server) {

@@ -40,7 +40,7 @@ func (s *Service) Register(ctx context.Context, r Registration) (User, error) {
 		return User{}, fmt.Errorf("identity: hash: %w", err)
 	}
 	u := User{ID: db.NewID(), Email: r.Email, Name: r.Name, HomeID: home.ID, HomePath: home.Path, TenantID: home.TenantID,
-		Status: StatusActive, HasPassword: true, passwordHash: hash, Created: s.now()}
+		Status: StatusActive, HasPassword: true, passwordHash: hash, Created: s.now(), Lang: r.Lang}
 	ctx = auth.With(ctx, &auth.Actor{Kind: auth.User, ID: u.ID})
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if err := s.st.insertUser(ctx, u, db.Millis(u.Created)); err != nil {

@@ -14,7 +14,7 @@ import (
 type store struct{ db *db.DB }
 
 const userColumns = `id, email, name, password_hash, home_id, home_path, tenant_id, status,
-	email_confirmed_ms, oidc_subject, sessions_after_ms, created_ms`
+	email_confirmed_ms, oidc_subject, sessions_after_ms, created_ms, lang`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -24,7 +24,7 @@ func scanUser(s scanner) (User, error) {
 	var oidcSub sql.NullString
 	var created int64
 	err := s.Scan(&u.ID, &u.Email, &u.Name, &u.passwordHash, &u.HomeID, &u.HomePath, &u.TenantID, &u.Status,
-		&confirmed, &oidcSub, &u.sessionsAfter, &created)
+		&confirmed, &oidcSub, &u.sessionsAfter, &created, &u.Lang)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrNotFound
 	}
@@ -38,8 +38,8 @@ func scanUser(s scanner) (User, error) {
 
 func (s *store) insertUser(ctx context.Context, u User, now int64) error {
 	_, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO users (id, email, name, search, password_hash, home_id, home_path,
-		tenant_id, status, sessions_after_ms, created_ms, updated_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10)`,
-		u.ID, u.Email, u.Name, searchText(u.Name, u.Email), u.passwordHash, u.HomeID, u.HomePath, u.TenantID, u.Status, now)
+		tenant_id, status, sessions_after_ms, created_ms, updated_ms, lang) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 0, $10, $10, $11)`,
+		u.ID, u.Email, u.Name, searchText(u.Name, u.Email), u.passwordHash, u.HomeID, u.HomePath, u.TenantID, u.Status, now, u.Lang)
 	if db.IsUnique(err) {
 		return ErrEmailTaken
 	}

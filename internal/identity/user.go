@@ -47,17 +47,20 @@ const (
 
 // User is an account.
 type User struct {
-	ID             string    `json:"id"`
-	Email          string    `json:"email"`
-	Name           string    `json:"name"`
-	HomeID         string    `json:"home_id"`
-	HomePath       string    `json:"-"`
-	TenantID       string    `json:"tenant_id"`
-	Status         Status    `json:"status"`
-	EmailConfirmed bool      `json:"email_confirmed"`
-	HasPassword    bool      `json:"has_password"`
-	OIDCLinked     bool      `json:"oidc_linked"`
-	Created        time.Time `json:"created_at"`
+	ID             string `json:"id"`
+	Email          string `json:"email"`
+	Name           string `json:"name"`
+	HomeID         string `json:"home_id"`
+	HomePath       string `json:"-"`
+	TenantID       string `json:"tenant_id"`
+	Status         Status `json:"status"`
+	EmailConfirmed bool   `json:"email_confirmed"`
+	HasPassword    bool   `json:"has_password"`
+	OIDCLinked     bool   `json:"oidc_linked"`
+	// Lang is the language the person reads muni in ("ru", "en"; empty
+	// for the site's first): their e-mail is written in it.
+	Lang    string    `json:"lang"`
+	Created time.Time `json:"created_at"`
 
 	passwordHash  string
 	sessionsAfter int64

@@ -31,6 +31,7 @@ type Config struct {
 	SecureCookies   bool          `env:"MUNI_SECURE_COOKIES" default:"false" help:"mark cookies Secure even without MUNI_TLS_CERT or an https MUNI_BASE_URL (behind a TLS proxy)"`
 	TLSCert         string        `env:"MUNI_TLS_CERT" default:"" help:"TLS certificate file; with MUNI_TLS_KEY serves HTTPS"`
 	TLSKey          string        `env:"MUNI_TLS_KEY" default:"" help:"TLS private key file"`
+	BallotKeyFile   string        `env:"MUNI_BALLOT_KEY_FILE" default:"" help:"ed25519 private key (PEM, PKCS #8: openssl genpkey -algorithm ed25519) that signs the ballot logs' checkpoints; set it before the first vote; empty keeps a generated key in the database"`
 	LoginMaxFails   int           `env:"MUNI_LOGIN_MAX_FAILS" default:"5" help:"failed logins per account or IP before throttling"`
 	LoginWindow     time.Duration `env:"MUNI_LOGIN_WINDOW" default:"15m" help:"window in which failed logins are counted"`
 	MailMax         int           `env:"MUNI_MAIL_MAX" default:"10" help:"mails the public forms (registration, reset) may send per address or IP in MUNI_MAIL_WINDOW"`

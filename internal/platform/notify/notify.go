@@ -68,6 +68,9 @@ type Deps struct {
 	Recipients Recipients
 	BaseURL    string // for links in e-mail
 	Log        *slog.Logger
+	// Zone names the IANA time zone of a tenant, for showing times; nil
+	// or "" means Moscow time.
+	Zone func(ctx context.Context, tenantID string) string
 	// MailTimeout bounds one e-mail; 30 s when zero.
 	MailTimeout time.Duration
 }

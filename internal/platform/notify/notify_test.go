@@ -187,3 +187,33 @@ func TestListAndMarkRead(t *testing.T) {
 		}
 	})
 }
+
+// TestListShowsTheMunicipalityZone: a notice is listed with its
+// municipality's time zone; without one it is Moscow time.
+func TestListShowsTheMunicipalityZone(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		zones := map[string]string{"muni-a": "Asia/Yekaterinburg"}
+		s := New(Deps{DB: d, Catalog: catalog(t), Zone: func(_ context.Context, id string) string { return zones[id] }})
+		for _, tenant := range []string{"muni-a", "muni-b"} {
+			n := notice("u3")
+			n.TenantID = tenant
+			if err := d.InTx(as("u3"), func(ctx context.Context) error { return s.Notify(ctx, n) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		items, err := s.List(as("u3"), "ru", "", 10)
+		if err != nil || len(items) != 2 {
+			t.Fatalf("list %v %v", items, err)
+		}
+		got := map[string]bool{}
+		for _, it := range items {
+			got[it.Zone+" "+it.Offset()] = it.Moscow()
+		}
+		if m, ok := got["Asia/Yekaterinburg UTC+05:00"]; !ok || m {
+			t.Errorf("Yekaterinburg notice: %v", got)
+		}
+		if m, ok := got["Europe/Moscow UTC+03:00"]; !ok || !m {
+			t.Errorf("notice of a municipality without a zone: %v", got)
+		}
+	})
+}

@@ -22,7 +22,26 @@ type Notification struct {
 	Link    string     `json:"link"`
 	Created time.Time  `json:"created_at"`
 	ReadAt  *time.Time `json:"read_at,omitempty"`
+	// Zone is the IANA time zone of the municipality the notice is
+	// about, in which pages show its time.
+	Zone string `json:"-"`
 }
+
+// Moscow reports whether the notice's zone is Moscow time, which pages
+// name in words; other zones are named by their UTC offset.
+func (n Notification) Moscow() bool { return n.Zone == MoscowZone }
+
+// Offset is the notice zone's UTC offset at its time ("UTC+05:00").
+func (n Notification) Offset() string {
+	loc, err := time.LoadLocation(n.Zone)
+	if err != nil {
+		loc = time.UTC
+	}
+	return "UTC" + n.Created.In(loc).Format("-07:00")
+}
+
+// MoscowZone is the zone of notices whose municipality is unknown.
+const MoscowZone = "Europe/Moscow"
 
 // Unread reports whether the notification has not been read yet.
 func (n Notification) Unread() bool { return n.ReadAt == nil }
@@ -49,7 +68,7 @@ func (s *Service) List(ctx context.Context, lang, before string, limit int) ([]N
 	if limit <= 0 || limit > MaxPage {
 		limit = MaxPage
 	}
-	q := `SELECT id, kind, msg_key, args, link, created_ms, read_ms FROM notifications WHERE user_id = $1`
+	q := `SELECT id, tenant_id, kind, msg_key, args, link, created_ms, read_ms FROM notifications WHERE user_id = $1`
 	args := []any{a.ID}
 	if before != "" {
 		q += ` AND id < $2`
@@ -64,10 +83,10 @@ func (s *Service) List(ctx context.Context, lang, before string, limit int) ([]N
 	out := []Notification{}
 	for rows.Next() {
 		var n Notification
-		var key, raw string
+		var key, raw, tenant string
 		var created int64
 		var read *int64
-		if err := rows.Scan(&n.ID, &n.Kind, &key, &raw, &n.Link, &created, &read); err != nil {
+		if err := rows.Scan(&n.ID, &tenant, &n.Kind, &key, &raw, &n.Link, &created, &read); err != nil {
 			return nil, err
 		}
 		var m map[string]string
@@ -76,6 +95,11 @@ func (s *Service) List(ctx context.Context, lang, before string, limit int) ([]N
 		}
 		n.Title, n.Body = s.render(lang, key, m)
 		n.Created = db.Time(created)
+		if n.Zone = MoscowZone; s.d.Zone != nil && tenant != "" {
+			if z := s.d.Zone(ctx, tenant); z != "" {
+				n.Zone = z
+			}
+		}
 		if read != nil {
 			t := db.Time(*read)
 			n.ReadAt = &t
