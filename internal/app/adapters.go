@@ -82,6 +82,7 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("metering", "/m/"+slug+"/metering"),
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
+		tool("services", "/admin/m/"+slug+"/services"),
 		tool("proactive", "/m/"+slug+"/proactive"),
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/services"
 	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
@@ -63,6 +64,7 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Services      *services.Service
 	Proactive     *proactive.Service
 
 	handler    http.Handler
@@ -71,7 +73,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, proactive.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, services.Migrations, proactive.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -99,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, proactive.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, services.Locales, proactive.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -120,6 +122,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		participation.Templates,
 		transport.Templates,
 		metering.Templates,
+		services.Templates,
 		proactive.Templates,
 	); err != nil {
 		return nil, err
@@ -135,10 +138,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
+	a.Services = a.buildServices()
 	if err := a.subscribeNotify(); err != nil {
 		return nil, err
 	}
 	if err := a.subscribeParticipation(); err != nil {
+		return nil, err
+	}
+	if err := a.subscribeServices(); err != nil {
 		return nil, err
 	}
 	a.Web.Render.Unread = a.unread
@@ -182,5 +189,5 @@ func (a *App) Close() {
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {
-	return []workplace.Source{appealQueue{a.Appeals, a.Territory}, alarmQueue{a.watch()}}
+	return []workplace.Source{appealQueue{a.Appeals, a.Territory}, alarmQueue{a.watch()}, serviceQueue{a.Services, a.Territory}}
 }

@@ -42,6 +42,7 @@ func (a *App) demoSteps() []demoStep {
 		{"initiatives", demoInitiatives},
 		{"metering", demoMetering},
 		{"transport", demoTransport},
+		{"services", demoServices},
 		{"proactive", demoProactive},
 	}
 }

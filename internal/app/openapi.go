@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
+	"github.com/muni-platform/muni/internal/services"
 	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
@@ -28,6 +29,7 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
+		"services":       services.OpenAPI,
 		"proactive":      proactive.OpenAPI,
 	}
 }

@@ -53,6 +53,7 @@ type Config struct {
 	MQTTListen      string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
 	MQTTURL         string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters (mqtt://user:pass@host:port); when set, uplinks come from it and no broker is embedded"`
 	MeteringRawDays int           `env:"MUNI_METERING_RAW_DAYS" default:"400" help:"days raw meter readings are kept (hourly and daily rollups are kept for ever); 0 keeps raw readings for ever"`
+	FontDir         string        `env:"MUNI_FONT_DIR" default:"/usr/share/fonts/truetype/dejavu" help:"directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf for PDF documents (Debian: fonts-dejavu-core)"`
 }
 
 // Load builds a Config from defaults, then the file (if path is not
