@@ -13,12 +13,14 @@ import (
 	"github.com/muni-platform/muni/internal/territory"
 )
 
-// buildProactive makes the proactive offers service. Identity and notify
-// are reached through a at call time, so it can be built before them
-// (identity takes it as a data exporter).
+// buildProactive makes the proactive offers service. Identity, notify
+// and services are reached through a at call time, so it can be built
+// before them (identity takes it as a data exporter).
 func (a *App) buildProactive() *proactive.Service {
 	return proactive.New(proactive.Deps{DB: a.DB, Audit: a.Audit, Places: proactivePlaces{a.Territory}, People: proactivePeople{a},
-		Notify: proactiveNotify{a}, Starter: a.proactiveStarter(), Log: a.Log})
+		Notify: proactiveNotify{a}, Starter: proactiveStarter{a}, Log: a.Log,
+		// The resident goes straight to the pre-filled form to complete it.
+		ApplicationPath: func(id string) string { return "/services/applications/" + id + "/edit" }})
 }
 
 // proactivePlaces adapts the territory domain to proactive.Places.
@@ -101,7 +103,11 @@ func proactiveActor(u identity.User) *auth.Actor {
 	return &auth.Actor{Kind: auth.User, ID: u.ID, Email: u.Email, Name: u.Name}
 }
 
-// proactiveStarter is what starts the pre-filled drafts of accepted
-// offers: the services domain's StartPrefilled once that domain is
-// wired; until then accepting an offer fails and changes nothing.
-func (a *App) proactiveStarter() proactive.Starter { return nil }
+// proactiveStarter starts the pre-filled drafts of accepted offers in the
+// services domain, which is built after this one.
+type proactiveStarter struct{ a *App }
+
+// StartPrefilled creates the draft in the caller's transaction.
+func (p proactiveStarter) StartPrefilled(ctx context.Context, userID, municipalityID, serviceCode string, values map[string]string) (string, error) {
+	return p.a.Services.StartPrefilled(ctx, userID, municipalityID, serviceCode, values)
+}
