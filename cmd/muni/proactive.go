@@ -35,16 +35,9 @@ func cmdProactive(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flags("proactive import FILE -municipality SLUG", "Records the life events of a CSV file ("+fmt.Sprint(proactive.CSVColumns)+
 		", data as name=value pairs separated by |) in the municipality's register and makes the offers they call for. A file with any bad row records nothing.")
 	slug := fs.String("municipality", "", "slug of the municipality (as in /m/SLUG/)")
-	var files []string
-	for rest := args[1:]; ; {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 || *slug == "" {
 		return usageError{proactiveUsage}

@@ -84,6 +84,11 @@ func (s *store) offersOf(ctx context.Context, userID string, limit int) ([]Offer
 	if err != nil {
 		return nil, fmt.Errorf("proactive: offers: %w", err)
 	}
+	return scanOffers(rows)
+}
+
+// scanOffers reads and closes rows of offerCols.
+func scanOffers(rows *sql.Rows) ([]Offer, error) {
 	defer rows.Close()
 	var out []Offer
 	for rows.Next() {
@@ -116,16 +121,7 @@ func (s *store) closeOpen(ctx context.Context, status string, at int64, where st
 	if err != nil {
 		return nil, fmt.Errorf("proactive: close offers: %w", err)
 	}
-	defer rows.Close()
-	var out []Offer
-	for rows.Next() {
-		o, err := scanOffer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanOffers(rows)
 }
 
 // OfferCounts are a municipality's offers by status.
