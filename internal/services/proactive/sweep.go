@@ -164,6 +164,14 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 		batch := todo[start:min(start+sweepBatch, len(todo))]
 		err := s.DB.InTx(ctx, func(ctx context.Context) error {
 			for _, p := range batch {
+				// A consent withdrawn since the register was read stops
+				// the offer: the check and the write share the transaction.
+				if ok, err := s.st.consented(ctx, p.o.UserID); err != nil || !ok {
+					if err != nil {
+						return err
+					}
+					continue
+				}
 				ok, err := s.makeOffer(ctx, p.o)
 				if err != nil {
 					return err
