@@ -342,7 +342,8 @@ func TestRuleSave(t *testing.T) {
 		bad := kindergartenRule()
 		bad.When = mustCond(t, `{"fact": "salary", "op": ">", "value": 1}`)
 		_, err := e.s.SaveRule(as(adminOf(muniA)), muniA.ID, bad)
-		if fe, ok := fault.As(err); !ok || !strings.Contains(fe.Fields["when"], "salary") {
+		var re *RuleError
+		if !errors.As(err, &re) || !errors.Is(err, fault.ErrInvalid) || re.Fields["when"].Args["Fact"] != "salary" {
 			t.Fatalf("bad rule: %v", err)
 		}
 		if rs, _ := e.s.Rules(as(adminOf(muniA)), muniA.ID); len(rs) != 0 {
