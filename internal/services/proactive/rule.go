@@ -1,8 +1,8 @@
 package proactive
 
 import (
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
