@@ -16,8 +16,12 @@ import (
 
 // buildTransport makes the transport service over the territory tree.
 func (a *App) buildTransport() *transport.Service {
-	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
+	s := transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
 		Population: transportPlaces{a.Territory}, Log: a.Log})
+	if err := s.RegisterMetrics(a.Registry); err != nil {
+		a.Log.Warn("transport: metrics not registered", "err", err)
+	}
+	return s
 }
 
 // transportPlaces adapts the territory domain to transport.Places.
@@ -57,6 +61,16 @@ func (p transportPlaces) PopulationPoints(ctx context.Context, municipalityID st
 		}
 	}
 	return out, nil
+}
+
+// Centre is the municipality's administrative centre: the point the
+// territory register keeps for the municipality itself.
+func (p transportPlaces) Centre(ctx context.Context, municipalityID string) (string, float64, float64, bool, error) {
+	n, err := p.t.Node(ctx, municipalityID)
+	if err != nil || n.Center == nil {
+		return "", 0, 0, false, err
+	}
+	return n.NameRU, n.Center.Lat, n.Center.Lon, true, nil
 }
 
 // ImportTransport reads a GTFS zip or folder at path as a new version of
