@@ -83,5 +83,6 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
 		tool("services", "/admin/m/"+slug+"/services"),
+		tool("proactive", "/m/"+slug+"/proactive"),
 	}
 }

@@ -29,6 +29,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -64,6 +65,7 @@ type App struct {
 	Metering      *metering.Service
 	Transport     *transport.Service
 	Services      *services.Service
+	Proactive     *proactive.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -71,7 +73,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, services.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, services.Migrations, proactive.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -99,7 +101,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, services.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, services.Locales, proactive.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -121,6 +123,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		transport.Templates,
 		metering.Templates,
 		services.Templates,
+		proactive.Templates,
 	); err != nil {
 		return nil, err
 	}
@@ -130,7 +133,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if err := a.buildBallots(); err != nil {
 		return nil, err
 	}
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation)
+	a.Proactive = a.buildProactive() // reaches identity and notify through a, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()

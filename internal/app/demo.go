@@ -43,6 +43,7 @@ func (a *App) demoSteps() []demoStep {
 		{"metering", demoMetering},
 		{"transport", demoTransport},
 		{"services", demoServices},
+		{"proactive", demoProactive},
 	}
 }
 

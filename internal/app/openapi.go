@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -29,6 +30,7 @@ func openAPIFragments() map[string][]byte {
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
 		"services":       services.OpenAPI,
+		"proactive":      proactive.OpenAPI,
 	}
 }
 

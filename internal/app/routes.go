@@ -14,6 +14,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -43,6 +44,8 @@ func (a *App) routes() {
 	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 	services.Routes(rt, a.Web.Render, a.Services, a.Catalog)
+	proactive.APIRoutes(rt, a.Proactive)
+	proactive.Routes(rt, a.Web.Render, a.Proactive)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {
