@@ -291,11 +291,13 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	vals := formValues(r, p.Entry.Form)
-	ups, err := uploads(r, fileCodes(p.Entry.Form))
-	if err != nil {
-		return err
-	}
 	autosave := r.Header.Get("HX-Request") == "true"
+	var ups []Upload
+	if !autosave { // the autosave sends the typed values only; files go with a button
+		if ups, err = uploads(r, fileCodes(p.Entry.Form)); err != nil {
+			return err
+		}
+	}
 	if r.PostFormValue("do") == "submit" && !autosave {
 		_, err = h.svc.Submit(r.Context(), app.ID, vals, ups)
 		if err == nil {
@@ -316,10 +318,8 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 	if !ok || !errors.Is(err, fault.ErrInvalid) && !errors.Is(err, fault.ErrConflict) {
 		return err
 	}
-	if autosave { // the note says the draft is not saved and why
-		status, _, _ := web.Classify(err)
+	if autosave { // the note in place of "saved" says the draft is not saved (htmx swaps only a 200)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
 		loc := h.cat.Localizer(web.Lang(r.Context()))
 		_, werr := io.WriteString(w, `<span class="field-error">`+html.EscapeString(loc.T("services.form.not_saved"))+`</span>`)
 		return werr
