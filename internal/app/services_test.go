@@ -25,7 +25,7 @@ func TestServicesAPI(t *testing.T) {
 		t.Fatalf("the demo catalogue has %d services", len(cat.Services))
 	}
 	var found struct{ Services []services.Entry }
-	getJSON(t, anon, ts.URL+"/api/v1/municipalities/"+slug+"/services?q=детские+сады", http.StatusOK, &found)
+	getJSON(t, anon, ts.URL+"/api/v1/municipalities/"+slug+"/services?q=детский+сад", http.StatusOK, &found)
 	if len(found.Services) != 1 || found.Services[0].Code != "kindergarten" {
 		t.Errorf("search: %+v", found.Services)
 	}

@@ -350,6 +350,9 @@ func TestCatalogueSearchAndVisibility(t *testing.T) {
 		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "земляных РАБОТ")); len(got) != 1 {
 			t.Errorf("search found %d", len(got))
 		}
+		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "разрешение земляные")); len(got) != 1 {
+			t.Errorf("a search by word stems found %d", len(got))
+		}
 		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "вырубка")); len(got) != 0 {
 			t.Errorf("search for another service found %d", len(got))
 		}
