@@ -180,6 +180,9 @@ func TestServicesForms(t *testing.T) {
 	if res.Request.URL.RawQuery != "saved=1" || !strings.Contains(string(body), "Черновик сохранён") || !strings.Contains(string(body), "Белкозин") {
 		t.Fatalf("the save button: %s?%s", res.Request.URL.Path, res.Request.URL.RawQuery)
 	}
+	if export := getPage(t, resident, ts.URL+"/profile/export"); !strings.Contains(export, `"services"`) || !strings.Contains(export, "Белкозин") {
+		t.Error("the resident's data export lacks their service applications")
+	}
 	if res, err := resident.Get(ts.URL + "/admin/m/" + slug + "/services/archive"); err != nil || res.StatusCode != http.StatusForbidden {
 		t.Fatalf("a resident opens the catalogue editor: %v %v", res.StatusCode, err)
 	}
