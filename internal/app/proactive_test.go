@@ -75,6 +75,24 @@ func TestProactiveDemoAndAPI(t *testing.T) {
 		t.Fatalf("without a key: %d", status)
 	}
 
+	// Accepting opens the pre-filled draft of the services domain.
+	var kg proactive.Offer
+	for _, o := range data.(proactive.Export).Offers {
+		if o.ServiceCode == "kindergarten" && o.Open() {
+			kg = o
+		}
+	}
+	resp, err := c.PostForm(ts.URL+"/proactive/offers/"+kg.ID+"/accept", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.HasPrefix(resp.Request.URL.Path, "/services/applications/") ||
+		!strings.Contains(string(draft), `value="Дарья"`) || !strings.Contains(string(draft), reg[0].SNILS) {
+		t.Fatalf("accept led to %d %s:\n%.2000s", resp.StatusCode, resp.Request.URL, draft)
+	}
+
 	offers := func() int {
 		o, err := a.Proactive.Overview(sys, luga.ID)
 		if err != nil {

@@ -114,7 +114,8 @@ func (h servicesHome) Section(ctx context.Context, muni territory.Node, lang str
 	l := h.a.Catalog.Localizer(lang)
 	return territory.HomeBlock{Title: l.T("services.home.title"), Text: l.T("services.home.text"),
 		Items: []territory.HomeItem{{Title: l.T("services.home.catalog"), URL: "/m/" + muni.Slug + "/services"},
-			{Title: l.T("services.home.stats"), URL: "/m/" + muni.Slug + "/services/stats"}},
+			{Title: l.T("services.home.stats"), URL: "/m/" + muni.Slug + "/services/stats"},
+			{Title: l.T("proactive.home.link"), URL: "/proactive", Meta: l.T("proactive.home.meta")}},
 		MoreURL: "/services/mine", MoreText: l.T("services.home.mine")}, nil
 }
 

@@ -48,26 +48,31 @@ func (s *store) createOffer(ctx context.Context, o Offer) (created bool, err err
 	return n == 1, err
 }
 
-// offerKeys is every (rule, resident, subject) of a municipality's
-// offers, so a sweep tries to insert only new ones.
-func (s *store) offerKeys(ctx context.Context, tenantID string) (map[offerKey]bool, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT rule_id, resident_id, subject FROM proactive_offers WHERE tenant_id = $1`, tenantID)
+// offerKeys is every (rule, resident, subject) of the offers a
+// municipality's active sweep rules made, so a sweep tries to insert only
+// new ones.
+func (s *store) offerKeys(ctx context.Context, tenantID string) (map[string]bool, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT o.rule_id, o.resident_id, o.subject FROM proactive_offers o
+		JOIN proactive_rules r ON r.id = o.rule_id AND r.active = 1 AND r.event_type = ''
+		WHERE o.tenant_id = $1`, tenantID)
 	if err != nil {
 		return nil, fmt.Errorf("proactive: offer keys: %w", err)
 	}
 	defer rows.Close()
-	out := map[offerKey]bool{}
+	out := map[string]bool{}
+	var rule, res, subject string
 	for rows.Next() {
-		var k offerKey
-		if err := rows.Scan(&k.rule, &k.resident, &k.subject); err != nil {
+		if err := rows.Scan(&rule, &res, &subject); err != nil {
 			return nil, err
 		}
-		out[k] = true
+		out[offerKey(rule, res, subject)] = true
 	}
 	return out, rows.Err()
 }
 
-type offerKey struct{ rule, resident, subject string }
+// offerKey is the one-string key of a rule's offer to a resident about a
+// subject.
+func offerKey(rule, resident, subject string) string { return rule + "\x00" + resident + "\x00" + subject }
 
 func (s *store) offer(ctx context.Context, id string) (Offer, error) {
 	o, err := scanOffer(s.db.Q(ctx).QueryRowContext(ctx, `SELECT `+offerCols+` FROM proactive_offers WHERE id = $1`, id))
@@ -84,6 +89,11 @@ func (s *store) offersOf(ctx context.Context, userID string, limit int) ([]Offer
 	if err != nil {
 		return nil, fmt.Errorf("proactive: offers: %w", err)
 	}
+	return scanOffers(rows)
+}
+
+// scanOffers reads and closes rows of offerCols.
+func scanOffers(rows *sql.Rows) ([]Offer, error) {
 	defer rows.Close()
 	var out []Offer
 	for rows.Next() {
@@ -116,16 +126,7 @@ func (s *store) closeOpen(ctx context.Context, status string, at int64, where st
 	if err != nil {
 		return nil, fmt.Errorf("proactive: close offers: %w", err)
 	}
-	defer rows.Close()
-	var out []Offer
-	for rows.Next() {
-		o, err := scanOffer(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return scanOffers(rows)
 }
 
 // OfferCounts are a municipality's offers by status.

@@ -148,7 +148,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	err = s.st.consenting(ctx, m.ID, func(r *Resident) error {
 		seen++
 		return eligible(rules, r, trigger{}, day, func(c *compiled, subject string, f *facts) error {
-			k := offerKey{c.ID, r.ID, subject}
+			k := offerKey(c.ID, r.ID, subject)
 			if !have[k] {
 				have[k] = true
 				todo = append(todo, pendingOffer{newOffer(c, f, subject, now)})
