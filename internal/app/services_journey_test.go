@@ -41,6 +41,10 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.expectPage("services/catalog")
 	j.b.Contains("#service-list", "детские сады")
 	j.b.Both("service-catalog")
+	j.open("/m/" + world.Municipality + "/services/stats")
+	j.expectPage("services/stats")
+	j.b.Contains("#service-stats", "Непредставление документов")
+	j.b.Both("service-stats")
 	j.open("/proactive")
 	j.b.Submit(`form[action$="/accept"] button[aria-label*="детский сад"]`)
 	j.expectPage("services/form")
@@ -80,6 +84,12 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.signOut()
 
 	j.signIn(admin.Email, admin.Password)
+	j.open("/admin/m/" + world.Municipality + "/services")
+	j.expectPage("services/admin")
+	j.b.Both("service-admin-list")
+	j.b.Follow(`a[href="/admin/m/` + world.Municipality + `/services/kindergarten"]`)
+	j.expectPage("services/admin_edit")
+	j.b.Both("service-admin-edit")
 	j.open("/work/")
 	if !j.b.Has(`a[href="/services/applications/` + id + `"]`) {
 		t.Fatal("the application is not in the official's work queue")
