@@ -134,11 +134,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		return nil, err
 	}
 	a.Proactive = a.buildProactive() // reaches identity and notify through a, lazily
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive)
+	a.Services = a.buildServices()   // names applicants through identity, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive, a.Services)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
-	a.Services = a.buildServices()
 	if err := a.subscribeNotify(); err != nil {
 		return nil, err
 	}

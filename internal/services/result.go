@@ -38,7 +38,7 @@ func (s *Service) Result(ctx context.Context, id string) ([]byte, string, error)
 	if title == "" {
 		title = "Результат предоставления муниципальной услуги"
 	}
-	doc := pdf.New(s.fonts).Title(title, "Администрация "+m.Name).Author("Администрация " + m.Name)
+	doc := pdf.New(s.fonts).Title(title, m.Name).Author(m.Name)
 	doc.Table(
 		pdf.Row{Key: "Муниципальная услуга", Value: e.NameRU},
 		pdf.Row{Key: "Заявитель", Value: app.ApplicantName},
@@ -51,10 +51,8 @@ func (s *Service) Result(ctx context.Context, id string) ([]byte, string, error)
 		if v == "" || f.Kind == KindFile {
 			continue
 		}
-		switch f.Kind {
-		case KindSelect:
-			v = f.OptionLabel(v, "ru")
-		case KindCheckbox:
+		v = f.Display(v, "ru")
+		if f.Kind == KindCheckbox {
 			v = "да"
 		}
 		rows = append(rows, pdf.Row{Key: f.LabelRU, Value: v})
