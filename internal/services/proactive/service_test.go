@@ -182,7 +182,7 @@ func TestExpiry(t *testing.T) {
 		if o := e.offers(t, anna)[0]; o.Status != OfferExpired {
 			t.Fatalf("status %s", o.Status)
 		}
-		if auditCount(t, d, "proactive.offer.expire") != 1 {
+		if auditCount(t, d, "proactive.offer.expired") != 1 {
 			t.Fatal("expiry not audited")
 		}
 		if _, err := e.s.Sweep(as(adminOf(muniA))); !errors.Is(err, fault.ErrForbidden) {

@@ -76,20 +76,28 @@ func (s *Service) expire(ctx context.Context, tenantID string) (int, error) {
 		if tenantID != "" {
 			where, args = where+` AND tenant_id = $4`, append(args, tenantID)
 		}
-		closed, err := s.st.closeOpen(ctx, OfferExpired, now, where, args...)
-		if err != nil {
-			return err
-		}
-		for _, o := range closed {
-			if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer.expire", ObjectType: "proactive_offer", ObjectID: o.ID,
-				TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID}}); err != nil {
-				return err
-			}
-		}
-		n = len(closed)
-		return nil
+		var err error
+		n, err = s.closeOffers(ctx, OfferExpired, now, where, args...)
+		return err
 	})
 	return n, err
+}
+
+// closeOffers moves the open offers matching where (its arguments from
+// $3) to status, each with its audit entry, in the caller's transaction;
+// it returns how many.
+func (s *Service) closeOffers(ctx context.Context, status string, now int64, where string, args ...any) (int, error) {
+	closed, err := s.st.closeOpen(ctx, status, now, where, args...)
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range closed {
+		if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer." + status, ObjectType: "proactive_offer", ObjectID: o.ID,
+			TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID}}); err != nil {
+			return 0, err
+		}
+	}
+	return len(closed), nil
 }
 
 // ruleTenants lists the municipalities with an active rule the sweep runs.
