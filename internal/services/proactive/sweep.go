@@ -118,11 +118,6 @@ func (s *Service) ruleTenants(ctx context.Context) ([]string, error) {
 	return out, rows.Err()
 }
 
-// pendingOffer is an offer the sweep found to make.
-type pendingOffer struct {
-	o Offer
-}
-
 // sweepRules evaluates m's sweep rules over its consenting residents:
 // it reads the register once, keeps the new offers, and writes them in
 // batches. It returns the residents evaluated and the offers made.
@@ -151,7 +146,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	}
 	now := s.Now()
 	day := today(now, m.TimeZone)
-	var todo []pendingOffer
+	var todo []Offer
 	seen := 0
 	err = s.st.consenting(ctx, m.ID, func(r *Resident) error {
 		seen++
@@ -159,7 +154,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 			k := offerKey(c.ID, r.ID, subject)
 			if !have[k] {
 				have[k] = true
-				todo = append(todo, pendingOffer{newOffer(c, f, subject, now)})
+				todo = append(todo, newOffer(c, f, subject, now))
 			}
 			return nil
 		})
@@ -171,16 +166,16 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	for start := 0; start < len(todo); start += sweepBatch {
 		batch := todo[start:min(start+sweepBatch, len(todo))]
 		err := s.DB.InTx(ctx, func(ctx context.Context) error {
-			for _, p := range batch {
+			for _, o := range batch {
 				// A consent withdrawn since the register was read stops
 				// the offer: the check and the write share the transaction.
-				if ok, err := s.st.consented(ctx, p.o.UserID); err != nil || !ok {
+				if ok, err := s.st.consented(ctx, o.UserID); err != nil || !ok {
 					if err != nil {
 						return err
 					}
 					continue
 				}
-				ok, err := s.makeOffer(ctx, p.o)
+				ok, err := s.makeOffer(ctx, o)
 				if err != nil {
 					return err
 				}
