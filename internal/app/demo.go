@@ -45,6 +45,8 @@ func (a *App) demoSteps() []demoStep {
 		{"initiatives", demoInitiatives},
 		{"metering", demoMetering},
 		{"transport", demoTransport},
+		{"traffic", demoTraffic},
+		{"decisions", demoDecisions},
 		{"services", demoServices},
 		{"proactive", demoProactive},
 	}

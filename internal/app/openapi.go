@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/decisions"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
@@ -29,6 +30,8 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
+		"traffic":        transport.TrafficOpenAPI,
+		"decisions":      decisions.OpenAPI,
 		"services":       services.OpenAPI,
 		"proactive":      proactive.OpenAPI,
 	}

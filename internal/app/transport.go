@@ -28,13 +28,22 @@ func (a *App) buildTransport() *transport.Service {
 type transportPlaces struct{ t *territory.Service }
 
 func transportMuni(n territory.Node, err error) (transport.Municipality, error) {
+	return municipal(n, err, func(n territory.Node) transport.Municipality {
+		return transport.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}
+	})
+}
+
+// municipal converts a territory node a lookup found into a domain's
+// municipality; a node that is not a municipal formation is not found.
+func municipal[M any](n territory.Node, err error, conv func(territory.Node) M) (M, error) {
+	var zero M
 	if err != nil {
-		return transport.Municipality{}, err
+		return zero, err
 	}
 	if !n.Municipal() {
-		return transport.Municipality{}, territory.ErrNotFound
+		return zero, territory.ErrNotFound
 	}
-	return transport.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+	return conv(n), nil
 }
 
 // Municipality returns one municipal formation.
