@@ -29,6 +29,8 @@ import (
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -63,6 +65,8 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Services      *services.Service
+	Proactive     *proactive.Service
 	Traffic       *transport.Traffic
 	Decisions     *decisions.Service
 
@@ -72,7 +76,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations, services.Migrations, proactive.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -100,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales, services.Locales, proactive.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -122,6 +126,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		transport.Templates,
 		metering.Templates,
 		decisions.Templates,
+		services.Templates,
+		proactive.Templates,
 	); err != nil {
 		return nil, err
 	}
@@ -131,7 +137,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if err := a.buildBallots(); err != nil {
 		return nil, err
 	}
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation)
+	a.Proactive = a.buildProactive() // reaches identity and notify through a, lazily
+	a.Services = a.buildServices()   // names applicants through identity, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive, a.Services)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
@@ -141,6 +149,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		return nil, err
 	}
 	if err := a.subscribeParticipation(); err != nil {
+		return nil, err
+	}
+	if err := a.subscribeServices(); err != nil {
 		return nil, err
 	}
 	a.Web.Render.Unread = a.unread
@@ -184,5 +195,5 @@ func (a *App) Close() {
 
 // workSources lists the domains that feed the officials' work queue.
 func (a *App) workSources() []workplace.Source {
-	return []workplace.Source{appealQueue{a.Appeals, a.Territory}, alarmQueue{a.watch()}}
+	return []workplace.Source{appealQueue{a.Appeals, a.Territory}, alarmQueue{a.watch()}, serviceQueue{a.Services, a.Territory}}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
+	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -30,6 +32,8 @@ func openAPIFragments() map[string][]byte {
 		"transport":      transport.OpenAPI,
 		"traffic":        transport.TrafficOpenAPI,
 		"decisions":      decisions.OpenAPI,
+		"services":       services.OpenAPI,
+		"proactive":      proactive.OpenAPI,
 	}
 }
 

@@ -3,6 +3,8 @@ package appeals
 import (
 	"fmt"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/calendar"
 )
 
 // Clock names what a deadline is for.
@@ -89,13 +91,13 @@ type Due struct {
 // Clocks computes deadlines over a production calendar. Working hours
 // (for SLAs in working hours) run from WorkStart to WorkEnd, local time.
 type Clocks struct {
-	Cal       *Calendar
+	Cal       *calendar.Calendar
 	WorkStart int // hour of day
 	WorkEnd   int // hour of day
 }
 
 // NewClocks returns clocks over cal with a 9:00–18:00 working day.
-func NewClocks(cal *Calendar) Clocks { return Clocks{Cal: cal, WorkStart: 9, WorkEnd: 18} }
+func NewClocks(cal *calendar.Calendar) Clocks { return Clocks{Cal: cal, WorkStart: 9, WorkEnd: 18} }
 
 // Due computes when r, started at from, runs out in the zone loc.
 func (c Clocks) Due(r Rule, from time.Time, loc *time.Location) Due {
@@ -130,15 +132,7 @@ func (c Clocks) shift(t time.Time, how OffDay) time.Time {
 }
 
 // workingDays returns the n-th working day after t's day.
-func (c Clocks) workingDays(t time.Time, n int) time.Time {
-	for n > 0 {
-		t = t.AddDate(0, 0, 1)
-		if c.Cal.Working(t) {
-			n--
-		}
-	}
-	return t
-}
+func (c Clocks) workingDays(t time.Time, n int) time.Time { return c.Cal.AddWorkingDays(t, n) }
 
 // workingHours adds n hours counted only inside working hours of working days.
 func (c Clocks) workingHours(t time.Time, n int) time.Time {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/calendar"
 )
 
 func loadZone(t *testing.T, name string) *time.Location {
@@ -26,7 +28,7 @@ func at(t *testing.T, loc *time.Location, s string) time.Time {
 }
 
 func TestDue(t *testing.T) {
-	clocks := NewClocks(RussianCalendar())
+	clocks := NewClocks(calendar.Russian())
 	next := RuleAnswer
 	next.OffDay = OffDayNext
 	sla := func(n int, u Unit, working bool) Rule {
@@ -79,7 +81,7 @@ func TestDue(t *testing.T) {
 // One instant is a different local day from UTC+2 to UTC+12: the answer
 // deadline follows the municipality's own day.
 func TestDueSameInstantAcrossZones(t *testing.T) {
-	clocks := NewClocks(RussianCalendar())
+	clocks := NewClocks(calendar.Russian())
 	instant := time.Date(2025, 3, 3, 20, 30, 0, 0, time.UTC)
 	for _, tc := range []struct{ zone, wantUTC string }{
 		{"Europe/Kaliningrad", "2025-04-02T21:59:59Z"}, // 22:30 on 3 Mar locally
@@ -98,7 +100,7 @@ func TestDueSameInstantAcrossZones(t *testing.T) {
 }
 
 func TestExtension(t *testing.T) {
-	clocks := NewClocks(RussianCalendar())
+	clocks := NewClocks(calendar.Russian())
 	msk := loadZone(t, "Europe/Moscow")
 	answer := clocks.Due(RuleAnswer, at(t, msk, "2025-01-10 12:00"), msk) // 7 Feb
 	for _, tc := range []struct {
@@ -125,7 +127,7 @@ func TestExtension(t *testing.T) {
 }
 
 func TestDueBeyondCalendar(t *testing.T) {
-	clocks := NewClocks(RussianCalendar())
+	clocks := NewClocks(calendar.Russian())
 	msk := loadZone(t, "Europe/Moscow")
 	d := clocks.Due(RuleAnswer, at(t, msk, "2028-03-01 10:00"), msk)
 	if d.Calendar != "ru-2025-2027.1 (weekends only)" {

@@ -9,7 +9,7 @@
 // 15) and category SLAs in hours or days, calendar or working — is stored
 // with the rule, the legal basis and the calendar version it was computed
 // from, in the municipality's own time zone, over a production calendar
-// kept as data (data/calendar-ru.txt). Running clocks escalate at 50, 80
+// kept as data (internal/platform/calendar). Running clocks escalate at 50, 80
 // and 100 % (appeal.escalated).
 //
 // The service authorizes every call (residents see their own items,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/calendar"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
@@ -36,7 +37,7 @@ type Deps struct {
 	Places    Places
 	Officials Officials
 	Staff     Staff // the assignee picker and who hears of escalations
-	Calendar  *Calendar
+	Calendar  *calendar.Calendar
 	Now       func() time.Time
 	// Submissions allowed per RateWindow; DefaultPerAccount and
 	// DefaultPerIP when zero.
@@ -68,7 +69,7 @@ type Service struct {
 // New returns the service.
 func New(d Deps) *Service {
 	if d.Calendar == nil {
-		d.Calendar = RussianCalendar()
+		d.Calendar = calendar.Russian()
 	}
 	if d.Now == nil {
 		d.Now = time.Now

@@ -1,4 +1,7 @@
-package appeals
+// Package calendar is the Russian production calendar (производственный
+// календарь) as data, and the working-day arithmetic every domain that runs
+// legal clocks (appeals, municipal services) counts its deadlines with.
+package calendar
 
 import (
 	"bufio"
@@ -33,18 +36,18 @@ type civilDate struct {
 
 func dateOf(t time.Time) civilDate { y, m, d := t.Date(); return civilDate{y, m, d} }
 
-// RussianCalendar returns the shipped Russian production calendar.
-func RussianCalendar() *Calendar {
-	c, err := ParseCalendar(calendarRU)
+// Russian returns the shipped Russian production calendar.
+func Russian() *Calendar {
+	c, err := Parse(calendarRU)
 	if err != nil {
-		panic(fmt.Sprintf("appeals: shipped calendar: %v", err)) // a build defect, caught by the tests
+		panic(fmt.Sprintf("calendar: shipped data: %v", err)) // a build defect, caught by the tests
 	}
 	return c
 }
 
-// ParseCalendar reads a calendar file: "# version: X" names it, and each
+// Parse reads a calendar file: "# version: X" names it, and each
 // other non-comment line is "YYYY-MM-DD holiday|workday [comment]".
-func ParseCalendar(data []byte) (*Calendar, error) {
+func Parse(data []byte) (*Calendar, error) {
 	c := &Calendar{holidays: map[civilDate]bool{}, workdays: map[civilDate]bool{}}
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for n := 1; sc.Scan(); n++ {
@@ -112,4 +115,39 @@ func (c *Calendar) Working(t time.Time) bool {
 	}
 	wd := t.Weekday()
 	return wd != time.Saturday && wd != time.Sunday
+}
+
+// AddWorkingDays returns the n-th working day after t's local day, at t's
+// time of day: the day a term of n working days, started on t, ends.
+func (c *Calendar) AddWorkingDays(t time.Time, n int) time.Time {
+	for n > 0 {
+		t = t.AddDate(0, 0, 1)
+		if c.Working(t) {
+			n--
+		}
+	}
+	return t
+}
+
+// WorkingDaysBetween counts the working days after from's local day up to
+// and including to's local day (0 when to is not after from).
+func (c *Calendar) WorkingDaysBetween(from, to time.Time) int {
+	n := 0
+	end := dateOf(to)
+	for d := from.AddDate(0, 0, 1); !after(dateOf(d), end); d = d.AddDate(0, 0, 1) {
+		if c.Working(d) {
+			n++
+		}
+	}
+	return n
+}
+
+func after(a, b civilDate) bool {
+	if a.y != b.y {
+		return a.y > b.y
+	}
+	if a.m != b.m {
+		return a.m > b.m
+	}
+	return a.d > b.d
 }
