@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"time"
@@ -24,18 +25,9 @@ func cmdTransport(ctx context.Context, env *cmdEnv, args []string) error {
 	}
 	fs := flags("transport import FILE -municipality SLUG", "Imports a GTFS feed (zip or folder) as a new version of the municipality's timetable and prints the gtfs-validator notices. A feed without errors becomes the active version.")
 	slug := fs.String("municipality", "", "slug of the municipality (as in /m/SLUG/)")
-	// Flags may come before or after FILE.
-	var files []string
-	rest := args[1:]
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files = append(files, fs.Arg(0))
-		rest = fs.Args()[1:]
+	files, err := parseMixed(fs, args[1:])
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 || *slug == "" {
 		return usageError{transportUsage}
@@ -71,17 +63,9 @@ func transportPoll(ctx context.Context, env *cmdEnv, args []string) error {
 	fs := flags("transport poll URL -municipality SLUG [-every 30s]", "Polls a GTFS-Realtime feed (TripUpdates, VehiclePositions) and takes it in for the municipality until stopped.")
 	slug := fs.String("municipality", "", "slug of the municipality (as in /m/SLUG/)")
 	every := fs.Duration("every", 30*time.Second, "time between polls")
-	var urls []string
-	rest := args
-	for {
-		if err := fs.Parse(rest); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		urls = append(urls, fs.Arg(0))
-		rest = fs.Args()[1:]
+	urls, err := parseMixed(fs, args)
+	if err != nil {
+		return err
 	}
 	if len(urls) != 1 || *slug == "" || *every < time.Second {
 		return usageError{transportUsage}
@@ -111,5 +95,21 @@ func transportPoll(ctx context.Context, env *cmdEnv, args []string) error {
 			return nil
 		case <-tick.C:
 		}
+	}
+}
+
+// parseMixed parses args with fs where flags may come before or after the
+// positional arguments, which it returns.
+func parseMixed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return pos, nil
+		}
+		pos = append(pos, fs.Arg(0))
+		args = fs.Args()[1:]
 	}
 }

@@ -85,6 +85,7 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("road_works", "/m/"+slug+"/transport/works"),
 		tool("decisions", "/m/"+slug+"/decision-cases"),
 		tool("services", "/admin/m/"+slug+"/services"),
+		tool("proactive", "/m/"+slug+"/proactive"),
 		tool("situation", "/m/"+slug+"/situation"),
 		tool("indicators", "/m/"+slug+"/indicators/edit"),
 	}

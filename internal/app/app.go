@@ -31,6 +31,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -65,9 +66,10 @@ type App struct {
 	Notify        *notify.Service
 	Metering      *metering.Service
 	Transport     *transport.Service
+	Services      *services.Service
+	Proactive     *proactive.Service
 	Traffic       *transport.Traffic
 	Decisions     *decisions.Service
-	Services      *services.Service
 	Monitoring    *monitoring.Service
 
 	handler    http.Handler
@@ -76,7 +78,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations, services.Migrations, monitoring.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations, services.Migrations, proactive.Migrations, monitoring.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -104,7 +106,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales, services.Locales, monitoring.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales, services.Locales, proactive.Locales, monitoring.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -127,6 +129,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		metering.Templates,
 		decisions.Templates,
 		services.Templates,
+		proactive.Templates,
 		monitoring.Templates,
 	); err != nil {
 		return nil, err
@@ -137,13 +140,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	if err := a.buildBallots(); err != nil {
 		return nil, err
 	}
-	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation)
+	a.Proactive = a.buildProactive() // reaches identity and notify through a, lazily
+	a.Services = a.buildServices()   // names applicants through identity, lazily
+	a.Identity = a.buildIdentity(a.Territory, a.Appeals, a.Participation, a.Proactive, a.Services)
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
 	a.Traffic = a.buildTraffic()
 	a.Decisions = a.buildDecisions()
-	a.Services = a.buildServices()
 	if a.Monitoring, err = a.buildMonitoring(); err != nil {
 		return nil, err
 	}

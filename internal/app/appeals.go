@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/paulmach/orb"
@@ -12,7 +11,6 @@ import (
 	"github.com/paulmach/orb/planar"
 
 	"github.com/muni-platform/muni/internal/appeals"
-	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -139,15 +137,9 @@ func (q appealQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.F
 	if err != nil {
 		return nil, err
 	}
-	zones := map[string]string{} // tenant -> IANA zone, looked up once per queue
+	zones := zoneCache{t: q.t}
 	for _, s := range items {
-		zone, ok := zones[s.TenantID]
-		if !ok {
-			if n, err := q.t.Node(ctx, s.TenantID); err == nil {
-				zone = n.TimeZone
-			}
-			zones[s.TenantID] = zone
-		}
+		zone := zones.of(ctx, s.TenantID)
 		it := workplace.Item{Source: "appeals", Kind: "appeals.regime." + string(s.Regime), ID: s.ID, Title: s.Title(),
 			URL: "/appeals/" + s.ID, TenantID: s.TenantID, Zone: zone, State: "appeals.state." + string(s.State)}
 		if s.Due != nil {
@@ -187,16 +179,13 @@ func demoAppeals(ctx context.Context, a *App, w *DemoWorld) error {
 	if !ok {
 		return fmt.Errorf("the territory step must run first")
 	}
-	users, err := a.Identity.Users(AsSystem(ctx), identity.UserQuery{Search: "@demo.example", Limit: 1000})
+	users, err := demoResidents(ctx, a)
 	if err != nil {
 		return err
 	}
 	in := appeals.DemoInput{Now: time.Now()}
 	for _, u := range users {
-		// Residents' demo addresses end in a three-digit number; officials' do not.
-		if local, _, _ := strings.Cut(u.Email, "@"); len(local) > 4 && strings.Trim(local[len(local)-4:], ".0123456789") == "" {
-			in.Residents = append(in.Residents, appeals.DemoResident{ID: u.ID, Name: u.Name})
-		}
+		in.Residents = append(in.Residents, appeals.DemoResident{ID: u.ID, Name: u.Name})
 	}
 	for i, m := range td.All() {
 		n := 60

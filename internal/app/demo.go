@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/identity"
 )
 
 // DemoLogin is one account the demo prints.
@@ -45,6 +48,7 @@ func (a *App) demoSteps() []demoStep {
 		{"traffic", demoTraffic},
 		{"decisions", demoDecisions},
 		{"services", demoServices},
+		{"proactive", demoProactive},
 		{"monitoring", demoMonitoring},
 	}
 }
@@ -80,4 +84,23 @@ func (w *DemoWorld) Print(out io.Writer, baseURL string) {
 		}
 	}
 	fmt.Fprintln(out)
+}
+
+// isDemoResident tells the demo's residents from its officials by e-mail:
+// residents' demo addresses end in a three-digit number; officials' do not.
+func isDemoResident(email string) bool {
+	local, _, _ := strings.Cut(email, "@")
+	return len(local) > 4 && strings.Trim(local[len(local)-4:], ".0123456789") == ""
+}
+
+// demoResidents are the residents the identity step made (up to 1000).
+func demoResidents(ctx context.Context, a *App) ([]identity.User, error) {
+	users, err := a.Identity.Users(AsSystem(ctx), identity.UserQuery{Search: "@demo.example", Limit: 1000})
+	out := users[:0]
+	for _, u := range users {
+		if isDemoResident(u.Email) {
+			out = append(out, u)
+		}
+	}
+	return out, err
 }

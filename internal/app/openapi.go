@@ -13,6 +13,7 @@ import (
 	"github.com/muni-platform/muni/internal/monitoring"
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -33,6 +34,7 @@ func openAPIFragments() map[string][]byte {
 		"traffic":        transport.TrafficOpenAPI,
 		"decisions":      decisions.OpenAPI,
 		"services":       services.OpenAPI,
+		"proactive":      proactive.OpenAPI,
 		"monitoring":     monitoring.OpenAPI,
 	}
 }

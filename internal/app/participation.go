@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/muni-platform/muni/internal/identity"
@@ -135,9 +134,7 @@ func demoParticipation(ctx context.Context, a *App, w *DemoWorld) error {
 			return err
 		}
 		for _, u := range users {
-			// Residents' demo addresses end in a three-digit number; officials' do not.
-			local, _, _ := strings.Cut(u.Email, "@")
-			if u.TenantID == m.ID && len(local) > 4 && strings.Trim(local[len(local)-4:], ".0123456789") == "" {
+			if u.TenantID == m.ID && isDemoResident(u.Email) {
 				residents = append(residents, u)
 			}
 		}

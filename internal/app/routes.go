@@ -15,6 +15,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/services"
+	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -29,7 +30,7 @@ func (a *App) routes() {
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()).WithPeople(a.Identity))
-	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a}, transportHome{a}, decisionsHome{a}, servicesHome{a}, monitoringHome{a})
+	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a}, transportHome{a}, servicesHome{a}, decisionsHome{a}, monitoringHome{a})
 	identity.Routes(rt, a.Web.Render, a.Identity)
 	identity.VerificationRoutes(rt, a.Web.Render, a.Identity)
 	appeals.Routes(rt, a.Web.Render, a.Appeals, a.Catalog)
@@ -46,6 +47,8 @@ func (a *App) routes() {
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
 	a.decisionRoutes(rt)
 	services.Routes(rt, a.Web.Render, a.Services, a.Catalog)
+	proactive.APIRoutes(rt, a.Proactive)
+	proactive.Routes(rt, a.Web.Render, a.Proactive)
 	monitoring.Routes(rt, a.Web.Render, a.Monitoring, a.Catalog, a.monitoringPDF())
 }
 

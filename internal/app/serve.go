@@ -29,6 +29,7 @@ func (a *App) Serve(ctx context.Context, ready chan<- string) error {
 		MaxHeaderBytes:    64 << 10,
 	}
 	go a.housekeeping(ctx)
+	go a.sweepProactive(ctx)
 	go a.runMetering(ctx, meteringKeepRaw(a.Cfg))
 	stopRelay := a.startRelay()
 	stopMQTT, err := a.startMQTT(ctx)

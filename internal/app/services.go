@@ -3,10 +3,8 @@ package app
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/services"
@@ -96,16 +94,10 @@ func (q serviceQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.
 	if err != nil {
 		return nil, err
 	}
-	zones := map[string]string{}
+	zones := zoneCache{t: q.t}
 	out := make([]workplace.Item, 0, len(apps))
 	for _, ap := range apps {
-		zone, ok := zones[ap.TenantID]
-		if !ok {
-			if n, err := q.t.Node(ctx, ap.TenantID); err == nil {
-				zone = n.TimeZone
-			}
-			zones[ap.TenantID] = zone
-		}
+		zone := zones.of(ctx, ap.TenantID)
 		out = append(out, workplace.Item{Source: "services", Kind: "services.kind.application", ID: ap.ID,
 			Title: ap.Number + " · " + ap.ServiceName, URL: "/services/applications/" + ap.ID, TenantID: ap.TenantID,
 			Zone: zone, State: "services.state." + string(ap.State), Due: ap.Due, Basis: ap.Basis})
@@ -122,7 +114,8 @@ func (h servicesHome) Section(ctx context.Context, muni territory.Node, lang str
 	l := h.a.Catalog.Localizer(lang)
 	return territory.HomeBlock{Title: l.T("services.home.title"), Text: l.T("services.home.text"),
 		Items: []territory.HomeItem{{Title: l.T("services.home.catalog"), URL: "/m/" + muni.Slug + "/services"},
-			{Title: l.T("services.home.stats"), URL: "/m/" + muni.Slug + "/services/stats"}},
+			{Title: l.T("services.home.stats"), URL: "/m/" + muni.Slug + "/services/stats"},
+			{Title: l.T("proactive.home.link"), URL: "/proactive", Meta: l.T("proactive.home.meta")}},
 		MoreURL: "/services/mine", MoreText: l.T("services.home.mine")}, nil
 }
 
@@ -134,7 +127,7 @@ func demoServices(ctx context.Context, a *App, w *DemoWorld) error {
 	if !ok {
 		return fmt.Errorf("the territory step must run first")
 	}
-	users, err := a.Identity.Users(AsSystem(ctx), identity.UserQuery{Search: "@demo.example", Limit: 1000})
+	users, err := demoResidents(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -149,10 +142,7 @@ func demoServices(ctx context.Context, a *App, w *DemoWorld) error {
 		}
 	}
 	for _, u := range users {
-		// Residents' demo addresses end in a three-digit number; officials' do not.
-		if local, _, _ := strings.Cut(u.Email, "@"); len(local) > 4 && strings.Trim(local[len(local)-4:], ".0123456789") == "" {
-			in.Residents = append(in.Residents, services.DemoResident{ID: u.ID, Name: u.Name})
-		}
+		in.Residents = append(in.Residents, services.DemoResident{ID: u.ID, Name: u.Name})
 	}
 	for i, m := range td.All() {
 		dm := services.DemoMunicipality{ID: m.ID, Departments: m.Departments}
@@ -167,4 +157,26 @@ func demoServices(ctx context.Context, a *App, w *DemoWorld) error {
 	}
 	w.Notes = append(w.Notes, fmt.Sprintf("services: %d catalogue entries, %d applications", res.Services, res.Applications))
 	return nil
+}
+
+// zoneCache looks each municipality's time zone up once per work queue.
+type zoneCache struct {
+	t *territory.Service
+	m map[string]string // tenant -> IANA zone
+}
+
+// of is the zone of a tenant, or "" when it cannot be read.
+func (z *zoneCache) of(ctx context.Context, tenantID string) string {
+	if zone, ok := z.m[tenantID]; ok {
+		return zone
+	}
+	if z.m == nil {
+		z.m = map[string]string{}
+	}
+	zone := ""
+	if n, err := z.t.Node(ctx, tenantID); err == nil {
+		zone = n.TimeZone
+	}
+	z.m[tenantID] = zone
+	return zone
 }

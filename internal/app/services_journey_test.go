@@ -17,34 +17,43 @@ import (
 	"github.com/muni-platform/muni/internal/platform/pdf/pdftest"
 )
 
-// TestServiceApplicationJourney: a resident finds the address service in
-// the catalogue and fills in its form (a draft saved as they type; a
-// checksum-invalid SNILS and a text file posing as a PDF refused with
-// clear messages); an official accepts it and asks for a missing
-// document; the resident uploads it; the official approves; the resident
-// downloads the result PDF, whose text shows the resident's name in
-// Cyrillic.
+// TestServiceApplicationJourney: a resident accepts a proactive offer of
+// kindergarten enrolment and completes the pre-filled application (a
+// draft saved as they type; a checksum-invalid SNILS and a text file
+// posing as a PDF refused with clear messages); an official accepts it
+// and asks for a missing document; the resident uploads it; the official
+// approves; the resident downloads the result PDF, whose text shows the
+// resident's name in Cyrillic.
 func TestServiceApplicationJourney(t *testing.T) {
 	a, world, ts := newDemoServer(t)
 	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world}
 	resident, admin := demoLogin(t, world, "resident"), demoLogin(t, world, "municipal_admin")
 	name := userName(t, a, resident.Email)
 	dir := t.TempDir()
-	scan := writeScan(t, dir, "выписка-егрн.pdf", name)
+	scan := writeScan(t, dir, "свидетельство.pdf", name)
 	fake := filepath.Join(dir, "fake.pdf")
 	if err := os.WriteFile(fake, []byte("this is plain text, not a PDF"), 0o644); err != nil {
 		t.Fatal(err)
 	}
 
 	j.signIn(resident.Email, resident.Password)
-	j.open("/m/" + world.Municipality + "/services?q=адрес")
+	j.open("/m/" + world.Municipality + "/services?q=детские+сады")
 	j.expectPage("services/catalog")
+	j.b.Contains("#service-list", "детские сады")
 	j.b.Both("service-catalog")
-	j.b.Follow(`a[href="/m/` + world.Municipality + `/services/address"]`)
-	j.expectPage("services/entry")
-	j.b.Contains("main", "1221", "ФИАС")
-	j.b.Submit("#apply")
+	j.open("/m/" + world.Municipality + "/services/stats")
+	j.expectPage("services/stats")
+	j.b.Contains("#service-stats", "Непредставление документов")
+	j.b.Both("service-stats")
+	j.open("/proactive")
+	j.b.Submit(`form[action$="/accept"] button[aria-label*="детский сад"]`)
 	j.expectPage("services/form")
+	j.b.Contains("main", "Часть полей заполнена")
+	for _, css := range []string{"#f-applicant", "#f-child", "#f-child_birth"} {
+		if v := j.b.Eval(`document.querySelector("` + css + `").value`); v == "" {
+			t.Fatalf("the offer did not pre-fill %s", css)
+		}
+	}
 	id := strings.TrimSuffix(strings.TrimPrefix(j.path(), "/services/applications/"), "/edit")
 
 	// The draft saves itself as the resident types (htmx), with no button.
@@ -56,20 +65,18 @@ func TestServiceApplicationJourney(t *testing.T) {
 		t.Fatalf("the autosave did not store the draft: %s", draft)
 	}
 
-	j.b.Select("#f-object", "building")
-	j.b.Select("#f-action", "assign")
-	j.b.Fill("#f-cadastre", "47:29:0103004:57")
-	j.fillText("#f-location", "Лужский район, д. Заклинье, ул. Новая, жилой дом на участке 14")
+	j.b.Eval(`document.querySelector("#f-start").value = "` + time.Now().AddDate(0, 6, 0).Format(time.DateOnly) + `"`)
+	j.b.Select("#f-group", "full")
 	j.b.Check("#f-consent")
-	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-egrn"), []string{fake}))
+	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-birth_cert"), []string{fake}))
 	j.b.Submit("#submit-application")
 	j.expectPage("services/form")
 	j.b.Contains("#f-snils-error", "СНИЛС неверен")
-	j.b.Contains("#f-egrn-error", "тип файла не принимается")
+	j.b.Contains("#f-birth_cert-error", "тип файла не принимается")
 	j.b.Both("service-form-errors")
 
 	j.b.Fill("#f-snils", "112-233-445 95")
-	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-egrn"), []string{scan}))
+	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-birth_cert"), []string{scan}))
 	j.b.Submit("#submit-application")
 	j.expectPage("services/show")
 	j.b.Contains("main", "Заявление отправлено", "Подано", "МУ-")
@@ -77,6 +84,12 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.signOut()
 
 	j.signIn(admin.Email, admin.Password)
+	j.open("/admin/m/" + world.Municipality + "/services")
+	j.expectPage("services/admin")
+	j.b.Both("service-admin-list")
+	j.b.Follow(`a[href="/admin/m/` + world.Municipality + `/services/kindergarten"]`)
+	j.expectPage("services/admin_edit")
+	j.b.Both("service-admin-edit")
 	j.open("/work/")
 	if !j.b.Has(`a[href="/services/applications/` + id + `"]`) {
 		t.Fatal("the application is not in the official's work queue")
@@ -86,7 +99,7 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.b.Contains("#app-state", "На рассмотрении")
 	j.b.Submit("#act-request")
 	j.b.Contains("main", "Напишите, какой документ нужен")
-	j.fillText("#request-note", "Приложите выписку из ЕГРН не старше 30 дней.")
+	j.fillText("#request-note", "Приложите свидетельство о рождении с отметкой о гражданстве, скан читаемый целиком.")
 	j.b.Submit("#act-request")
 	j.b.Contains("#app-state", "Нужен документ")
 	j.b.Both("service-document-requested")
@@ -99,15 +112,15 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.open("/me/notifications")
 	j.b.Contains("main", "Нужен документ")
 	j.open("/services/applications/" + id)
-	j.b.Contains("main", "не старше 30 дней")
-	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#p-egrn"), []string{scan}))
+	j.b.Contains("main", "скан читаемый целиком")
+	j.b.Do(chromedp.SetUploadFiles(chromedp.CSS("#p-birth_cert"), []string{scan}))
 	j.b.Submit("#provide")
 	j.b.Contains("#app-state", "На рассмотрении")
 	j.signOut()
 
 	j.signIn(admin.Email, admin.Password)
 	j.open("/services/applications/" + id)
-	j.fillText("#approve-note", "Объекту адресации присвоен адрес: Лужский район, д. Заклинье, ул. Новая, д. 14.")
+	j.fillText("#approve-note", "Ребёнок поставлен на учёт для зачисления в детский сад.")
 	j.b.Submit("#act-approve")
 	j.b.Contains("#app-state", "Услуга предоставлена")
 	j.signOut()
@@ -122,7 +135,7 @@ func TestServiceApplicationJourney(t *testing.T) {
 	if !strings.Contains(text, name) || !strings.ContainsFunc(name, func(r rune) bool { return unicode.Is(unicode.Cyrillic, r) }) {
 		t.Fatalf("the result PDF does not show the resident's Cyrillic name %q:\n%s", name, text)
 	}
-	if !strings.Contains(text, "Объекту адресации присвоен адрес") {
+	if !strings.Contains(text, "поставлен на учёт") {
 		t.Errorf("the result PDF lacks the decision:\n%s", text)
 	}
 }

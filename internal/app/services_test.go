@@ -25,7 +25,7 @@ func TestServicesAPI(t *testing.T) {
 		t.Fatalf("the demo catalogue has %d services", len(cat.Services))
 	}
 	var found struct{ Services []services.Entry }
-	getJSON(t, anon, ts.URL+"/api/v1/municipalities/"+slug+"/services?q=детские+сады", http.StatusOK, &found)
+	getJSON(t, anon, ts.URL+"/api/v1/municipalities/"+slug+"/services?q=детский+сад", http.StatusOK, &found)
 	if len(found.Services) != 1 || found.Services[0].Code != "kindergarten" {
 		t.Errorf("search: %+v", found.Services)
 	}
@@ -152,4 +152,85 @@ func problem(t *testing.T, c *http.Client, method, u, body string, status int) p
 		t.Fatalf("%s %s: not a problem document: %s", method, u, b)
 	}
 	return p
+}
+
+// TestServicesForms: the save button keeps a draft without JavaScript;
+// an administrator's catalogue edit with a broken form definition is
+// refused at its field and changes nothing; a valid edit is saved and
+// audited; a resident may not open the editor.
+func TestServicesForms(t *testing.T) {
+	a, world, ts := newDemoServer(t)
+	slug := world.Municipality
+	resident := signedInClient(t, ts.URL, demoLogin(t, world, "resident"))
+	res, err := resident.PostForm(ts.URL+"/m/"+slug+"/services/archive/apply", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	edit := res.Request.URL.Path
+	if !strings.HasSuffix(edit, "/edit") {
+		t.Fatalf("apply led to %s", edit)
+	}
+	res, err = resident.PostForm(ts.URL+edit, map[string][]string{"do": {"save"}, "organisation": {"Лужский завод «Белкозин», 1985–1992"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.Request.URL.RawQuery != "saved=1" || !strings.Contains(string(body), "Черновик сохранён") || !strings.Contains(string(body), "Белкозин") {
+		t.Fatalf("the save button: %s?%s", res.Request.URL.Path, res.Request.URL.RawQuery)
+	}
+	if export := getPage(t, resident, ts.URL+"/profile/export"); !strings.Contains(export, `"services"`) || !strings.Contains(export, "Белкозин") {
+		t.Error("the resident's data export lacks their service applications")
+	}
+	if res, err := resident.Get(ts.URL + "/admin/m/" + slug + "/services/archive"); err != nil || res.StatusCode != http.StatusForbidden {
+		t.Fatalf("a resident opens the catalogue editor: %v %v", res.StatusCode, err)
+	}
+
+	admin := signedInClient(t, ts.URL, demoLogin(t, world, "municipal_admin"))
+	page := getPage(t, admin, ts.URL+"/admin/m/"+slug+"/services/archive")
+	if !strings.Contains(page, "125-ФЗ") {
+		t.Fatal("the editor does not show the service")
+	}
+	m, err := a.Services.MunicipalityBySlug(t.Context(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := a.Services.Entry(app.AsSystem(t.Context()), m.ID, "archive")
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := map[string][]string{"name_ru": {before.NameRU}, "legal_basis": {before.LegalBasis}, "term_days": {"20"}, "fee": {"0"},
+		"term_working": {"on"}, "active": {"on"}, "extraterritorial": {"on"}, "form": {`[{"code": "x", "kind": "colour", "label_ru": "Цвет"}]`}, "reasons": {"[]"}}
+	res, err = admin.PostForm(ts.URL+"/admin/m/"+slug+"/services/archive", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ = io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "Форма не читается") {
+		t.Fatalf("a broken form definition: %d", res.StatusCode)
+	}
+	if after, _ := a.Services.Entry(app.AsSystem(t.Context()), m.ID, "archive"); after.Term.Days != before.Term.Days {
+		t.Fatal("a refused edit changed the service")
+	}
+	formJSON, _ := json.Marshal(before.Form)
+	reasons, _ := json.Marshal(before.Reasons)
+	form["form"], form["reasons"] = []string{string(formJSON)}, []string{string(reasons)}
+	res, err = admin.PostForm(ts.URL+"/admin/m/"+slug+"/services/archive", form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.Request.URL.RawQuery != "saved=1" {
+		t.Fatalf("a valid edit: %d at %s", res.StatusCode, res.Request.URL)
+	}
+	after, _ := a.Services.Entry(app.AsSystem(t.Context()), m.ID, "archive")
+	if after.Term.Days != 20 || !after.Term.Working || len(after.Form) != len(before.Form) {
+		t.Fatalf("after the edit: %+v", after.Term)
+	}
+	var n int
+	if err := a.DB.Writer().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'services.entry.update' AND object_id = $1`, after.ID).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("audit entries of the edit: %d, %v", n, err)
+	}
 }

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // answerFiles reads the "files" input of an answering step's form; other
 // steps carry none. The cleanup removes what the parser spilled to disk.
 func (h *handler) answerFiles(r *http.Request, act Action) ([]AttachmentUpload, func(), error) {
-	cleanup, err := parseForm(r)
+	cleanup, err := web.ParseForm(r)
 	if err != nil || !slices.Contains(attachSteps, act) || r.MultipartForm == nil {
 		return nil, cleanup, err
 	}

@@ -1,13 +1,10 @@
 package appeals
 
 import (
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
 	"strconv"
-
-	"github.com/muni-platform/muni/internal/platform/fault"
 )
 
 // photoFile serves one cleaned photo: publicly for an issue report, to
@@ -71,30 +68,4 @@ func readPart(fh *multipart.FileHeader, max int64) ([]byte, error) {
 	}
 	defer func() { _ = f.Close() }()
 	return io.ReadAll(io.LimitReader(f, max+1))
-}
-
-// parseForm reads a urlencoded or multipart body; a body past its limit
-// is the 413 it is, anything else malformed is the person's input error.
-// Files past a megabyte wait in temporary files, which the returned
-// cleanup removes (the server's own cleanup misses a request that
-// middleware has copied).
-func parseForm(r *http.Request) (cleanup func(), err error) {
-	cleanup = func() {
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-		}
-	}
-	err = r.ParseMultipartForm(1 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
-		err = r.ParseForm()
-	}
-	if err == nil {
-		return cleanup, nil
-	}
-	cleanup()
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return cleanup, err
-	}
-	return cleanup, fault.New(fault.ErrInvalid, "invalid-form", "error.invalid")
 }

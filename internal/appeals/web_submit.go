@@ -67,7 +67,7 @@ func (h *handler) submit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cleanup, err := parseForm(r)
+	cleanup, err := web.ParseForm(r)
 	defer cleanup()
 	if err != nil {
 		return err

@@ -98,12 +98,17 @@ func (e Entry) Reason(code string) (Reason, bool) {
 	return Reason{}, false
 }
 
-// Matches reports whether the entry matches a search query (any word of
-// it, case-insensitive, in its code, names, description or legal basis).
+// Matches reports whether the entry matches a search query: every word of
+// it, case-insensitive, found in its code, names, description, result or
+// legal basis. A word of five letters or more is matched by its stem (the
+// last two letters dropped), so "детский сад" finds "детские сады".
 func (e Entry) Matches(q string) bool {
 	hay := strings.ToLower(strings.Join([]string{e.Code, e.NameRU, e.NameEN, e.DescriptionRU, e.DescriptionEN, e.LegalBasis, e.ResultRU, e.ResultEN}, " "))
 	hay = strings.ReplaceAll(hay, "ё", "е")
 	for _, w := range strings.Fields(strings.ReplaceAll(strings.ToLower(q), "ё", "е")) {
+		if r := []rune(w); len(r) >= 5 {
+			w = string(r[:len(r)-2])
+		}
 		if !strings.Contains(hay, w) {
 			return false
 		}

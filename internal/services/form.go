@@ -94,6 +94,20 @@ func (f Field) OptionLabel(v, lang string) string {
 	return v
 }
 
+// Display is a value as people read it: a select's option label, a date
+// as dd.mm.yyyy; other values as they are.
+func (f Field) Display(v, lang string) string {
+	switch f.Kind {
+	case KindSelect:
+		return f.OptionLabel(v, lang)
+	case KindDate:
+		if d, err := time.Parse(time.DateOnly, v); err == nil {
+			return d.Format("02.01.2006")
+		}
+	}
+	return v
+}
+
 // Form is an application form: its fields in order.
 type Form []Field
 

@@ -170,3 +170,15 @@ func TestCheckUpload(t *testing.T) {
 		t.Errorf("file name = %q", got)
 	}
 }
+
+func TestFieldDisplay(t *testing.T) {
+	if got := testForm[6].Display("2022-03-01", "ru"); got != "01.03.2022" {
+		t.Errorf("date %q", got)
+	}
+	if got := testForm[8].Display("b", "ru"); got != "Б" {
+		t.Errorf("option %q", got)
+	}
+	if got := testForm[0].Display("Иван", "en"); got != "Иван" {
+		t.Errorf("text %q", got)
+	}
+}

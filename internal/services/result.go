@@ -51,10 +51,8 @@ func (s *Service) Result(ctx context.Context, id string) ([]byte, string, error)
 		if v == "" || f.Kind == KindFile {
 			continue
 		}
-		switch f.Kind {
-		case KindSelect:
-			v = f.OptionLabel(v, "ru")
-		case KindCheckbox:
+		v = f.Display(v, "ru")
+		if f.Kind == KindCheckbox {
 			v = "да"
 		}
 		rows = append(rows, pdf.Row{Key: f.LabelRU, Value: v})

@@ -350,6 +350,9 @@ func TestCatalogueSearchAndVisibility(t *testing.T) {
 		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "земляных РАБОТ")); len(got) != 1 {
 			t.Errorf("search found %d", len(got))
 		}
+		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "разрешение земляные")); len(got) != 1 {
+			t.Errorf("a search by word stems found %d", len(got))
+		}
 		if got := must[[]Entry](t)(e.svc.Catalogue(anon, muniA.ID, "вырубка")); len(got) != 0 {
 			t.Errorf("search for another service found %d", len(got))
 		}
@@ -394,4 +397,22 @@ func TestDueCalendarDaysMoveOffADayOff(t *testing.T) {
 	if got := at.In(msk).Format("2006-01-02"); got != "2027-01-14" {
 		t.Errorf("5 working days from 29 Dec 2026: %s", got)
 	}
+}
+
+func TestExportUser(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		e.earthworks(muniA, false)
+		res := resident("res-a", "Иванова Мария Сергеевна", muniA)
+		app := must[Application](t)(e.svc.Start(res, muniA.ID, "earthworks"))
+		must[Application](t)(e.svc.Submit(res, app.ID, goodValues(), []Upload{{Field: "plan", Name: "p.pdf", Data: pdfBytes}}))
+		must[Application](t)(e.svc.Start(resident("res-b", "Другой", muniA), muniA.ID, "earthworks"))
+		name, data, err := e.svc.ExportUser(t.Context(), "res-a")
+		if err != nil {
+			t.Fatal(err)
+		}
+		apps := data.([]Application)
+		if name != "services" || len(apps) != 1 || apps[0].Values["inn"] != "500100732259" || len(apps[0].Files) != 1 || len(apps[0].History) != 2 {
+			t.Fatalf("export %s %+v", name, apps)
+		}
+	})
 }

@@ -32,14 +32,14 @@ func (s *Service) Stats(ctx context.Context, muniID string) ([]Stats, error) {
 	if err != nil {
 		return nil, wrap("stats", err)
 	}
-	rows, err := s.st.apps(ctx, `WHERE a.tenant_id = $1 AND a.state <> 'draft'`, m.ID)
+	rows, err := s.st.statRows(ctx, m.ID)
 	if err != nil {
 		return nil, wrap("stats", err)
 	}
 	now := s.now()
-	by := map[string][]Application{}
+	by := map[string][]statRow{}
 	for _, r := range rows {
-		by[r.ServiceID] = append(by[r.ServiceID], r.Application)
+		by[r.serviceID] = append(by[r.serviceID], r)
 	}
 	out := []Stats{}
 	for _, e := range entries {
@@ -50,24 +50,24 @@ func (s *Service) Stats(ctx context.Context, muniID string) ([]Stats, error) {
 		var hours []float64
 		for _, a := range by[e.ID] {
 			st.Received++
-			if a.State.Open() {
+			if a.state.Open() {
 				st.Open++
-				if now.After(a.Due) {
+				if now.After(a.due) {
 					st.Overdue++
 				}
 				continue
 			}
 			st.Decided++
-			hours = append(hours, a.Decided.Sub(a.Submitted).Hours())
-			if a.Decided.After(a.Due) {
+			hours = append(hours, a.decided.Sub(a.submitted).Hours())
+			if a.decided.After(a.due) {
 				st.Overdue++
 			}
-			if a.State == StateApproved {
+			if a.state == StateApproved {
 				st.Approved++
 			} else {
-				st.Refusals[a.RefusalCode]++
-				if r, ok := e.Reason(a.RefusalCode); ok {
-					st.RefusalTexts[a.RefusalCode] = pick(r.RU, r.EN, ctx)
+				st.Refusals[a.refusal]++
+				if r, ok := e.Reason(a.refusal); ok {
+					st.RefusalTexts[a.refusal] = pick(r.RU, r.EN, ctx)
 				}
 			}
 		}

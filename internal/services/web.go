@@ -201,29 +201,6 @@ func (h *handler) edit(w http.ResponseWriter, r *http.Request) error {
 	return h.render.Page(w, r, http.StatusOK, "services/form", p)
 }
 
-// parseForm reads a multipart or urlencoded body; a body past its limit
-// is the 413 it is, anything else malformed is the person's input error.
-func parseForm(r *http.Request) (func(), error) {
-	cleanup := func() {
-		if r.MultipartForm != nil {
-			_ = r.MultipartForm.RemoveAll()
-		}
-	}
-	err := r.ParseMultipartForm(1 << 20)
-	if errors.Is(err, http.ErrNotMultipart) {
-		err = r.ParseForm()
-	}
-	if err == nil {
-		return cleanup, nil
-	}
-	cleanup()
-	var mbe *http.MaxBytesError
-	if errors.As(err, &mbe) {
-		return cleanup, err
-	}
-	return cleanup, fault.New(fault.ErrInvalid, "invalid-form", "error.invalid")
-}
-
 // formValues are the posted values of the form's fields.
 func formValues(r *http.Request, fm Form) map[string]string {
 	out := map[string]string{}
@@ -277,7 +254,7 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 	if !signIn(w, r) {
 		return nil
 	}
-	cleanup, err := parseForm(r)
+	cleanup, err := web.ParseForm(r)
 	defer cleanup()
 	if err != nil {
 		return err
@@ -291,11 +268,13 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	vals := formValues(r, p.Entry.Form)
-	ups, err := uploads(r, fileCodes(p.Entry.Form))
-	if err != nil {
-		return err
-	}
 	autosave := r.Header.Get("HX-Request") == "true"
+	var ups []Upload
+	if !autosave { // the autosave sends the typed values only; files go with a button
+		if ups, err = uploads(r, fileCodes(p.Entry.Form)); err != nil {
+			return err
+		}
+	}
 	if r.PostFormValue("do") == "submit" && !autosave {
 		_, err = h.svc.Submit(r.Context(), app.ID, vals, ups)
 		if err == nil {
@@ -312,14 +291,12 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 			return nil
 		}
 	}
-	fe, ok := fault.As(err)
-	if !ok || !errors.Is(err, fault.ErrInvalid) && !errors.Is(err, fault.ErrConflict) {
+	fields, alert, status, ok := refusal(err)
+	if !ok {
 		return err
 	}
-	if autosave { // the note says the draft is not saved and why
-		status, _, _ := web.Classify(err)
+	if autosave { // the note in place of "saved" says the draft is not saved (htmx swaps only a 200)
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.WriteHeader(status)
 		loc := h.cat.Localizer(web.Lang(r.Context()))
 		_, werr := io.WriteString(w, `<span class="field-error">`+html.EscapeString(loc.T("services.form.not_saved"))+`</span>`)
 		return werr
@@ -327,14 +304,7 @@ func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
 	for k, v := range vals {
 		p.Values[k] = v
 	}
-	for k, v := range fe.Fields {
-		p.Errors[k] = v
-	}
-	p.Alert = "services.form.fix"
-	if fe.Key != "" && fe.Key != "error.invalid" {
-		p.Alert = fe.Key
-	}
-	status, _, _ := web.Classify(err)
+	p.Errors, p.Alert = fields, alert
 	return h.render.Page(w, r, status, "services/form", p)
 }
 
@@ -414,24 +384,37 @@ func (h *handler) show(w http.ResponseWriter, r *http.Request) error {
 
 // failShow renders the application again with a step's input refused.
 func (h *handler) failShow(w http.ResponseWriter, r *http.Request, act Action, err error) error {
-	fe, ok := fault.As(err)
-	if !ok || !errors.Is(err, fault.ErrInvalid) && !errors.Is(err, fault.ErrConflict) {
+	fields, alert, status, ok := refusal(err)
+	if !ok {
 		return err
 	}
 	p, perr := h.showData(r, r.PathValue("id"))
 	if perr != nil {
 		return perr
 	}
-	p.Failed, p.Note = act, r.PostFormValue("note")
-	for k, v := range fe.Fields {
-		p.Errors[k] = v
-	}
-	p.Alert = "services.form.fix"
-	if fe.Key != "" && fe.Key != "error.invalid" {
-		p.Alert = fe.Key
-	}
-	status, _, _ := web.Classify(err)
+	p.Failed, p.Note, p.Errors, p.Alert = act, r.PostFormValue("note"), fields, alert
 	return h.render.Page(w, r, status, "services/show", p)
+}
+
+// refusal reads a refusal of the person's input or of a step the state
+// does not allow: each field's message, the alert above the form and the
+// status to render with. ok is false for any other error, which goes to
+// the error page.
+func refusal(err error) (fields map[string]string, alert string, status int, ok bool) {
+	fe, ok := fault.As(err)
+	if !ok || !errors.Is(err, fault.ErrInvalid) && !errors.Is(err, fault.ErrConflict) {
+		return nil, "", 0, false
+	}
+	fields = map[string]string{}
+	for k, v := range fe.Fields {
+		fields[k] = v
+	}
+	alert = "services.form.fix"
+	if fe.Key != "" && fe.Key != "error.invalid" {
+		alert = fe.Key
+	}
+	status, _, _ = web.Classify(err)
+	return fields, alert, status, true
 }
 
 func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
@@ -451,7 +434,7 @@ func (h *handler) provide(w http.ResponseWriter, r *http.Request) error {
 	if !signIn(w, r) {
 		return nil
 	}
-	cleanup, err := parseForm(r)
+	cleanup, err := web.ParseForm(r)
 	defer cleanup()
 	if err != nil {
 		return err

@@ -2,14 +2,12 @@ package services
 
 import (
 	"encoding/json"
-	"errors"
 	"math"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -193,11 +191,11 @@ func (h *handler) adminWrite(w http.ResponseWriter, r *http.Request, create bool
 			http.Redirect(w, r, "/admin/m/"+m.Slug+"/services/"+e.Code+"?saved=1", http.StatusSeeOther)
 			return nil
 		}
-		fe, ok := fault.As(err)
-		if !ok || !errors.Is(err, fault.ErrInvalid) {
+		fields, _, _, ok := refusal(err)
+		if !ok {
 			return err
 		}
-		errs = fe.Fields
+		errs = fields
 	}
 	deps, derr := h.svc.Departments(r.Context(), m.ID)
 	if derr != nil {

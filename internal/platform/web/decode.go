@@ -62,3 +62,28 @@ func jsonError(err error) error {
 	}
 	return &fault.Error{Kind: fault.ErrInvalid, Type: "invalid-json", Key: "error.json.malformed", Err: fmt.Errorf("decode: %w", err)}
 }
+
+// ParseForm reads a urlencoded or multipart body: a body past its limit
+// is the 413 it is, anything else malformed is the person's input error.
+// Files past a megabyte wait in temporary files, which the returned
+// cleanup removes (the server's own cleanup misses a request that
+// middleware has copied); call it even when ParseForm fails.
+func ParseForm(r *http.Request) (cleanup func(), err error) {
+	cleanup = func() {
+		if r.MultipartForm != nil {
+			_ = r.MultipartForm.RemoveAll()
+		}
+	}
+	err = r.ParseMultipartForm(1 << 20)
+	if errors.Is(err, http.ErrNotMultipart) {
+		err = r.ParseForm()
+	}
+	if err == nil {
+		return cleanup, nil
+	}
+	cleanup()
+	if tooLarge(err) {
+		return cleanup, err
+	}
+	return cleanup, fault.New(fault.ErrInvalid, "invalid-form", "error.invalid")
+}

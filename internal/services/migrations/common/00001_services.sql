@@ -52,7 +52,8 @@ CREATE TABLE services_applications (
     source         TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX services_applications_applicant ON services_applications (applicant_id, updated_ms);
-CREATE INDEX services_applications_tenant ON services_applications (tenant_path, state);
+CREATE INDEX services_applications_tenant ON services_applications (tenant_id, state);
+CREATE INDEX services_applications_path ON services_applications (tenant_path, state);
 CREATE INDEX services_applications_service ON services_applications (service_id, state);
 
 -- Every step of an application, in order.
