@@ -48,7 +48,7 @@ func commands() []command {
 		{"backup", "backup FILE: consistent online snapshot of a SQLite database", cmdBackup},
 		{"transport", "transport import FILE -municipality SLUG: import a GTFS feed as a new timetable version", cmdTransport},
 		{"proactive", "proactive import FILE -municipality SLUG | proactive sweep: life events from a CSV; run the proactive rules now", cmdProactive},
-		{"simulate", "simulate meters -municipality SLUG [-points N …]: simulated meter readings with leaks, stuck meters, outages", cmdSimulate},
+		{"simulate", "simulate meters|traffic -municipality SLUG […]: simulated meter readings with leaks, stuck meters, outages; traffic detectors on road segments", cmdSimulate},
 		{"version", "print the version", cmdVersion},
 	}
 }

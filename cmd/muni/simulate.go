@@ -9,9 +9,12 @@ import (
 	"github.com/muni-platform/muni/internal/metering"
 )
 
-// cmdSimulate runs a simulator; "meters" is the only one so far.
+// cmdSimulate runs a simulator: "meters" or "traffic".
 func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	const usage = "simulate meters -municipality SLUG [-points N] [-interval 15m] [-days D] [-leak P] [-stuck P] [-outage ZONE] [-url URL -api-key KEY | -mqtt mqtt://HOST:PORT]"
+	if len(args) > 0 && args[0] == "traffic" {
+		return simulateTraffic(ctx, env, args[1:])
+	}
 	if len(args) == 0 || args[0] != "meters" {
 		return usageError{"usage: muni " + usage}
 	}

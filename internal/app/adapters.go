@@ -84,5 +84,7 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("transport", "/m/"+slug+"/transport/feeds"),
 		tool("services", "/admin/m/"+slug+"/services"),
 		tool("proactive", "/m/"+slug+"/proactive"),
+		tool("road_works", "/m/"+slug+"/transport/works"),
+		tool("decisions", "/m/"+slug+"/decision-cases"),
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/decisions"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
@@ -66,6 +67,8 @@ type App struct {
 	Transport     *transport.Service
 	Services      *services.Service
 	Proactive     *proactive.Service
+	Traffic       *transport.Traffic
+	Decisions     *decisions.Service
 
 	handler    http.Handler
 	openAPIDoc []byte
@@ -73,7 +76,7 @@ type App struct {
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
-	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, services.Migrations, proactive.Migrations}
+	return []db.Migrations{audit.Migrations, auth.Migrations, events.Migrations, territory.Migrations, identity.Migrations, appeals.Migrations, notify.Migrations, participation.Migrations, metering.Migrations, transport.Migrations, decisions.Migrations, services.Migrations, proactive.Migrations}
 }
 
 // Open connects to the configured database and applies migrations.
@@ -101,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 
 	a.Catalog = i18n.New()
 	// Every domain's messages: add a domain's Locales here.
-	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, services.Locales, proactive.Locales} {
+	for _, l := range []fs.FS{web.Locales, workplace.Locales, territory.Locales, identity.Locales, appeals.Locales, notify.Locales, participation.Locales, participation.BallotLocales, participation.InitiativeLocales, participation.ResultLocales, metering.Locales, metering.WatchLocales, transport.Locales, transport.TrafficLocales, decisions.Locales, services.Locales, proactive.Locales} {
 		if err := a.Catalog.Load(l, "locales"); err != nil {
 			return nil, err
 		}
@@ -124,6 +127,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		metering.Templates,
 		services.Templates,
 		proactive.Templates,
+		decisions.Templates,
 	); err != nil {
 		return nil, err
 	}
@@ -139,6 +143,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 	a.Notify = a.buildNotify()
 	a.Metering = a.buildMetering()
 	a.Transport = a.buildTransport()
+	a.Traffic = a.buildTraffic()
+	a.Decisions = a.buildDecisions()
 	if err := a.subscribeNotify(); err != nil {
 		return nil, err
 	}

@@ -70,6 +70,8 @@ var (
 	// (audit actions such as identity.user.create).
 	tags      = regexp.MustCompile(`(?s)<script.*?</script>|<code[^>]*>.*?</code>|<[^>]+>`)
 	idSegment = regexp.MustCompile(`/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f-]{14,}|/\d+(/|$)`)
+	// The metering registry's entries go by their codes, not ids.
+	meteringCode = regexp.MustCompile(`(/metering/(?:edit/[a-z]+|points|devices))/[^/]+`)
 )
 
 func newCrawler(t *testing.T, a *app.App, base, lang string) *crawler {
@@ -124,6 +126,7 @@ func skipCrawl(p string) bool {
 // page (one user, one department) instead of all of them.
 func shape(p string) string {
 	p, _, _ = strings.Cut(p, "?")
+	p = meteringCode.ReplaceAllString(p, "$1/:code")
 	return idSegment.ReplaceAllString(p, "/:id$1")
 }
 

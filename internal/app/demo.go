@@ -47,6 +47,8 @@ func (a *App) demoSteps() []demoStep {
 		{"transport", demoTransport},
 		{"services", demoServices},
 		{"proactive", demoProactive},
+		{"traffic", demoTraffic},
+		{"decisions", demoDecisions},
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/territory"
+	"github.com/muni-platform/muni/internal/transport"
 )
 
 // buildMetering makes the metering service over the territory tree.
@@ -58,7 +59,13 @@ func (a *App) startMQTT(ctx context.Context) (stop func(), err error) {
 			return nil, err
 		}
 		a.Log.Info("metering: taking uplinks from an external MQTT broker", "topic", metering.TopicFilter)
+		stopVehicles, err := a.subscribeVehicles(ctx)
+		if err != nil {
+			sub.Close()
+			return nil, err
+		}
 		return func() {
+			stopVehicles()
 			if err := sub.Close(); err != nil {
 				a.Log.Warn("metering: MQTT disconnect", "err", err)
 			}
@@ -66,11 +73,11 @@ func (a *App) startMQTT(ctx context.Context) (stop func(), err error) {
 	case strings.EqualFold(a.Cfg.MQTTListen, "off") || a.Cfg.MQTTListen == "":
 		return func() {}, nil
 	}
-	b, err := a.Metering.StartBroker(a.Cfg.MQTTListen)
+	b, err := a.Metering.StartBroker(a.Cfg.MQTTListen, a.TransportRealm())
 	if err != nil {
 		return nil, err
 	}
-	a.Log.Info("metering: MQTT broker for meters", "addr", b.Addr(), "topic", metering.TopicFilter)
+	a.Log.Info("metering: MQTT broker for meters and vehicles", "addr", b.Addr(), "topic", metering.TopicFilter, "vehicles", transport.VehicleTopicFilter)
 	return func() {
 		if err := b.Close(); err != nil {
 			a.Log.Warn("metering: MQTT broker close", "err", err)

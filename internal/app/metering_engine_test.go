@@ -269,4 +269,12 @@ func TestMeteringPagesOnAPhone(t *testing.T) {
 	if !j.b.Has(`form[action$="/swap"] #swap_at`) {
 		t.Error("the point page has no meter swap form for an administrator")
 	}
+	// The registry's entry forms: a zone with its balance points, an object.
+	for _, p := range []string{"/m/luga/metering", "/m/luga/metering/edit/zone/SIM-Z001", "/m/luga/metering/edit/object/SIM-B00007"} {
+		check(p)
+		j.b.Screenshot("metering-" + p[len("/m/luga/metering"):])
+		if strings.Contains(p, "/zone/") && (!j.b.Has(`form[action$="/boundary"] select#point`) || !j.b.Has(`form[action$="/retire"] button.danger`)) {
+			t.Error("the zone form has no balance-point or retire form")
+		}
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/muni-platform/muni/internal/appeals"
+	"github.com/muni-platform/muni/internal/decisions"
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/participation"
@@ -31,6 +32,8 @@ func openAPIFragments() map[string][]byte {
 		"transport":      transport.OpenAPI,
 		"services":       services.OpenAPI,
 		"proactive":      proactive.OpenAPI,
+		"traffic":        transport.TrafficOpenAPI,
+		"decisions":      decisions.OpenAPI,
 	}
 }
 

@@ -16,21 +16,34 @@ import (
 
 // buildTransport makes the transport service over the territory tree.
 func (a *App) buildTransport() *transport.Service {
-	return transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
+	s := transport.New(transport.Deps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
 		Population: transportPlaces{a.Territory}, Log: a.Log})
+	if err := s.RegisterMetrics(a.Registry); err != nil {
+		a.Log.Warn("transport: metrics not registered", "err", err)
+	}
+	return s
 }
 
 // transportPlaces adapts the territory domain to transport.Places.
 type transportPlaces struct{ t *territory.Service }
 
 func transportMuni(n territory.Node, err error) (transport.Municipality, error) {
+	return municipal(n, err, func(n territory.Node) transport.Municipality {
+		return transport.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}
+	})
+}
+
+// municipal converts a territory node a lookup found into a domain's
+// municipality; a node that is not a municipal formation is not found.
+func municipal[M any](n territory.Node, err error, conv func(territory.Node) M) (M, error) {
+	var zero M
 	if err != nil {
-		return transport.Municipality{}, err
+		return zero, err
 	}
 	if !n.Municipal() {
-		return transport.Municipality{}, territory.ErrNotFound
+		return zero, territory.ErrNotFound
 	}
-	return transport.Municipality{ID: n.ID, Path: n.Path, Slug: n.Slug, Name: n.NameRU, NameEN: n.NameEN, TimeZone: n.TimeZone}, nil
+	return conv(n), nil
 }
 
 // Municipality returns one municipal formation.
@@ -57,6 +70,16 @@ func (p transportPlaces) PopulationPoints(ctx context.Context, municipalityID st
 		}
 	}
 	return out, nil
+}
+
+// Centre is the municipality's administrative centre: the point the
+// territory register keeps for the municipality itself.
+func (p transportPlaces) Centre(ctx context.Context, municipalityID string) (string, float64, float64, bool, error) {
+	n, err := p.t.Node(ctx, municipalityID)
+	if err != nil || n.Center == nil {
+		return "", 0, 0, false, err
+	}
+	return n.NameRU, n.Center.Lat, n.Center.Lon, true, nil
 }
 
 // ImportTransport reads a GTFS zip or folder at path as a new version of

@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -95,6 +96,20 @@ func TestTransportPages(t *testing.T) {
 	status, body = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/planning?date=2026-11-25&min=1")
 	if status != http.StatusOK || !strings.Contains(body, "Население рядом с частыми остановками") || !strings.Contains(body, "badge ok") {
 		t.Errorf("planning: %d\n%s", status, body)
+	}
+	// The Decree 607 indicator: the demo's settlements along its bus lines
+	// have regular service to the centre.
+	mu, err := a.Transport.Municipality(context.Background(), slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ca, err := a.Transport.CentreAccessOf(context.Background(), mu.ID, time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
+	if err != nil || !ca.HasCentre || len(ca.Settlements) < 2 || ca.Population == 0 {
+		t.Fatalf("centre access: %+v %v", ca, err)
+	}
+	t.Logf("demo: %.1f %% of %d residents without regular service to %s (%d settlements)", ca.SharePercent(), ca.Population, ca.Centre, len(ca.Settlements))
+	if !strings.Contains(body, "Жители без регулярного автобусного сообщения") || !strings.Contains(body, fmt.Sprintf("%.1f %%", ca.SharePercent())) {
+		t.Errorf("planning page lacks the indicator %.1f %%", ca.SharePercent())
 	}
 	if status, _ = transportGet(t, anon, ts.URL+"/m/"+slug+"/transport/planning?min=lots"); status != http.StatusBadRequest {
 		t.Errorf("planning with a bad parameter: %d", status)
@@ -195,7 +210,7 @@ func TestTransportStopInBrowser(t *testing.T) {
 		Entity: []*gtfs.FeedEntity{{Id: proto.String("v"), Vehicle: &gtfs.VehiclePosition{
 			Vehicle:  &gtfs.VehicleDescriptor{Id: proto.String("bus-17"), Label: proto.String("АБ 123 47")},
 			Trip:     &gtfs.TripDescriptor{TripId: proto.String(next[0].TripID), RouteId: proto.String(next[0].RouteID)},
-			Position: &gtfs.Position{Latitude: proto.Float32(float32(stop.Lat)), Longitude: proto.Float32(float32(stop.Lon))}}}}}
+			Position: &gtfs.Position{Latitude: proto.Float32(float32(stop.Lat)), Longitude: proto.Float32(float32(stop.Lon)), Speed: proto.Float32(8.4)}}}}}
 	vbody, _ := proto.Marshal(vmsg)
 	if _, err := a.Transport.IngestRealtime(app.AsSystem(ctx), m.ID, vbody); err != nil {
 		t.Fatal(err)
@@ -204,7 +219,7 @@ func TestTransportStopInBrowser(t *testing.T) {
 	b := browsertest.New(t)
 	b.Resize(browsertest.Phone)
 	b.Open(ts.URL + "/m/" + slug + "/transport/")
-	b.Contains("main", "Маршруты", "Остановки", "Транспорт на линии сейчас", "АБ 123 47")
+	b.Contains("main", "Маршруты", "Остановки", "Транспорт на линии сейчас", "АБ 123 47", "30 км/ч")
 	b.Axe("transport/overview")
 	b.NoHorizontalScroll()
 	b.Open(ts.URL + "/m/" + slug + "/transport/stops/" + url.PathEscape(stop.ID) + "?at=" + at.Format("2006-01-02T15:04"))
@@ -212,8 +227,12 @@ func TestTransportStopInBrowser(t *testing.T) {
 	b.Axe("transport/stop")
 	b.NoHorizontalScroll()
 	b.Open(ts.URL + "/m/" + slug + "/transport/planning")
+	b.Contains("main", "Жители без регулярного автобусного сообщения с административным центром", "административный центр")
 	b.Axe("transport/planning")
+	b.Screenshot("transport-planning")
 	b.Resize(browsertest.Desktop)
+	b.Open(ts.URL + "/m/" + slug + "/transport/planning")
+	b.Screenshot("transport-planning")
 	b.Open(ts.URL + "/m/" + slug + "/transport/routes/" + url.PathEscape(next[0].RouteID))
 	b.Axe("transport/route")
 }

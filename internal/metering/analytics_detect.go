@@ -74,7 +74,7 @@ type zoneRef struct {
 
 func (st *store) tenantZones(ctx context.Context, tenant string) ([]zoneRef, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT z.id, z.tenant_id, z.code, z.name, n.resource FROM metering_zones z
-		JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 ORDER BY z.code`, tenant)
+		JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 AND z.retired_ms IS NULL ORDER BY z.code`, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -263,7 +263,7 @@ func (st *store) zoneMeters(ctx context.Context, zoneID string) ([]meterState, e
 		JOIN metering_points p ON p.id = zp.point_id
 		JOIN metering_installations i ON i.point_id = p.id AND i.to_ms IS NULL
 		JOIN metering_devices d ON d.id = i.device_id
-		WHERE zp.zone_id = $1 AND zp.sign = 0 ORDER BY p.id`, zoneID)
+		WHERE zp.zone_id = $1 AND zp.sign = 0 AND p.retired_ms IS NULL ORDER BY p.id`, zoneID)
 	if err != nil {
 		return nil, err
 	}
@@ -427,7 +427,8 @@ type installedDevice struct {
 
 func (st *store) installedDevices(ctx context.Context, tenant string) ([]installedDevice, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT d.id, d.serial, d.interval_s FROM metering_devices d WHERE d.tenant_id = $1
-		AND EXISTS (SELECT 1 FROM metering_installations i WHERE i.device_id = d.id AND i.to_ms IS NULL) ORDER BY d.serial`, tenant)
+		AND EXISTS (SELECT 1 FROM metering_installations i JOIN metering_points p ON p.id = i.point_id
+			WHERE i.device_id = d.id AND i.to_ms IS NULL AND p.retired_ms IS NULL) ORDER BY d.serial`, tenant)
 	if err != nil {
 		return nil, err
 	}

@@ -145,7 +145,7 @@ func (st *store) recentHours(ctx context.Context, tenant string, from int64) ([]
 		FROM metering_channels c
 		JOIN metering_devices d ON d.id = c.device_id
 		JOIN metering_installations i ON i.device_id = c.device_id AND i.to_ms IS NULL
-		JOIN metering_points p ON p.id = i.point_id
+		JOIN metering_points p ON p.id = i.point_id AND p.retired_ms IS NULL
 		JOIN metering_hourly h ON h.channel_id = c.id AND h.start_ms >= $2
 		WHERE c.tenant_id = $1 AND c.kind IN ('cumulative', 'interval') AND c.direction = 'forward'
 		ORDER BY c.id, h.start_ms`, tenant, from)

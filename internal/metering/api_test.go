@@ -144,3 +144,43 @@ func TestReadingsAPI(t *testing.T) {
 }
 
 func strconv64(n int64) string { return itoa(n) }
+
+// TestReadingsAPIRefusesARetiredPoint: once its point is retired, a
+// meter's batch is refused whole as a problem naming the reason, and
+// nothing is stored.
+func TestReadingsAPIRefusesARetiredPoint(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s, c := newService(t, d)
+		w := seed(t, s, muniA, "SN-1")
+		token, err := s.IssueDeviceToken(ctx, adminOf(muniA), muniA.ID, w.deviceID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := apiServer(t, s, nil)
+		post := func() *httptest.ResponseRecorder {
+			body := `[{"channel":"v","ts":"` + c.t.Add(-time.Hour).Format(time.RFC3339) + `","value":1}]`
+			req := httptest.NewRequest("POST", "/api/v1/readings", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Accept-Language", "ru")
+			req.Header.Set(DeviceTokenHeader, token)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			return rec
+		}
+		if rec := post(); rec.Code != 200 {
+			t.Fatalf("before retiring: %d %s", rec.Code, rec.Body)
+		}
+		if err := s.Retire(ctx, adminOf(muniA), muniA.ID, KindPoint, "P1"); err != nil {
+			t.Fatal(err)
+		}
+		rec := post()
+		if rec.Code != 400 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") ||
+			!strings.Contains(rec.Body.String(), `"0":"Прибор установлен на точке учёта, выведенной из эксплуатации."`) {
+			t.Fatalf("after retiring: %d %s %s", rec.Code, rec.Header().Get("Content-Type"), rec.Body)
+		}
+		if n := countReadings(t, d); n != 1 {
+			t.Errorf("%d readings, want the one from before", n)
+		}
+	})
+}

@@ -20,6 +20,8 @@ type channelRef struct {
 	// removed is when the device's last installation ended in ms, or -1
 	// while it is installed.
 	removed int64
+	// retired: the device is installed now on a retired point.
+	retired bool
 }
 
 type channelKey struct{ tenant, device, name string }
@@ -72,11 +74,11 @@ func (c *channelCache) lookup(ctx context.Context, k channelKey) (channelRef, er
 	return r, nil
 }
 
-// prefetch resolves the keys the cache does not hold (all of them when
-// it is stale) with a few queries for the whole batch instead of two per
-// key, so a batch that arrives after the cache expired, or from devices
+// prefetch resolves the keys of the map (not its values) that the cache
+// does not hold (all of them when it is stale) with a few queries for the
+// whole batch instead of two per key, so a batch that arrives after the cache expired, or from devices
 // not seen in the last minute, does not cost a round trip per device.
-func (c *channelCache) prefetch(ctx context.Context, keys map[channelKey]struct{}) error {
+func (c *channelCache) prefetch(ctx context.Context, keys map[channelKey]channelRef) error {
 	c.mu.RLock()
 	stale := c.now().Sub(c.born) > channelCacheTTL
 	var miss []channelKey
@@ -151,6 +153,8 @@ func (st *store) channelRefs(ctx context.Context, keys []channelKey) (map[channe
 				COALESCE((SELECT MIN(i.from_ms) FROM metering_installations i WHERE i.device_id = d.id), -1),
 				CASE WHEN EXISTS (SELECT 1 FROM metering_installations i WHERE i.device_id = d.id AND i.to_ms IS NULL) THEN -1
 					ELSE COALESCE((SELECT MAX(i.to_ms) FROM metering_installations i WHERE i.device_id = d.id), -1) END,
+				EXISTS (SELECT 1 FROM metering_installations i JOIN metering_points p ON p.id = i.point_id
+					WHERE i.device_id = d.id AND i.to_ms IS NULL AND p.retired_ms IS NOT NULL),
 				c.id, c.name
 				FROM metering_devices d LEFT JOIN metering_channels c ON c.device_id = d.id
 				WHERE d.tenant_id = $1 AND (d.id IN (`+in.String()+`) OR d.serial IN (`+in.String()+`))`, args...)
@@ -160,15 +164,16 @@ func (st *store) channelRefs(ctx context.Context, keys []channelKey) (map[channe
 			for rows.Next() {
 				var id, serial string
 				var installed, removed int64
+				var retired bool
 				var chID sql.NullInt64
 				var chName sql.NullString
-				if err := rows.Scan(&id, &serial, &installed, &removed, &chID, &chName); err != nil {
+				if err := rows.Scan(&id, &serial, &installed, &removed, &retired, &chID, &chName); err != nil {
 					rows.Close()
 					return nil, err
 				}
 				d := byID[id]
 				if d == nil {
-					d = &device{ref: channelRef{deviceID: id, installed: installed, removed: removed}, chans: map[string]int64{}}
+					d = &device{ref: channelRef{deviceID: id, installed: installed, removed: removed, retired: retired}, chans: map[string]int64{}}
 					byID[id] = d
 					if _, ok := bySerial[serial]; !ok {
 						bySerial[serial] = d
@@ -208,8 +213,10 @@ func (st *store) channelRef(ctx context.Context, k channelKey) (channelRef, erro
 	r := channelRef{installed: -1, removed: -1}
 	err := st.db.R(ctx).QueryRowContext(ctx, `SELECT d.id, COALESCE((SELECT MIN(i.from_ms) FROM metering_installations i WHERE i.device_id = d.id), -1),
 		CASE WHEN EXISTS (SELECT 1 FROM metering_installations i WHERE i.device_id = d.id AND i.to_ms IS NULL) THEN -1
-			ELSE COALESCE((SELECT MAX(i.to_ms) FROM metering_installations i WHERE i.device_id = d.id), -1) END
-		FROM metering_devices d WHERE d.tenant_id = $1 AND (d.id = $2 OR d.serial = $2)`, k.tenant, k.device).Scan(&r.deviceID, &r.installed, &r.removed)
+			ELSE COALESCE((SELECT MAX(i.to_ms) FROM metering_installations i WHERE i.device_id = d.id), -1) END,
+		EXISTS (SELECT 1 FROM metering_installations i JOIN metering_points p ON p.id = i.point_id
+			WHERE i.device_id = d.id AND i.to_ms IS NULL AND p.retired_ms IS NOT NULL)
+		FROM metering_devices d WHERE d.tenant_id = $1 AND (d.id = $2 OR d.serial = $2)`, k.tenant, k.device).Scan(&r.deviceID, &r.installed, &r.removed, &r.retired)
 	if errors.Is(err, sql.ErrNoRows) {
 		return channelRef{}, nil
 	}

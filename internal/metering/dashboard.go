@@ -95,14 +95,16 @@ func unitOf(r Resource) string {
 		return "Gcal"
 	case Power:
 		return "kWh"
+	case Traffic:
+		return "veh"
 	}
 	return "m3"
 }
 
 func (st *store) objects(ctx context.Context, tenant string) ([]ObjectRow, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT o.code, o.kind, o.name, o.address, o.lat, o.lon,
-		(SELECT COUNT(*) FROM metering_points p WHERE p.object_id = o.id)
-		FROM metering_objects o WHERE o.tenant_id = $1 ORDER BY o.kind, o.name LIMIT 5000`, tenant)
+		(SELECT COUNT(*) FROM metering_points p WHERE p.object_id = o.id AND p.retired_ms IS NULL)
+		FROM metering_objects o WHERE o.tenant_id = $1 AND o.retired_ms IS NULL ORDER BY o.kind, o.name LIMIT 5000`, tenant)
 	if err != nil {
 		return nil, err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -14,40 +13,9 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/mqtt/mqtttest"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
-
-// mosquittoPub finds Debian's mosquitto_pub; CI installs it
-// (mosquitto-clients), so only a local run without it skips.
-func mosquittoPub(t *testing.T) string {
-	t.Helper()
-	p, err := exec.LookPath("mosquitto_pub")
-	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("mosquitto_pub is missing (apt-get install mosquitto-clients)")
-		}
-		t.Skip("mosquitto_pub is missing")
-	}
-	return p
-}
-
-// publish runs mosquitto_pub with QoS 1: it returns once the broker has
-// acknowledged the message.
-func publish(t *testing.T, addr, user, pass, topic, payload string) error {
-	t.Helper()
-	host, port, _ := strings.Cut(addr, ":")
-	args := []string{"-h", host, "-p", port, "-q", "1", "-V", "mqttv311", "-t", topic, "-m", payload}
-	if user != "" {
-		args = append(args, "-u", user, "-P", pass)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	out, err := exec.CommandContext(ctx, mosquittoPub(t), args...).CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("%v: %s", err, out)
-	}
-	return nil
-}
 
 func senml(base time.Time, values ...string) string {
 	recs := []string{fmt.Sprintf(`{"bt":%d,"n":"v","v":%s}`, base.Unix(), values[0])}
@@ -69,7 +37,7 @@ func metered(t *testing.T, d *db.DB) (*Service, *clock, *Metrics) {
 // wrong credentials, other devices' topics and bad payloads store
 // nothing, and bad payloads are counted per device.
 func TestEmbeddedBroker(t *testing.T) {
-	mosquittoPub(t)
+	mqtttest.Need(t)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		ctx := context.Background()
 		s, c, m := metered(t, d)
@@ -90,13 +58,13 @@ func TestEmbeddedBroker(t *testing.T) {
 		base := c.t.Add(-time.Hour)
 
 		// By serial and slug, then by id and OKTMO: acknowledged means stored.
-		if err := publish(t, b.Addr(), "SN-1", token, "muni/alpha/v1/SN-1/up", senml(base, "1", "2", "3")); err != nil {
+		if err := mqtttest.Publish(t, b.Addr(), "SN-1", token, "muni/alpha/v1/SN-1/up", senml(base, "1", "2", "3")); err != nil {
 			t.Fatal(err)
 		}
 		if n := countReadings(t, d); n != 3 {
 			t.Fatalf("%d readings after the acknowledgement, want 3", n)
 		}
-		if err := publish(t, b.Addr(), w.deviceID, token, "muni/"+muniA.OKTMO+"/v1/"+w.deviceID+"/up", senml(base.Add(10*time.Minute), "4", "1e999", `"x"`)); err != nil {
+		if err := mqtttest.Publish(t, b.Addr(), w.deviceID, token, "muni/"+muniA.OKTMO+"/v1/"+w.deviceID+"/up", senml(base.Add(10*time.Minute), "4", "1e999", `"x"`)); err != nil {
 			t.Fatal(err)
 		}
 		if n := countReadings(t, d); n != 4 {
@@ -109,7 +77,7 @@ func TestEmbeddedBroker(t *testing.T) {
 			t.Errorf("bad payloads of the device = %v, want 1", got)
 		}
 		// Not JSON at all: acknowledged (it will never get better), counted.
-		if err := publish(t, b.Addr(), "SN-1", token, "muni/alpha/v1/SN-1/up", "garbage"); err != nil {
+		if err := mqtttest.Publish(t, b.Addr(), "SN-1", token, "muni/alpha/v1/SN-1/up", "garbage"); err != nil {
 			t.Fatal(err)
 		}
 		if got := testutil.ToFloat64(m.bad.WithLabelValues("SN-1")); got != 1 {
@@ -124,7 +92,7 @@ func TestEmbeddedBroker(t *testing.T) {
 			{"SN-1", token, "muni/alpha/v1/SN-2/up"},
 			{"SN-1", token, "muni/beta/v1/SN-1/up"},
 		} {
-			_ = publish(t, b.Addr(), tc.user, tc.pass, tc.topic, senml(base.Add(20*time.Minute), "9"))
+			_ = mqtttest.Publish(t, b.Addr(), tc.user, tc.pass, tc.topic, senml(base.Add(20*time.Minute), "9"))
 			if n := countReadings(t, d); n != 4 {
 				t.Fatalf("%+v stored a reading (%d)", tc, n)
 			}
@@ -135,7 +103,7 @@ func TestEmbeddedBroker(t *testing.T) {
 // TestExternalBroker subscribes to the Mosquitto on 127.0.0.1:1883 and
 // stores what mosquitto_pub sends it.
 func TestExternalBroker(t *testing.T) {
-	mosquittoPub(t)
+	mqtttest.Need(t)
 	addr := os.Getenv("MUNI_TEST_MQTT_ADDR")
 	if addr == "" {
 		addr = "127.0.0.1:1883"
@@ -161,10 +129,10 @@ func TestExternalBroker(t *testing.T) {
 			t.Fatal(err)
 		}
 		base := c.t.Add(-time.Hour)
-		if err := publish(t, addr, "", "", "muni/"+slug+"/v1/SN-1/up", senml(base, "1", "2", "-1e999")); err != nil {
+		if err := mqtttest.Publish(t, addr, "", "", "muni/"+slug+"/v1/SN-1/up", senml(base, "1", "2", "-1e999")); err != nil {
 			t.Fatal(err)
 		}
-		if err := publish(t, addr, "", "", "muni/"+slug+"/v1/SN-9/up", senml(base, "1")); err != nil {
+		if err := mqtttest.Publish(t, addr, "", "", "muni/"+slug+"/v1/SN-9/up", senml(base, "1")); err != nil {
 			t.Fatal(err)
 		}
 		for countReadings(t, d) < 2 || testutil.ToFloat64(m.bad.WithLabelValues("SN-9")) < 1 {

@@ -11,6 +11,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -101,10 +102,29 @@ func textTime(s string) (time.Time, string) {
 	if s == "" {
 		return time.Time{}, ReasonNoTimestamp
 	}
+	if epochLike(s) { // no RFC 3339 attempt (and its error) for a number
+		return epochTime(s)
+	}
 	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
 		return t.UTC(), ""
 	}
 	return epochTime(s)
+}
+
+// epochLike is whether s can only be epoch seconds: digits with at most
+// one point and an optional leading minus.
+func epochLike(s string) bool {
+	s = strings.TrimPrefix(s, "-")
+	dot := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '.' && !dot:
+			dot = true
+		case c < '0' || c > '9':
+			return false
+		}
+	}
+	return s != "" && s != "."
 }
 
 func epochTime(s string) (time.Time, string) {
@@ -163,8 +183,114 @@ func ParseNDJSON(r io.Reader) ([]Input, error) {
 }
 
 // ParseCSV reads readings under a header naming device, channel, ts and
-// value (quality optional), in any order.
+// value (quality optional), in any order. A body without quotes (what
+// meters and gateways send) is split by hand, the same devices' and
+// channels' names shared, with no allocation per field; one with quotes
+// goes through encoding/csv.
 func ParseCSV(r io.Reader) ([]Input, error) {
+	buf := csvBufs.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= 8<<20 {
+			buf.Reset()
+			csvBufs.Put(buf)
+		}
+	}()
+	buf.Reset()
+	if _, err := buf.ReadFrom(r); err != nil {
+		return nil, err
+	}
+	body := buf.Bytes()
+	if bytes.IndexByte(body, '"') >= 0 {
+		return parseCSVQuoted(bytes.NewReader(body))
+	}
+	var head, rest []byte
+	for rest = body; len(head) == 0 && len(rest) > 0; { // the header is the first line not empty
+		head, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		head = bytes.TrimSuffix(head, []byte{'\r'})
+	}
+	if len(head) == 0 {
+		return nil, fmt.Errorf("%w: %v", errBody, io.EOF)
+	}
+	var names []string
+	for f := range strings.SplitSeq(string(head), ",") {
+		names = append(names, f)
+	}
+	c, err := csvColumns(names)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Input, 0, bytes.Count(rest, []byte{'\n'})+1)
+	strs := map[string]string{} // the batch's device and channel names, each kept once
+	intern := func(b []byte) string {
+		if s, ok := strs[string(b)]; ok {
+			return s
+		}
+		s := string(b)
+		strs[s] = s
+		return s
+	}
+	var rec [][]byte
+	for len(rest) > 0 {
+		var line []byte
+		line, rest, _ = bytes.Cut(rest, []byte{'\n'})
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		if len(line) == 0 { // encoding/csv skips empty lines too
+			continue
+		}
+		rec = rec[:0]
+		for {
+			f, more, found := bytes.Cut(line, []byte{','})
+			rec = append(rec, f)
+			if !found {
+				break
+			}
+			line = more
+		}
+		if len(rec) != c.n {
+			out = append(out, Input{Reject: ReasonMalformed})
+			continue
+		}
+		in := Input{Device: intern(rec[c.device]), Channel: intern(rec[c.channel])}
+		in.Value, in.Reject = parseFloat(string(rec[c.value]))
+		if in.Reject == "" {
+			in.At, in.Reject = textTime(string(rec[c.ts]))
+		}
+		if in.Reject == "" && c.quality >= 0 {
+			in.Quality, in.Reject = quality(string(bytes.TrimSpace(rec[c.quality])))
+		}
+		out = append(out, in)
+	}
+	return out, nil
+}
+
+var csvBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// csvCols is where a CSV header puts each field.
+type csvCols struct {
+	n                          int // fields a record has
+	device, channel, ts, value int
+	quality                    int // -1: none
+}
+
+func csvColumns(head []string) (csvCols, error) {
+	col := map[string]int{}
+	for i, h := range head {
+		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	}
+	for _, need := range []string{"device", "channel", "ts", "value"} {
+		if _, ok := col[need]; !ok {
+			return csvCols{}, fmt.Errorf("%w: the header has no %q column", errBody, need)
+		}
+	}
+	c := csvCols{n: len(head), device: col["device"], channel: col["channel"], ts: col["ts"], value: col["value"], quality: -1}
+	if q, ok := col["quality"]; ok {
+		c.quality = q
+	}
+	return c, nil
+}
+
+// parseCSVQuoted is ParseCSV for a body with quoted fields.
+func parseCSVQuoted(r io.Reader) ([]Input, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
@@ -172,16 +298,10 @@ func ParseCSV(r io.Reader) ([]Input, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %v", errBody, err)
 	}
-	col := map[string]int{}
-	for i, h := range head {
-		col[strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))] = i
+	c, err := csvColumns(head)
+	if err != nil {
+		return nil, err
 	}
-	for _, need := range []string{"device", "channel", "ts", "value"} {
-		if _, ok := col[need]; !ok {
-			return nil, fmt.Errorf("%w: the header has no %q column", errBody, need)
-		}
-	}
-	qcol, hasQ := col["quality"]
 	var out []Input
 	for {
 		rec, err := cr.Read()
@@ -191,17 +311,17 @@ func ParseCSV(r io.Reader) ([]Input, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%w: %v", errBody, err)
 		}
-		if len(rec) != len(head) {
+		if len(rec) != c.n {
 			out = append(out, Input{Reject: ReasonMalformed})
 			continue
 		}
-		in := Input{Device: rec[col["device"]], Channel: rec[col["channel"]]}
-		in.Value, in.Reject = parseFloat(rec[col["value"]])
+		in := Input{Device: rec[c.device], Channel: rec[c.channel]}
+		in.Value, in.Reject = parseFloat(rec[c.value])
 		if in.Reject == "" {
-			in.At, in.Reject = textTime(rec[col["ts"]])
+			in.At, in.Reject = textTime(rec[c.ts])
 		}
-		if in.Reject == "" && hasQ {
-			in.Quality, in.Reject = quality(strings.TrimSpace(rec[qcol]))
+		if in.Reject == "" && c.quality >= 0 {
+			in.Quality, in.Reject = quality(strings.TrimSpace(rec[c.quality]))
 		}
 		out = append(out, in)
 	}

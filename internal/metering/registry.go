@@ -13,10 +13,14 @@ const (
 	Heat  Resource = "heat"
 	Power Resource = "power"
 	Gas   Resource = "gas"
+	// Traffic is road traffic: a point is a detector's place on a road,
+	// its channels are per lane (intensity, occupancy, speed). Transport
+	// reads them for congestion per road segment.
+	Traffic Resource = "traffic"
 )
 
 // Resources lists every resource in display order.
-func Resources() []Resource { return []Resource{Water, Heat, Power, Gas} }
+func Resources() []Resource { return []Resource{Water, Heat, Power, Gas, Traffic} }
 
 // Network is one municipality's network of one resource.
 type Network struct {

@@ -1,6 +1,7 @@
 package metering
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strconv"
@@ -16,22 +17,34 @@ type dirtySpan struct {
 }
 
 // dirtySpans groups rows by channel, one span each, sorted by channel.
+// Rows in channel order (as the writer sorts them) take one pass with no
+// map.
 func dirtySpans(rows []Reading) []dirtySpan {
-	m := map[int64]*dirtySpan{}
+	var out []dirtySpan
+	sorted := true
 	for _, r := range rows {
 		ms := r.At.UnixMilli()
-		if d, ok := m[r.ChannelID]; ok {
-			d.from, d.to = min(d.from, ms), max(d.to, ms)
+		if n := len(out); n > 0 && out[n-1].channel == r.ChannelID {
+			out[n-1].from, out[n-1].to = min(out[n-1].from, ms), max(out[n-1].to, ms)
+			continue
+		} else if n > 0 && out[n-1].channel > r.ChannelID {
+			sorted = false
+		}
+		out = append(out, dirtySpan{r.ChannelID, ms, ms})
+	}
+	if sorted {
+		return out
+	}
+	slices.SortStableFunc(out, func(a, b dirtySpan) int { return cmp.Compare(a.channel, b.channel) })
+	merged := out[:0]
+	for _, d := range out {
+		if n := len(merged); n > 0 && merged[n-1].channel == d.channel {
+			merged[n-1].from, merged[n-1].to = min(merged[n-1].from, d.from), max(merged[n-1].to, d.to)
 			continue
 		}
-		m[r.ChannelID] = &dirtySpan{r.ChannelID, ms, ms}
+		merged = append(merged, d)
 	}
-	out := make([]dirtySpan, 0, len(m))
-	for _, d := range m {
-		out = append(out, *d)
-	}
-	slices.SortFunc(out, func(a, b dirtySpan) int { return int(a.channel - b.channel) })
-	return out
+	return merged
 }
 
 // RollupMarks returns the statement that records which channels and
@@ -41,19 +54,34 @@ func dirtySpans(rows []Reading) []dirtySpan {
 // (database/sql or a raw pgx transaction) wrote it. It returns "" for no
 // rows. markRollup is the database/sql form.
 func RollupMarks(rows []Reading) (string, []any) {
-	spans := dirtySpans(rows)
+	return marksSQL(dirtySpans(rows), false)
+}
+
+// marksSQL is RollupMarks for spans; SQLite gets "?" placeholders (see
+// insertSQL) and OR IGNORE, which spares the statement journal as in
+// insertSQL (the upsert still merges a channel already marked).
+func marksSQL(spans []dirtySpan, sqlite bool) (string, []any) {
 	if len(spans) == 0 {
 		return "", nil
 	}
 	var b strings.Builder
+	b.Grow(96 + 16*len(spans) + 300)
 	args := make([]any, 0, 3*len(spans))
-	b.WriteString("INSERT INTO metering_rollup_dirty (channel_id, from_ms, to_ms) VALUES ")
+	if sqlite {
+		b.WriteString("INSERT OR IGNORE INTO metering_rollup_dirty (channel_id, from_ms, to_ms) VALUES ")
+	} else {
+		b.WriteString("INSERT INTO metering_rollup_dirty (channel_id, from_ms, to_ms) VALUES ")
+	}
 	for i, d := range spans {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		n := 3 * i
-		b.WriteString("($" + strconv.Itoa(n+1) + ",$" + strconv.Itoa(n+2) + ",$" + strconv.Itoa(n+3) + ")")
+		if sqlite {
+			b.WriteString("(?,?,?)")
+		} else {
+			n := 3 * i
+			b.WriteString("($" + strconv.Itoa(n+1) + ",$" + strconv.Itoa(n+2) + ",$" + strconv.Itoa(n+3) + ")")
+		}
 		args = append(args, d.channel, d.from, d.to)
 	}
 	b.WriteString(` ON CONFLICT (channel_id) DO UPDATE SET

@@ -13,10 +13,14 @@ type Registry struct {
 	Networks []Network
 	Zones    []ZoneRow
 	Objects  int
-	Points   []PointRow
-	Devices  []DeviceRow
-	Admin    bool // the actor may change the registry (import)
-	Limit    int  // lists stop at this many rows
+	// ObjectList is the active objects; Retired the retired entries of
+	// every kind, whose pages and history stay.
+	ObjectList []ObjectRow
+	Retired    []RetiredEntry
+	Points     []PointRow
+	Devices    []DeviceRow
+	Admin      bool // the actor may change the registry (import)
+	Limit      int  // lists stop at this many rows
 }
 
 // Registry returns a municipality's registry to its officials.
@@ -34,6 +38,12 @@ func (s *Service) Registry(ctx context.Context, a *auth.Actor, muniID string) (R
 		return r, wrap("registry", err)
 	}
 	if r.Objects, err = s.st.countObjects(ctx, m.ID); err != nil {
+		return r, wrap("registry", err)
+	}
+	if r.ObjectList, err = s.st.objects(ctx, m.ID); err != nil {
+		return r, wrap("registry", err)
+	}
+	if r.Retired, err = s.st.retired(ctx, m.ID); err != nil {
 		return r, wrap("registry", err)
 	}
 	if r.Points, err = s.st.pointRows(ctx, m.ID, "", now); err != nil {

@@ -36,7 +36,7 @@ type DeviceRow struct {
 const listLimit = 500
 
 func (st *store) networks(ctx context.Context, tenant string) ([]Network, error) {
-	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT id, code, resource, name FROM metering_networks WHERE tenant_id = $1 ORDER BY code`, tenant)
+	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT id, code, resource, name FROM metering_networks WHERE tenant_id = $1 AND retired_ms IS NULL ORDER BY code`, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +56,7 @@ func (st *store) zones(ctx context.Context, tenant string) ([]ZoneRow, error) {
 	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT z.id, z.code, z.kind, z.name, n.code,
 		(SELECT COUNT(*) FROM metering_zone_points zp WHERE zp.zone_id = z.id AND zp.sign <> 0),
 		(SELECT COUNT(*) FROM metering_zone_points zp WHERE zp.zone_id = z.id AND zp.sign = 0)
-		FROM metering_zones z JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 ORDER BY z.code`, tenant)
+		FROM metering_zones z JOIN metering_networks n ON n.id = z.network_id WHERE z.tenant_id = $1 AND z.retired_ms IS NULL ORDER BY z.code`, tenant)
 	if err != nil {
 		return nil, err
 	}
@@ -81,10 +81,10 @@ func (st *store) pointRows(ctx context.Context, tenant, resident string, now int
 		FROM metering_points p JOIN metering_networks n ON n.id = p.network_id LEFT JOIN metering_objects o ON o.id = p.object_id `
 	arg := tenant
 	if resident != "" {
-		q += `WHERE p.resident_account_id = $1 ORDER BY p.code LIMIT 500`
+		q += `WHERE p.resident_account_id = $1 AND p.retired_ms IS NULL ORDER BY p.code LIMIT 500`
 		arg = resident
 	} else {
-		q += `WHERE p.tenant_id = $1 ORDER BY n.code, p.code LIMIT 500`
+		q += `WHERE p.tenant_id = $1 AND p.retired_ms IS NULL ORDER BY n.code, p.code LIMIT 500`
 	}
 	rows, err := st.db.R(ctx).QueryContext(ctx, q, arg, now)
 	if err != nil {
@@ -130,7 +130,7 @@ func (st *store) deviceRows(ctx context.Context, tenant string, now int64) ([]De
 
 func (st *store) countObjects(ctx context.Context, tenant string) (int, error) {
 	var n int
-	err := st.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_objects WHERE tenant_id = $1`, tenant).Scan(&n)
+	err := st.db.R(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM metering_objects WHERE tenant_id = $1 AND retired_ms IS NULL`, tenant).Scan(&n)
 	return n, err
 }
 

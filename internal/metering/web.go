@@ -46,6 +46,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("POST /m/{slug}/metering/points/{code}/swap", h.swapMeter)
 	rt.Handle("GET /m/{slug}/metering/devices/{serial}", h.deviceForm)
 	rt.Handle("POST /m/{slug}/metering/devices/{serial}", h.updateDevice)
+	h.entryRoutes(rt)
 }
 
 func signIn(w http.ResponseWriter, r *http.Request) bool {

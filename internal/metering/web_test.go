@@ -158,22 +158,8 @@ func TestPages(t *testing.T) {
 		swapsBefore := installAudits()
 		for _, tc := range cases {
 			before := countReadings(t, d)
-			req := httptest.NewRequest(tc.method, tc.path, tc.body)
-			if tc.ctype != "" {
-				req.Header.Set("Content-Type", tc.ctype)
-			}
-			req.Header.Set("Accept-Language", "ru")
-			req.Header.Set("X-Test-Actor", tc.actor)
-			rec := httptest.NewRecorder()
-			h.ServeHTTP(rec, req)
-			if rec.Code != tc.status {
-				t.Errorf("%s: status %d, want %d\n%.600s", tc.name, rec.Code, tc.status, rec.Body)
+			if _, ok := servePage(t, h, tc.name, tc.actor, "ru", tc.method, tc.path, tc.ctype, tc.body, tc.status, tc.want...); !ok {
 				continue
-			}
-			for _, w := range tc.want {
-				if !strings.Contains(rec.Body.String(), w) {
-					t.Errorf("%s: body lacks %q", tc.name, w)
-				}
 			}
 			if got := countReadings(t, d) - before; got != tc.readings {
 				t.Errorf("%s: %d readings added, want %d", tc.name, got, tc.readings)
@@ -205,4 +191,29 @@ func chanOf(t *testing.T, d *db.DB, serial string) string {
 		t.Fatal(err)
 	}
 	return id
+}
+
+// servePage sends one request to the pages as actor in lang and checks
+// its status and that the body holds each of want; ok is false when the
+// status was not the one expected.
+func servePage(t *testing.T, h http.Handler, name, actor, lang, method, path, ctype string, body io.Reader, status int, want ...string) (string, bool) {
+	t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	req.Header.Set("Accept-Language", lang)
+	req.Header.Set("X-Test-Actor", actor)
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, req)
+	if rec.Code != status {
+		t.Errorf("%s: status %d, want %d\n%.600s", name, rec.Code, status, rec.Body)
+		return "", false
+	}
+	for _, w := range want {
+		if !strings.Contains(rec.Body.String(), w) {
+			t.Errorf("%s: body lacks %q", name, w)
+		}
+	}
+	return rec.Body.String(), true
 }

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,10 +53,7 @@ func (s *Service) write(ctx context.Context, rows []Reading) (int64, error) {
 		}
 		stored = n
 		// The rollup job learns what to recompute in the same transaction.
-		return eachMarkChunk(rows, func(text string, args []any) error {
-			if s.db.Engine == db.SQLite {
-				text = dollarsToMarks(text)
-			}
+		return eachMarkChunk(rows, s.db.Engine == db.SQLite, func(text string, args []any) error {
 			_, err := s.db.Q(ctx).ExecContext(ctx, text, args...)
 			return err
 		})
@@ -129,7 +125,16 @@ func insertSQL(n int, marks bool) string {
 		return s.(string)
 	}
 	var b strings.Builder
-	b.WriteString("INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms) VALUES ")
+	if marks {
+		// OR IGNORE instead of ON CONFLICT DO NOTHING: the same for rows
+		// that can break no constraint but the key (no column is ever
+		// NULL), and a statement that cannot abort half-way needs no
+		// statement journal, which SQLite otherwise writes a page of for
+		// every page the INSERT changes (a sixth of the write's time).
+		b.WriteString("INSERT OR IGNORE INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms) VALUES ")
+	} else {
+		b.WriteString("INSERT INTO metering_readings (channel_id, ts_ms, value, quality, source, received_ms) VALUES ")
+	}
 	for i := 0; i < n; i++ {
 		if i > 0 {
 			b.WriteByte(',')
@@ -148,7 +153,9 @@ func insertSQL(n int, marks bool) string {
 		}
 		b.WriteString(")")
 	}
-	b.WriteString(" ON CONFLICT DO NOTHING")
+	if !marks {
+		b.WriteString(" ON CONFLICT DO NOTHING")
+	}
 	s := b.String()
 	if n == chunkRows || n <= 64 { // keep the texts that recur
 		insertTexts.Store(k, s)
@@ -204,7 +211,7 @@ func copyTx(ctx context.Context, pc *pgx.Conn, rows []Reading, merge bool) (stor
 	}
 	// The marks go in one pipelined round trip, not one per chunk.
 	var marks pgx.Batch
-	if err := eachMarkChunk(rows, func(text string, args []any) error {
+	if err := eachMarkChunk(rows, false, func(text string, args []any) error {
 		marks.Queue(text, args...)
 		return nil
 	}); err != nil {
@@ -245,29 +252,18 @@ func copyMerge(ctx context.Context, tx pgx.Tx, rows []Reading) (int64, error) {
 	return tag.RowsAffected(), nil
 }
 
-var dollarParam = regexp.MustCompile(`\$[0-9]+`)
-
-// dollarsToMarks turns "$1, $2, …" into "?" placeholders for SQLite (see
-// insertSQL); it holds only for texts that number their parameters in
-// order of appearance, as RollupMarks does.
-func dollarsToMarks(text string) string { return dollarParam.ReplaceAllLiteralString(text, "?") }
-
 // markChunk is how many channels one rollup-mark statement carries:
 // few enough that SQLite's linear lookup of "$N" names stays cheap.
 const markChunk = 200
 
-// eachMarkChunk runs the rollup marks of rows (RollupMarks) through exec,
+// eachMarkChunk runs the rollup marks of rows (marksSQL) through exec,
 // markChunk channels a statement.
-func eachMarkChunk(rows []Reading, exec func(text string, args []any) error) error {
+func eachMarkChunk(rows []Reading, sqlite bool, exec func(text string, args []any) error) error {
 	spans := dirtySpans(rows)
 	for len(spans) > 0 {
 		chunk := spans[:min(len(spans), markChunk)]
 		spans = spans[len(chunk):]
-		rs := make([]Reading, 0, 2*len(chunk))
-		for _, d := range chunk {
-			rs = append(rs, Reading{ChannelID: d.channel, At: db.Time(d.from)}, Reading{ChannelID: d.channel, At: db.Time(d.to)})
-		}
-		if err := exec(RollupMarks(rs)); err != nil {
+		if err := exec(marksSQL(chunk, sqlite)); err != nil {
 			return err
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/muni-platform/muni/internal/platform/db"
 )
@@ -24,7 +25,8 @@ type preparer interface {
 }
 
 // batch writes rows of one table with multi-row INSERTs: the fastest
-// portable bulk path, one statement per few thousand rows.
+// portable bulk path, one statement per few thousand rows (a hundred on
+// SQLite), run by the loader's writer.
 type batch struct {
 	q      db.Querier
 	table  string
@@ -39,6 +41,7 @@ type batch struct {
 
 	positional bool      // "?" placeholders (SQLite), else "$N"
 	prepared   *sql.Stmt // the full-batch statement, prepared on first use
+	w          *writer   // the loader's writer, which runs the statements
 }
 
 func (l *loader) newBatch(table string, cols ...string) *batch {
@@ -51,7 +54,7 @@ func (l *loader) newBatchSuffix(table, suffix string, cols ...string) *batch {
 	if l.engine == db.SQLite {
 		per = sqliteRows
 	}
-	b := &batch{q: l.q, table: table, cols: cols, per: per, buf: make([]any, 0, per*len(cols)), positional: l.engine == db.SQLite}
+	b := &batch{q: l.q, w: l.w, table: table, cols: cols, per: per, buf: make([]any, 0, per*len(cols)), positional: l.engine == db.SQLite}
 	b.prefix = "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
 	b.suffix = suffix
 	b.stmt = b.values(per)
@@ -86,7 +89,8 @@ func (b *batch) values(n int) string {
 	return sb.String()
 }
 
-// add queues one row (values in column order), writing when full.
+// add queues one row (values in column order), handing a full batch to
+// the loader's writer.
 func (b *batch) add(ctx context.Context, vals ...any) error {
 	b.buf = append(b.buf, vals...)
 	b.n++
@@ -103,32 +107,136 @@ func (b *batch) add(ctx context.Context, vals ...any) error {
 			b.prepared = st
 		}
 	}
-	if b.prepared != nil {
-		if _, err := b.prepared.ExecContext(ctx, b.buf...); err != nil {
-			return fmt.Errorf("transport: insert %s: %w", b.table, err)
-		}
-		b.buf, b.n = b.buf[:0], 0
-		return nil
-	}
-	return b.flushWith(ctx, b.stmt)
+	return b.send(ctx, writeJob{stmt: b.prepared, text: b.stmt})
 }
 
-// flush writes what is pending and releases the prepared statement.
+// flush hands over what is pending and, after it, the prepared
+// statement's release.
 func (b *batch) flush(ctx context.Context) error {
+	if b.n > 0 {
+		if err := b.send(ctx, writeJob{text: b.values(b.n)}); err != nil {
+			return err
+		}
+	}
 	if b.prepared != nil {
-		defer b.prepared.Close()
+		st := b.prepared
+		b.prepared = nil
+		return b.w.put(ctx, writeJob{stmt: st, close: true, table: b.table})
 	}
-	if b.n == 0 {
-		return nil
-	}
-	return b.flushWith(ctx, b.values(b.n))
+	return nil
 }
 
-func (b *batch) flushWith(ctx context.Context, stmt string) error {
-	if _, err := b.q.ExecContext(ctx, stmt, b.buf...); err != nil {
-		return fmt.Errorf("transport: insert %s: %w", b.table, err)
+// send gives the pending rows to the writer and starts a new buffer.
+func (b *batch) send(ctx context.Context, j writeJob) error {
+	j.args, j.table = b.buf, b.table
+	if err := b.w.put(ctx, j); err != nil {
+		return err
 	}
-	b.buf = b.buf[:0]
-	b.n = 0
+	b.buf, b.n = b.w.buffer(b.per*len(b.cols)), 0
 	return nil
+}
+
+// writer runs a loader's INSERTs on a goroutine of its own, in the order
+// they were handed over, while the loader reads and checks the next rows:
+// parsing and writing overlap on two cores. Everything still goes
+// through the one transaction, so the import stays all or nothing; the
+// first failure stops the writing and is returned by the next put and by
+// wait.
+type writer struct {
+	q    db.Querier
+	jobs chan writeJob
+	free chan []any // spent argument buffers, for reuse
+	done chan struct{}
+	mu   sync.Mutex
+	err  error
+}
+
+// writeJob is one statement: a prepared one, else text; or, with close,
+// the release of a prepared statement after the jobs before it.
+type writeJob struct {
+	stmt  *sql.Stmt
+	text  string
+	args  []any
+	table string
+	close bool
+}
+
+func startWriter(ctx context.Context, q db.Querier) *writer {
+	w := &writer{q: q, jobs: make(chan writeJob, 8), free: make(chan []any, 12), done: make(chan struct{})}
+	go w.run(ctx)
+	return w
+}
+
+func (w *writer) run(ctx context.Context) {
+	defer close(w.done)
+	for j := range w.jobs {
+		var err error
+		switch {
+		case j.close:
+			err = j.stmt.Close()
+		case w.failure() != nil: // after a failure only statements are released
+		case j.stmt != nil:
+			_, err = j.stmt.ExecContext(ctx, j.args...)
+		default:
+			_, err = w.q.ExecContext(ctx, j.text, j.args...)
+		}
+		if err != nil {
+			w.fail(fmt.Errorf("transport: insert %s: %w", j.table, err))
+		}
+		if j.args != nil {
+			clear(j.args)
+			select {
+			case w.free <- j.args[:0]:
+			default:
+			}
+		}
+	}
+}
+
+func (w *writer) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+}
+
+func (w *writer) failure() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// put hands a job over, waiting while the writer is eight behind.
+func (w *writer) put(ctx context.Context, j writeJob) error {
+	if err := w.failure(); err != nil {
+		return err
+	}
+	select {
+	case w.jobs <- j:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// buffer is an empty argument buffer of at least n, reused when one is
+// free.
+func (w *writer) buffer(n int) []any {
+	select {
+	case b := <-w.free:
+		if cap(b) >= n {
+			return b
+		}
+	default:
+	}
+	return make([]any, 0, n)
+}
+
+// wait lets the writer finish every job handed over and returns its
+// first failure. The loader calls it once, before it returns.
+func (w *writer) wait() error {
+	close(w.jobs)
+	<-w.done
+	return w.failure()
 }

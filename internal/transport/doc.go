@@ -31,4 +31,15 @@
 // clocks change stay right; residents read them in the municipality's
 // zone. Coverage counts a locality as served when its centre lies within
 // 500 m in a straight line of a stop with enough departures per hour.
+//
+// Vehicle positions also arrive over MQTT (mqtt.go): one JSON position a
+// message on muni/<municipality>/v1/vehicles/<vehicle>/position, from the
+// broker embedded in muni serve (Realm: an operator's API key admits a
+// vehicle or a fleet gateway) or from an external broker
+// (TakeVehiclePosition), stored as a GTFS-Realtime vehicle position.
+//
+// The Decree 607 indicator (planning_centre.go) is the share of residents
+// of settlements without regular service to the administrative centre:
+// a trip calling at a stop within 1 km of the settlement and one within
+// 2 km of the centre, on at least 5 days of the measured week.
 package transport

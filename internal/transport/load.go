@@ -34,6 +34,7 @@ type Counts map[string]int
 // compact numbers per trip and shape) in memory, never a file.
 type loader struct {
 	q      db.Querier
+	w      *writer // runs the INSERTs beside the reading
 	engine db.Engine
 	feedID int64 // the feed's short key (Feed.No)
 	ns     *Notices
@@ -74,8 +75,14 @@ func load(ctx context.Context, d *db.DB, feedID int64, src Source, ns *Notices) 
 }
 
 // loadInto is load over any Querier of an engine.
-func loadInto(ctx context.Context, q db.Querier, engine db.Engine, feedID int64, src Source, ns *Notices) (FeedInfo, Counts, error) {
-	l := &loader{q: q, engine: engine, feedID: feedID, ns: ns, counts: Counts{},
+func loadInto(ctx context.Context, q db.Querier, engine db.Engine, feedID int64, src Source, ns *Notices) (_ FeedInfo, _ Counts, err error) {
+	w := startWriter(ctx, q)
+	defer func() {
+		if werr := w.wait(); err == nil {
+			err = werr
+		}
+	}()
+	l := &loader{q: q, w: w, engine: engine, feedID: feedID, ns: ns, counts: Counts{},
 		agencies: map[string]bool{}, stops: map[string]string{}, routes: map[string]bool{},
 		services: map[string]bool{}, shapes: map[string][]shapePt{}, trips: map[string]int32{},
 		usedShp: map[string]bool{}}

@@ -35,6 +35,7 @@ type Vehicle struct {
 	TripID, RouteID string
 	Lat, Lon        float64
 	Bearing         *float64
+	Speed           *float64 // metres per second
 	ObservedAt      time.Time
 }
 
@@ -73,6 +74,12 @@ func (s *Service) IngestRealtime(ctx context.Context, municipalityID string, bod
 	if err := proto.Unmarshal(body, &msg); err != nil || msg.GetHeader() == nil {
 		return RealtimeResult{}, &fault.Error{Kind: fault.ErrInvalid, Type: "gtfs-rt-invalid", Key: "transport.error.realtime", Err: ErrInvalid}
 	}
+	return s.ingestMessage(ctx, m, &msg)
+}
+
+// ingestMessage stores a decoded message for the municipality: the live
+// state of its trips and vehicles, and what service quality records.
+func (s *Service) ingestMessage(ctx context.Context, m Municipality, msg *gtfs.FeedMessage) (RealtimeResult, error) {
 	now := db.Millis(s.now())
 	obs, err := s.observer(ctx, m, msg.GetHeader().GetTimestamp())
 	if err != nil {
@@ -163,17 +170,20 @@ func upsertVehicle(ctx context.Context, q db.Querier, tenant, entityID string, v
 	if ts == 0 {
 		ts = headerTS
 	}
-	var bearing any
+	var bearing, speed any
 	if vp.GetPosition().Bearing != nil {
 		bearing = float64(vp.GetPosition().GetBearing())
 	}
-	_, err := q.ExecContext(ctx, `INSERT INTO transport_rt_vehicles (tenant_id, vehicle_id, label, trip_id, route_id, lat, lon, bearing, observed_ms, updated_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+	if vp.GetPosition().Speed != nil {
+		speed = float64(vp.GetPosition().GetSpeed())
+	}
+	_, err := q.ExecContext(ctx, `INSERT INTO transport_rt_vehicles (tenant_id, vehicle_id, label, trip_id, route_id, lat, lon, bearing, speed, observed_ms, updated_ms)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
 		ON CONFLICT (tenant_id, vehicle_id) DO UPDATE SET label = excluded.label, trip_id = excluded.trip_id,
 		route_id = excluded.route_id, lat = excluded.lat, lon = excluded.lon, bearing = excluded.bearing,
-		observed_ms = excluded.observed_ms, updated_ms = excluded.updated_ms`,
+		speed = excluded.speed, observed_ms = excluded.observed_ms, updated_ms = excluded.updated_ms`,
 		tenant, id, vp.GetVehicle().GetLabel(), vp.GetTrip().GetTripId(), vp.GetTrip().GetRouteId(),
-		float64(vp.GetPosition().GetLatitude()), float64(vp.GetPosition().GetLongitude()), bearing, int64(ts)*1000, now)
+		float64(vp.GetPosition().GetLatitude()), float64(vp.GetPosition().GetLongitude()), bearing, speed, int64(ts)*1000, now)
 	if err != nil {
 		return fmt.Errorf("transport: realtime vehicle: %w", err)
 	}
@@ -209,7 +219,7 @@ func (s *store) delays(ctx context.Context, tenant string, since int64) (map[[2]
 
 // vehicles reads the tenant's vehicles seen since.
 func (s *store) vehicles(ctx context.Context, tenant string, since int64) ([]Vehicle, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT vehicle_id, label, trip_id, route_id, lat, lon, bearing, observed_ms
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT vehicle_id, label, trip_id, route_id, lat, lon, bearing, speed, observed_ms
 		FROM transport_rt_vehicles WHERE tenant_id = $1 AND updated_ms >= $2 ORDER BY vehicle_id`, tenant, since)
 	if err != nil {
 		return nil, err
@@ -219,7 +229,7 @@ func (s *store) vehicles(ctx context.Context, tenant string, since int64) ([]Veh
 	for rows.Next() {
 		var v Vehicle
 		var ms int64
-		if err := rows.Scan(&v.ID, &v.Label, &v.TripID, &v.RouteID, &v.Lat, &v.Lon, &v.Bearing, &ms); err != nil {
+		if err := rows.Scan(&v.ID, &v.Label, &v.TripID, &v.RouteID, &v.Lat, &v.Lon, &v.Bearing, &v.Speed, &ms); err != nil {
 			return nil, err
 		}
 		v.ObservedAt = db.Time(ms)
@@ -297,17 +307,12 @@ func (s *Service) RealtimeFeed(ctx context.Context, slug string) ([]byte, error)
 		if v.Label != "" {
 			vp.Vehicle.Label = proto.String(v.Label)
 		}
-		if v.TripID != "" || v.RouteID != "" {
-			vp.Trip = &gtfs.TripDescriptor{}
-			if v.TripID != "" {
-				vp.Trip.TripId = proto.String(v.TripID)
-			}
-			if v.RouteID != "" {
-				vp.Trip.RouteId = proto.String(v.RouteID)
-			}
-		}
+		vp.Trip = vehicleTrip(v.TripID, v.RouteID)
 		if v.Bearing != nil {
 			vp.Position.Bearing = proto.Float32(float32(*v.Bearing))
+		}
+		if v.Speed != nil {
+			vp.Position.Speed = proto.Float32(float32(*v.Speed))
 		}
 		msg.Entity = append(msg.Entity, &gtfs.FeedEntity{Id: proto.String("vehicle:" + v.ID), Vehicle: vp})
 	}
@@ -319,4 +324,20 @@ func (s *Service) RealtimeFeed(ctx context.Context, slug string) ([]byte, error)
 // to the same bytes.
 func sortEntities(es []*gtfs.FeedEntity) {
 	sort.Slice(es, func(i, j int) bool { return es[i].GetId() < es[j].GetId() })
+}
+
+// vehicleTrip is a vehicle position's trip descriptor: nil when neither
+// the trip nor the route is known.
+func vehicleTrip(tripID, routeID string) *gtfs.TripDescriptor {
+	if tripID == "" && routeID == "" {
+		return nil
+	}
+	td := &gtfs.TripDescriptor{}
+	if tripID != "" {
+		td.TripId = proto.String(tripID)
+	}
+	if routeID != "" {
+		td.RouteId = proto.String(routeID)
+	}
+	return td
 }

@@ -36,6 +36,7 @@ type Service struct {
 	now        func() time.Time
 	log        *slog.Logger
 	cals       calendars
+	mq         mqttState // vehicle positions over MQTT (mqtt.go)
 }
 
 // New builds the service.
@@ -84,6 +85,13 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 	f := Feed{ID: db.NewID(), TenantID: m.ID, SourceName: sourceName, CreatedAt: s.now().UTC().Truncate(time.Millisecond),
 		CreatedBy: auth.From(ctx).ID, Status: StatusInactive}
 	var ns Notices
+	// Before the transaction begins: SQLite decides where a transaction's
+	// statement journals live (memory or a file) when it begins.
+	restore, err := s.bigCache(ctx)
+	if err != nil {
+		return Feed{}, fmt.Errorf("transport: import: %w", err)
+	}
+	defer restore()
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
 		if f.Version, f.No, err = s.st.nextVersion(ctx, m.ID); err != nil {
 			return err
@@ -91,11 +99,6 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 		if err := s.st.createFeed(ctx, f); err != nil {
 			return err
 		}
-		restore, err := s.bigCache(ctx)
-		if err != nil {
-			return err
-		}
-		defer restore()
 		if f.Info, f.Counts, err = load(ctx, s.db, f.No, src, &ns); err != nil {
 			return err
 		}
@@ -130,7 +133,10 @@ func (s *Service) Import(ctx context.Context, municipalityID, sourceName string,
 
 // bigCache lets SQLite keep up to 256 MiB of pages in memory while a
 // feed loads, instead of spilling and rewriting index pages through its
-// default 2 MiB cache; restore puts the writer connection back.
+// default 2 MiB cache, and its statement journals in memory rather than
+// in temporary files (each multi-row INSERT writes one); restore puts the
+// writer connection back. Called outside the transaction, it reaches
+// the one writer connection the transaction will then use.
 func (s *Service) bigCache(ctx context.Context) (restore func(), err error) {
 	if s.db.Engine != db.SQLite {
 		return func() {}, nil

@@ -134,7 +134,11 @@ func (h *handler) planning(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return h.render.Page(w, r, http.StatusOK, "transport/planning", c)
+	a, err := h.svc.CentreAccess(ctx, r.PathValue("slug"), date)
+	if err != nil {
+		return err
+	}
+	return h.render.Page(w, r, http.StatusOK, "transport/planning", planningPage{Coverage: c, Access: a})
 }
 
 // realtimeFeed publishes muni's own GTFS-Realtime feed (trip updates and

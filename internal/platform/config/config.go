@@ -50,8 +50,8 @@ type Config struct {
 	OIDCOKTMOClaim  string        `env:"MUNI_OIDC_OKTMO_CLAIM" default:"" help:"ID-token claim with the residence OKTMO code (e.g. oktmo), used when the residence claim is absent; empty disables"`
 	DataDir         string        `env:"MUNI_DATA_DIR" default:"./data" help:"directory for uploads and backups"`
 	ShutdownGrace   time.Duration `env:"MUNI_SHUTDOWN_GRACE" default:"15s" help:"how long in-flight requests may run at shutdown"`
-	MQTTListen      string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters; off disables it"`
-	MQTTURL         string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters (mqtt://user:pass@host:port); when set, uplinks come from it and no broker is embedded"`
+	MQTTListen      string        `env:"MUNI_MQTT_LISTEN" default:"127.0.0.1:1884" help:"address of the MQTT broker embedded for meters and vehicles; off disables it"`
+	MQTTURL         string        `env:"MUNI_MQTT_URL" default:"" help:"external MQTT broker for meters and vehicles (mqtt://user:pass@host:port); when set, uplinks and positions come from it and no broker is embedded"`
 	MeteringRawDays int           `env:"MUNI_METERING_RAW_DAYS" default:"400" help:"days raw meter readings are kept (hourly and daily rollups are kept for ever); 0 keeps raw readings for ever"`
 	FontDir         string        `env:"MUNI_FONT_DIR" default:"/usr/share/fonts/truetype/dejavu" help:"directory with DejaVuSans.ttf and DejaVuSans-Bold.ttf for PDF documents (Debian: fonts-dejavu-core)"`
 }

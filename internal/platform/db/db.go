@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -45,9 +46,10 @@ type DB struct {
 	URL    string
 	write  *sql.DB
 	read   *sql.DB
-	reads  Querier    // the read pool, through the statement cache on SQLite
-	cache  *stmtCache // nil on PostgreSQL
-	wcache *stmtCache // the writer's statements, SQLite only: see txQuerier
+	reads  Querier       // the read pool, through the statement cache on SQLite
+	cache  *stmtCache    // nil on PostgreSQL
+	wcache *stmtCache    // the writer's statements, SQLite only: see txQuerier
+	ckpt   *checkpointer // SQLite only: see checkpoint.go
 	gen    atomic.Uint64
 	group  grouper // InTxGroup's queue
 }
@@ -93,7 +95,7 @@ func (d *DB) openSQLite(path string) error {
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	dsn := "file:" + path + "?" + pragmas
 	var err error
-	if d.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate"); err != nil {
+	if d.write, err = sql.Open("sqlite", dsn+"&_txlock=immediate&_pragma=wal_autocheckpoint("+strconv.Itoa(walAutoPages)+")"); err != nil {
 		return fmt.Errorf("db: %w", err)
 	}
 	// One writer: SQLite serialises writes anyway, and one connection keeps
@@ -108,6 +110,9 @@ func (d *DB) openSQLite(path string) error {
 	d.cache = newStmtCache(d.read)
 	d.reads = d.cache
 	d.wcache = newStmtCache(d.write)
+	if d.ckpt, err = startCheckpointer(dsn, d.Generation); err != nil {
+		return fmt.Errorf("db: %w", err)
+	}
 	return nil
 }
 
@@ -130,7 +135,11 @@ func (d *DB) Close() error {
 		d.cache.close()
 		d.wcache.close()
 	}
-	err := d.write.Close()
+	var err error
+	if d.ckpt != nil {
+		err = d.ckpt.close()
+	}
+	err = errors.Join(err, d.write.Close())
 	if d.read != d.write {
 		err = errors.Join(err, d.read.Close())
 	}

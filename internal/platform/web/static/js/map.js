@@ -25,12 +25,23 @@
         if (f.properties.role === "hotspot") { // a grid cell shaded by its count
           return { color: "#8a1c1c", weight: 0.5, fillColor: "#b3261e", fillOpacity: f.properties.shade || 0.3 };
         }
+        if (f.properties.role === "segment") { // a road segment in its congestion colour
+          return { color: f.properties.color || "#6b7280", weight: 6, opacity: 0.9 };
+        }
+        if (f.properties.role === "works") { // road works: red now, blue planned
+          var now = f.properties.phase === "current";
+          return { color: now ? "#b3261e" : "#1f4e8c", weight: 5, dashArray: now ? null : "6 6", fillOpacity: 0.3 };
+        }
         if (f.properties.role === "route") { // a transit line in its own colour
           return { color: f.properties.color || "#1f4e8c", weight: 3, opacity: 0.85 };
         }
         return styles[f.properties.role] || styles.settlement;
       },
       pointToLayer: function (f, latlng) {
+        if (f.properties.role === "works") { // road works at a point
+          var cur = f.properties.phase === "current";
+          return L.circleMarker(latlng, { radius: 9, color: "#ffffff", weight: 2, fillColor: cur ? "#b3261e" : "#1f4e8c", fillOpacity: 1 });
+        }
         if (f.properties.role === "vehicle") { // a bus where it last reported
           return L.circleMarker(latlng, { radius: 8, color: "#ffffff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 });
         }
@@ -48,7 +59,7 @@
     var bounds = layer.getBounds();
     function fit() {
       if (bounds.isValid()) {
-        map.fitBounds(bounds, { padding: [12, 12], maxZoom: 12, animate: false });
+        map.fitBounds(bounds, { padding: [12, 12], maxZoom: Number(el.getAttribute("data-max-zoom")) || 12, animate: false });
       } else {
         map.setView([60, 90], 3, { animate: false });
       }
