@@ -82,9 +82,9 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("metering", "/m/"+slug+"/metering"),
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
-		tool("services", "/admin/m/"+slug+"/services"),
-		tool("proactive", "/m/"+slug+"/proactive"),
 		tool("road_works", "/m/"+slug+"/transport/works"),
 		tool("decisions", "/m/"+slug+"/decision-cases"),
+		tool("services", "/admin/m/"+slug+"/services"),
+		tool("proactive", "/m/"+slug+"/proactive"),
 	}
 }

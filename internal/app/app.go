@@ -125,9 +125,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*A
 		participation.Templates,
 		transport.Templates,
 		metering.Templates,
+		decisions.Templates,
 		services.Templates,
 		proactive.Templates,
-		decisions.Templates,
 	); err != nil {
 		return nil, err
 	}

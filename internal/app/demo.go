@@ -45,10 +45,10 @@ func (a *App) demoSteps() []demoStep {
 		{"initiatives", demoInitiatives},
 		{"metering", demoMetering},
 		{"transport", demoTransport},
-		{"services", demoServices},
-		{"proactive", demoProactive},
 		{"traffic", demoTraffic},
 		{"decisions", demoDecisions},
+		{"services", demoServices},
+		{"proactive", demoProactive},
 	}
 }
 

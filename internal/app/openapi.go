@@ -30,10 +30,10 @@ func openAPIFragments() map[string][]byte {
 		"metering":       metering.OpenAPI,
 		"metering-watch": metering.WatchOpenAPI,
 		"transport":      transport.OpenAPI,
-		"services":       services.OpenAPI,
-		"proactive":      proactive.OpenAPI,
 		"traffic":        transport.TrafficOpenAPI,
 		"decisions":      decisions.OpenAPI,
+		"services":       services.OpenAPI,
+		"proactive":      proactive.OpenAPI,
 	}
 }
 

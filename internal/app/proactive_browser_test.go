@@ -58,7 +58,7 @@ func TestProactiveInBrowser(t *testing.T) {
 	setWhen := func(v string) { b.Eval(fmt.Sprintf(`document.querySelector("#when").value = %q`, v)) }
 	setWhen(`{"fact": "salary", "op": ">", "value": 1}`)
 	b.Submit(`form[action$="/proactive/rules"] button[type=submit]`)
-	if msg := b.Text("#when-error"); !strings.Contains(msg, `fact "salary"`) {
+	if msg := b.Text("#when-error"); !strings.Contains(msg, "неизвестный факт «salary»") {
 		t.Fatalf("condition message: %q", msg)
 	}
 	if n := b.Eval(`document.querySelectorAll(".field-error").length`); n != "1" {

@@ -29,7 +29,7 @@ func (a *App) routes() {
 	rt.Handle("GET /lang/{lang}", a.switchLang)
 	rt.Handle("GET /api/v1/openapi.json", a.openAPI)
 	workplace.Routes(rt, a.Web.Render, a.Workplace, workplace.NewAuditView(a.Audit, a.tenants()).WithPeople(a.Identity))
-	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a}, transportHome{a}, decisionsHome{a}, servicesHome{a})
+	territory.Routes(rt, a.Web.Render, a.Territory, appealsHome{a}, participationHome{a}, meteringHome{a}, transportHome{a}, servicesHome{a}, decisionsHome{a})
 	identity.Routes(rt, a.Web.Render, a.Identity)
 	identity.VerificationRoutes(rt, a.Web.Render, a.Identity)
 	appeals.Routes(rt, a.Web.Render, a.Appeals, a.Catalog)
@@ -44,10 +44,10 @@ func (a *App) routes() {
 	transport.TrafficRoutes(rt, a.Web.Render, a.Traffic)
 	metering.WatchRoutes(rt, a.Web.Render, a.watch(), a.Catalog)
 	appeals.Open311Routes(rt, a.Appeals, a.Identity, a.Catalog)
+	a.decisionRoutes(rt)
 	services.Routes(rt, a.Web.Render, a.Services, a.Catalog)
 	proactive.APIRoutes(rt, a.Proactive)
 	proactive.Routes(rt, a.Web.Render, a.Proactive)
-	a.decisionRoutes(rt)
 }
 
 func (a *App) healthz(w http.ResponseWriter, r *http.Request) error {

@@ -202,7 +202,7 @@ func TestRulePages(t *testing.T) {
 			"&prefill=child_name+%3D+child.name&when="
 		bad := []struct{ when, says string }{
 			{`{"fact": "salary", "op": ">", "value": 1}`, "salary"},
-			{`{"fact": "age", "op": "<"`, "not a condition in JSON"},
+			{`{"fact": "age", "op": "<"`, "Условие не читается как JSON"},
 		}
 		for _, b := range bad {
 			w := call{"admin", "POST", "/m/alpha/proactive/rules", "", form + urlEscape(b.when)}.do(t, h)

@@ -40,10 +40,10 @@ func ParseCond(text string) (Cond, error) {
 	dec.DisallowUnknownFields()
 	var c Cond
 	if err := dec.Decode(&c); err != nil {
-		return Cond{}, fmt.Errorf("not a condition in JSON: %v", err)
+		return Cond{}, msg("proactive.cond.json", "Detail", err.Error())
 	}
 	if dec.More() {
-		return Cond{}, fmt.Errorf("text after the condition")
+		return Cond{}, msg("proactive.cond.trailing")
 	}
 	return c, nil
 }
@@ -74,12 +74,12 @@ type pred func(f *facts) bool
 // compile checks c against the facts of sc and turns it into a predicate.
 func (c Cond) compile(sc scope) (pred, error) {
 	n := 0
-	return c.compileN(sc, &n, "condition")
+	return c.compileN(sc, &n, "$")
 }
 
 func (c Cond) compileN(sc scope, n *int, at string) (pred, error) {
 	if *n++; *n > maxCondNodes {
-		return nil, fmt.Errorf("the condition has more than %d parts", maxCondNodes)
+		return nil, msg("proactive.cond.too_big", "Max", strconv.Itoa(maxCondNodes))
 	}
 	kinds := 0
 	for _, set := range []bool{c.All != nil, c.Any != nil, c.Not != nil, c.Fact != "" || c.Op != "" || c.Value != nil} {
@@ -91,7 +91,7 @@ func (c Cond) compileN(sc scope, n *int, at string) (pred, error) {
 	case kinds == 0:
 		return func(*facts) bool { return true }, nil
 	case kinds > 1:
-		return nil, fmt.Errorf("%s: use one of all, any, not or fact/op/value in one object", at)
+		return nil, msg("proactive.cond.mixed").at(at)
 	case c.All != nil, c.Any != nil:
 		list, word := c.All, "all"
 		if c.Any != nil {
@@ -137,30 +137,30 @@ func (c Cond) compileN(sc scope, n *int, at string) (pred, error) {
 func (c Cond) comparison(sc scope, at string) (pred, error) {
 	get, err := factGetter(c.Fact, sc)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", at, err)
+		return nil, err.(*Msg).at(at)
 	}
 	if !ops[c.Op] {
-		return nil, fmt.Errorf("%s: unknown operator %q (use =, !=, <, <=, >, >=, in or exists)", at, c.Op)
+		return nil, msg("proactive.cond.op", "Op", c.Op).at(at)
 	}
 	if c.Op == "exists" {
 		if c.Value != nil {
-			return nil, fmt.Errorf("%s: exists takes no value", at)
+			return nil, msg("proactive.cond.exists_value").at(at)
 		}
 		return func(f *facts) bool { return get(f) != "" }, nil
 	}
 	if c.Value == nil {
-		return nil, fmt.Errorf("%s: %s needs a value", at, c.Op)
+		return nil, msg("proactive.cond.no_value", "Op", c.Op).at(at)
 	}
 	if c.Op == "in" {
 		var list []json.RawMessage
 		if err := json.Unmarshal(c.Value, &list); err != nil || len(list) == 0 {
-			return nil, fmt.Errorf("%s: in needs a non-empty list of values", at)
+			return nil, msg("proactive.cond.in_list").at(at)
 		}
 		set := map[string]bool{}
 		for _, v := range list {
 			s, _, err := constant(v)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %v", at, err)
+				return nil, err.(*Msg).at(at)
 			}
 			set[s] = true
 		}
@@ -168,7 +168,7 @@ func (c Cond) comparison(sc scope, at string) (pred, error) {
 	}
 	s, num, err := constant(c.Value)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", at, err)
+		return nil, err.(*Msg).at(at)
 	}
 	if math.IsNaN(num) {
 		switch c.Op {
@@ -177,7 +177,7 @@ func (c Cond) comparison(sc scope, at string) (pred, error) {
 		case "!=":
 			return func(f *facts) bool { return canonical(get(f)) != s }, nil
 		}
-		return nil, fmt.Errorf("%s: %s compares numbers, and %s is not one", at, c.Op, string(c.Value))
+		return nil, msg("proactive.cond.not_number", "Op", c.Op, "Value", string(c.Value)).at(at)
 	}
 	cmp := numCmp(c.Op)
 	return func(f *facts) bool {
@@ -209,7 +209,7 @@ func constant(raw json.RawMessage) (string, float64, error) {
 	raw = bytes.TrimSpace(raw)
 	var v any
 	if err := json.Unmarshal(raw, &v); err != nil {
-		return "", 0, fmt.Errorf("bad value %s", string(raw))
+		return "", 0, msg("proactive.cond.value", "Value", string(raw))
 	}
 	switch x := v.(type) {
 	case string:
@@ -219,7 +219,7 @@ func constant(raw json.RawMessage) (string, float64, error) {
 	case float64:
 		return canonical(strconv.FormatFloat(x, 'f', -1, 64)), x, nil
 	}
-	return "", 0, fmt.Errorf("a value must be text, a number or true/false, not %s", string(raw))
+	return "", 0, msg("proactive.cond.value", "Value", string(raw))
 }
 
 // canonical makes numbers written differently ("14", "14.0") and letter

@@ -84,17 +84,11 @@ func (s *Service) WithdrawConsent(ctx context.Context) error {
 		if err != nil || n == 0 {
 			return err
 		}
-		closed, err := s.st.closeOpen(ctx, OfferWithdrawn, now, `user_id = $3`, a.ID)
+		closed, err := s.closeOffers(ctx, OfferWithdrawn, now, `user_id = $3`, a.ID)
 		if err != nil {
 			return err
 		}
-		for _, o := range closed {
-			if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer.withdrawn", ObjectType: "proactive_offer", ObjectID: o.ID,
-				TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID}}); err != nil {
-				return err
-			}
-		}
 		return s.Audit.Record(ctx, audit.Entry{Action: "proactive.consent.withdraw", ObjectType: "proactive_consent", ObjectID: a.ID,
-			Detail: map[string]any{"offers_withdrawn": len(closed)}})
+			Detail: map[string]any{"offers_withdrawn": closed}})
 	})
 }

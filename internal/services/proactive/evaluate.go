@@ -76,7 +76,9 @@ func (s *Service) makeOffer(ctx context.Context, o Offer) (bool, error) {
 		return false, err
 	}
 	if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer.create", ObjectType: "proactive_offer", ObjectID: o.ID,
-		TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID, "service": o.ServiceCode, "subject": o.Subject}}); err != nil {
+		// The subject (a child's certificate number, say) is personal data:
+		// the audit log keeps only the rule and the service.
+		TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID, "service": o.ServiceCode}}); err != nil {
 		return false, err
 	}
 	if s.Notify != nil {

@@ -111,13 +111,13 @@ func factGetter(name string, sc scope) (func(f *facts) string, error) {
 	}
 	if k, ok := strings.CutPrefix(name, "event."); ok && validKey(k) {
 		if !sc.event {
-			return nil, errFact(name, "only rules triggered by an event see event facts")
+			return nil, msg("proactive.cond.fact_event", "Fact", name)
 		}
 		return func(f *facts) string { return f.event[k] }, nil
 	}
 	if k, ok := strings.CutPrefix(name, "child."); ok {
 		if !sc.child {
-			return nil, errFact(name, "only rules that run per child see child facts")
+			return nil, msg("proactive.cond.fact_child", "Fact", name)
 		}
 		if g, ok := childFacts[k]; ok {
 			return g, nil
@@ -126,14 +126,8 @@ func factGetter(name string, sc scope) (func(f *facts) string, error) {
 			return func(f *facts) string { return f.child.Attrs[a] }, nil
 		}
 	}
-	return nil, errFact(name, "unknown fact; known: "+strings.Join(factNames, ", ")+", event.<name>, child.key, child.name, child.birth_date, child.age, child.age_months, child.attr.<name>")
+	return nil, msg("proactive.cond.fact_unknown", "Fact", name)
 }
-
-type factError struct{ name, why string }
-
-func (e factError) Error() string { return "fact \"" + e.name + "\": " + e.why }
-
-func errFact(name, why string) error { return factError{name, why} }
 
 // validKey reports whether s can name an attribute: 1–40 of a-z, 0-9, _.
 func validKey(s string) bool {

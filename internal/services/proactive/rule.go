@@ -1,8 +1,8 @@
 package proactive
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,43 +86,43 @@ func (c *compiled) values(f *facts) map[string]string {
 
 // compileRule validates r (eventTypes are the known event type codes) and
 // compiles it. The error maps form fields to messages an official reads.
-func compileRule(r Rule, eventTypes []string) (*compiled, map[string]string) {
-	bad := map[string]string{}
+func compileRule(r Rule, eventTypes []string) (*compiled, map[string]*Msg) {
+	bad := map[string]*Msg{}
 	if !validKey(r.Code) {
-		bad["code"] = "proactive.rule.code_invalid"
+		bad["code"] = msg("proactive.rule.code_invalid")
 	}
 	if n := utf8.RuneCountInString(strings.TrimSpace(r.Name)); n == 0 || n > 200 {
-		bad["name"] = "proactive.rule.name_invalid"
+		bad["name"] = msg("proactive.rule.name_invalid")
 	}
 	if utf8.RuneCountInString(r.NameEN) > 200 {
-		bad["name_en"] = "proactive.rule.name_invalid"
+		bad["name_en"] = msg("proactive.rule.name_invalid")
 	}
 	if r.EventType != "" && !slices.Contains(eventTypes, r.EventType) {
-		bad["event_type"] = "proactive.rule.event_type_unknown"
+		bad["event_type"] = msg("proactive.rule.event_type_unknown")
 	}
 	if !validServiceCode(r.ServiceCode) {
-		bad["service_code"] = "proactive.rule.service_invalid"
+		bad["service_code"] = msg("proactive.rule.service_invalid")
 	}
 	if r.LifetimeDays < 1 || r.LifetimeDays > maxLifetimeDays {
-		bad["lifetime_days"] = "proactive.rule.lifetime_invalid"
+		bad["lifetime_days"] = msg("proactive.rule.lifetime_invalid")
 	}
 	sc := scope{event: r.EventType != "", child: r.PerChild}
 	c := &compiled{Rule: r, prefill: map[string]func(f *facts) string{}}
 	var err error
 	if c.when, err = r.When.compile(sc); err != nil {
-		bad["when"] = "!" + err.Error()
+		bad["when"] = asMsg(err, "proactive.rule.detail")
 	}
 	if len(r.Prefill) > maxPrefill {
-		bad["prefill"] = "proactive.rule.prefill_too_many"
+		bad["prefill"] = msg("proactive.rule.prefill_too_many")
 	}
 	for _, field := range sortedKeys(r.Prefill) {
 		if !validField(field) {
-			bad["prefill"] = "!" + fmt.Sprintf("form field %q: use letters, digits, _ and - (up to 60)", field)
+			bad["prefill"] = msg("proactive.rule.prefill_field", "Field", field)
 			break
 		}
 		get, err := factGetter(r.Prefill[field], sc)
 		if err != nil {
-			bad["prefill"] = "!" + fmt.Sprintf("form field %q: %v", field, err)
+			bad["prefill"] = err.(*Msg).at(field)
 			break
 		}
 		c.prefill[field] = get
@@ -169,7 +169,7 @@ func ParsePrefill(text string) (map[string]string, error) {
 		}
 		field, fact, ok := strings.Cut(line, "=")
 		if !ok {
-			return nil, fmt.Errorf("line %d: write field = fact", i+1)
+			return nil, msg("proactive.rule.prefill_line", "Line", strconv.Itoa(i+1))
 		}
 		out[strings.TrimSpace(field)] = strings.TrimSpace(fact)
 	}

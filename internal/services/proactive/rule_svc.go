@@ -42,7 +42,7 @@ func (s *Service) SaveRule(ctx context.Context, muniID string, in Rule) (Rule, e
 	in.Code, in.Name, in.NameEN = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEN)
 	in.ServiceCode = strings.TrimSpace(in.ServiceCode)
 	if _, bad := compileRule(in, codes); bad != nil {
-		return in, invalid("proactive-rule-invalid", bad)
+		return in, &RuleError{Fields: bad}
 	}
 	err = s.DB.InTx(ctx, func(ctx context.Context) error {
 		action := "proactive.rule.create"

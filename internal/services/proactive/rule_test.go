@@ -98,36 +98,40 @@ func TestPerChildRule(t *testing.T) {
 	}
 }
 
-// TestRuleValidation: every mistake an official can make is named.
+// TestRuleValidation: every mistake an official can make is named, with
+// the part of the condition or the form field it is in.
 func TestRuleValidation(t *testing.T) {
 	good := kindergartenRule()
 	cases := []struct {
-		name  string
-		edit  func(r *Rule)
-		field string
-		says  string
+		name       string
+		edit       func(r *Rule)
+		field, key string
+		arg, val   string
 	}{
-		{"bad code", func(r *Rule) { r.Code = "Детсад" }, "code", "proactive.rule.code_invalid"},
-		{"no name", func(r *Rule) { r.Name = " " }, "name", "proactive.rule.name_invalid"},
-		{"unknown event", func(r *Rule) { r.EventType = "wedding" }, "event_type", "proactive.rule.event_type_unknown"},
-		{"bad service", func(r *Rule) { r.ServiceCode = "Kinder Garten" }, "service_code", "proactive.rule.service_invalid"},
-		{"lifetime 0", func(r *Rule) { r.LifetimeDays = 0 }, "lifetime_days", "proactive.rule.lifetime_invalid"},
-		{"lifetime too long", func(r *Rule) { r.LifetimeDays = 400 }, "lifetime_days", "proactive.rule.lifetime_invalid"},
-		{"unknown fact", func(r *Rule) { r.When = mustCond(t, `{"fact": "salary", "op": ">", "value": 1}`) }, "when", `fact "salary": unknown fact`},
-		{"unknown operator", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "~", "value": 1}`) }, "when", `unknown operator "~"`},
-		{"numeric op on text", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "<", "value": "old"}`) }, "when", "compares numbers"},
-		{"missing value", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "="}`) }, "when", "needs a value"},
-		{"two kinds in one node", func(r *Rule) { r.When = mustCond(t, `{"all": [], "fact": "age", "op": "=", "value": 1}`) }, "when", "use one of"},
+		{"bad code", func(r *Rule) { r.Code = "Детсад" }, "code", "proactive.rule.code_invalid", "", ""},
+		{"no name", func(r *Rule) { r.Name = " " }, "name", "proactive.rule.name_invalid", "", ""},
+		{"unknown event", func(r *Rule) { r.EventType = "wedding" }, "event_type", "proactive.rule.event_type_unknown", "", ""},
+		{"bad service", func(r *Rule) { r.ServiceCode = "Kinder Garten" }, "service_code", "proactive.rule.service_invalid", "", ""},
+		{"lifetime 0", func(r *Rule) { r.LifetimeDays = 0 }, "lifetime_days", "proactive.rule.lifetime_invalid", "", ""},
+		{"lifetime too long", func(r *Rule) { r.LifetimeDays = 400 }, "lifetime_days", "proactive.rule.lifetime_invalid", "", ""},
+		{"unknown fact", func(r *Rule) { r.When = mustCond(t, `{"fact": "salary", "op": ">", "value": 1}`) }, "when", "proactive.cond.fact_unknown", "Fact", "salary"},
+		{"unknown operator", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "~", "value": 1}`) }, "when", "proactive.cond.op", "Op", "~"},
+		{"numeric op on text", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "<", "value": "old"}`) }, "when", "proactive.cond.not_number", "Value", `"old"`},
+		{"missing value", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "="}`) }, "when", "proactive.cond.no_value", "Op", "="},
+		{"value of exists", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "exists", "value": 1}`) }, "when", "proactive.cond.exists_value", "At", "$"},
+		{"empty in", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "in", "value": []}`) }, "when", "proactive.cond.in_list", "At", "$"},
+		{"object as value", func(r *Rule) { r.When = mustCond(t, `{"fact": "age", "op": "=", "value": {"a": 1}}`) }, "when", "proactive.cond.value", "Value", `{"a": 1}`},
+		{"two kinds in one node", func(r *Rule) { r.When = mustCond(t, `{"all": [], "fact": "age", "op": "=", "value": 1}`) }, "when", "proactive.cond.mixed", "At", "$"},
 		{"nested path named", func(r *Rule) {
-			r.When = mustCond(t, `{"all": [{"fact": "age", "op": "=", "value": 1}, {"fact": "x", "op": "=", "value": 1}]}`)
-		}, "when", "condition.all[2]"},
-		{"child fact without per-child", func(r *Rule) { r.PerChild = false }, "when", "only rules that run per child"},
+			r.When = mustCond(t, `{"all": [{"fact": "age", "op": "=", "value": 1}, {"not": {"fact": "x", "op": "=", "value": 1}}]}`)
+		}, "when", "proactive.cond.fact_unknown", "At", "$.all[2].not"},
+		{"child fact without per-child", func(r *Rule) { r.PerChild = false }, "when", "proactive.cond.fact_child", "Fact", "child.age_months"},
 		{"event fact without event", func(r *Rule) {
 			r.EventType, r.When = "", mustCond(t, `{"fact": "event.kind", "op": "exists"}`)
 			r.PerChild, r.Prefill = false, nil
-		}, "when", "only rules triggered by an event"},
-		{"prefill unknown fact", func(r *Rule) { r.Prefill = map[string]string{"name": "nickname"} }, "prefill", `form field "name": fact "nickname"`},
-		{"prefill bad field", func(r *Rule) { r.Prefill = map[string]string{"имя": "full_name"} }, "prefill", "form field"},
+		}, "when", "proactive.cond.fact_event", "Fact", "event.kind"},
+		{"prefill unknown fact", func(r *Rule) { r.Prefill = map[string]string{"name": "nickname"} }, "prefill", "proactive.cond.fact_unknown", "At", "name"},
+		{"prefill bad field", func(r *Rule) { r.Prefill = map[string]string{"имя": "full_name"} }, "prefill", "proactive.rule.prefill_field", "Field", "имя"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -135,8 +139,9 @@ func TestRuleValidation(t *testing.T) {
 			r.Prefill = map[string]string{"applicant_name": "full_name"}
 			c.edit(&r)
 			_, bad := compileRule(r, []string{"child_born"})
-			if !strings.Contains(bad[c.field], c.says) {
-				t.Fatalf("%s: got %q (all: %v), want it to say %q", c.field, bad[c.field], bad, c.says)
+			m := bad[c.field]
+			if m == nil || m.Key != c.key || c.arg != "" && m.Args[c.arg] != c.val {
+				t.Fatalf("%s: got %v (all: %v), want %s with %s=%q", c.field, m, bad, c.key, c.arg, c.val)
 			}
 		})
 	}
@@ -156,7 +161,7 @@ func TestParseCondRefusesJunk(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.compile(scope{}); err == nil || !strings.Contains(err.Error(), "more than") {
+	if _, err := c.compile(scope{}); err == nil || !strings.Contains(err.Error(), "proactive.cond.too_big") {
 		t.Fatalf("a condition of 71 parts compiled: %v", err)
 	}
 }

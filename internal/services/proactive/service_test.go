@@ -182,7 +182,7 @@ func TestExpiry(t *testing.T) {
 		if o := e.offers(t, anna)[0]; o.Status != OfferExpired {
 			t.Fatalf("status %s", o.Status)
 		}
-		if auditCount(t, d, "proactive.offer.expire") != 1 {
+		if auditCount(t, d, "proactive.offer.expired") != 1 {
 			t.Fatal("expiry not audited")
 		}
 		if _, err := e.s.Sweep(as(adminOf(muniA))); !errors.Is(err, fault.ErrForbidden) {
@@ -342,7 +342,8 @@ func TestRuleSave(t *testing.T) {
 		bad := kindergartenRule()
 		bad.When = mustCond(t, `{"fact": "salary", "op": ">", "value": 1}`)
 		_, err := e.s.SaveRule(as(adminOf(muniA)), muniA.ID, bad)
-		if fe, ok := fault.As(err); !ok || !strings.Contains(fe.Fields["when"], "salary") {
+		var re *RuleError
+		if !errors.As(err, &re) || !errors.Is(err, fault.ErrInvalid) || re.Fields["when"].Args["Fact"] != "salary" {
 			t.Fatalf("bad rule: %v", err)
 		}
 		if rs, _ := e.s.Rules(as(adminOf(muniA)), muniA.ID); len(rs) != 0 {

@@ -238,7 +238,7 @@ func (s *store) saveRule(ctx context.Context, r Rule) error {
 		r.ID, r.TenantID, r.Code, r.Name, r.NameEN, r.EventType, boolInt(r.PerChild), r.When.String(), r.ServiceCode, string(prefill),
 		r.LifetimeDays, boolInt(r.Active), r.Version, db.Millis(r.UpdatedAt))
 	if err != nil && strings.Contains(strings.ToLower(err.Error()), "unique") {
-		return invalid("proactive-rule-invalid", map[string]string{"code": "proactive.rule.code_taken"})
+		return &RuleError{Fields: map[string]*Msg{"code": msg("proactive.rule.code_taken")}}
 	}
 	if err != nil {
 		return fmt.Errorf("proactive: save rule: %w", err)

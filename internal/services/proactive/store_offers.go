@@ -72,7 +72,9 @@ func (s *store) offerKeys(ctx context.Context, tenantID string) (map[string]bool
 
 // offerKey is the one-string key of a rule's offer to a resident about a
 // subject.
-func offerKey(rule, resident, subject string) string { return rule + "\x00" + resident + "\x00" + subject }
+func offerKey(rule, resident, subject string) string {
+	return rule + "\x00" + resident + "\x00" + subject
+}
 
 func (s *store) offer(ctx context.Context, id string) (Offer, error) {
 	o, err := scanOffer(s.db.Q(ctx).QueryRowContext(ctx, `SELECT `+offerCols+` FROM proactive_offers WHERE id = $1`, id))

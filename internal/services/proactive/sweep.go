@@ -76,20 +76,28 @@ func (s *Service) expire(ctx context.Context, tenantID string) (int, error) {
 		if tenantID != "" {
 			where, args = where+` AND tenant_id = $4`, append(args, tenantID)
 		}
-		closed, err := s.st.closeOpen(ctx, OfferExpired, now, where, args...)
-		if err != nil {
-			return err
-		}
-		for _, o := range closed {
-			if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer.expire", ObjectType: "proactive_offer", ObjectID: o.ID,
-				TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID}}); err != nil {
-				return err
-			}
-		}
-		n = len(closed)
-		return nil
+		var err error
+		n, err = s.closeOffers(ctx, OfferExpired, now, where, args...)
+		return err
 	})
 	return n, err
+}
+
+// closeOffers moves the open offers matching where (its arguments from
+// $3) to status, each with its audit entry, in the caller's transaction;
+// it returns how many.
+func (s *Service) closeOffers(ctx context.Context, status string, now int64, where string, args ...any) (int, error) {
+	closed, err := s.st.closeOpen(ctx, status, now, where, args...)
+	if err != nil {
+		return 0, err
+	}
+	for _, o := range closed {
+		if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer." + status, ObjectType: "proactive_offer", ObjectID: o.ID,
+			TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID}}); err != nil {
+			return 0, err
+		}
+	}
+	return len(closed), nil
 }
 
 // ruleTenants lists the municipalities with an active rule the sweep runs.
@@ -108,11 +116,6 @@ func (s *Service) ruleTenants(ctx context.Context) ([]string, error) {
 		out = append(out, id)
 	}
 	return out, rows.Err()
-}
-
-// pendingOffer is an offer the sweep found to make.
-type pendingOffer struct {
-	o Offer
 }
 
 // sweepRules evaluates m's sweep rules over its consenting residents:
@@ -143,7 +146,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	}
 	now := s.Now()
 	day := today(now, m.TimeZone)
-	var todo []pendingOffer
+	var todo []Offer
 	seen := 0
 	err = s.st.consenting(ctx, m.ID, func(r *Resident) error {
 		seen++
@@ -151,7 +154,7 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 			k := offerKey(c.ID, r.ID, subject)
 			if !have[k] {
 				have[k] = true
-				todo = append(todo, pendingOffer{newOffer(c, f, subject, now)})
+				todo = append(todo, newOffer(c, f, subject, now))
 			}
 			return nil
 		})
@@ -163,8 +166,16 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	for start := 0; start < len(todo); start += sweepBatch {
 		batch := todo[start:min(start+sweepBatch, len(todo))]
 		err := s.DB.InTx(ctx, func(ctx context.Context) error {
-			for _, p := range batch {
-				ok, err := s.makeOffer(ctx, p.o)
+			for _, o := range batch {
+				// A consent withdrawn since the register was read stops
+				// the offer: the check and the write share the transaction.
+				if ok, err := s.st.consented(ctx, o.UserID); err != nil || !ok {
+					if err != nil {
+						return err
+					}
+					continue
+				}
+				ok, err := s.makeOffer(ctx, o)
 				if err != nil {
 					return err
 				}

@@ -243,21 +243,8 @@ type rulePage struct {
 	Facts   string
 }
 
-// FieldError is a form field's message: a catalog key, or a detail the
-// condition checker wrote (in English, naming the part of the condition).
-type FieldError struct{ Key, Detail string }
-
-func fieldErrors(bad map[string]string) map[string]*FieldError {
-	out := map[string]*FieldError{}
-	for f, msg := range bad {
-		if d, ok := strings.CutPrefix(msg, "!"); ok {
-			out[f] = &FieldError{Key: "proactive.rule.detail", Detail: d}
-		} else {
-			out[f] = &FieldError{Key: msg}
-		}
-	}
-	return out
-}
+// FieldError is a form field's message.
+type FieldError = Msg
 
 func ruleValues(ru Rule) map[string]string {
 	v := map[string]string{"code": ru.Code, "name": ru.Name, "name_en": ru.NameEN, "event_type": ru.EventType,
@@ -335,20 +322,21 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	if in.When, err = ParseCond(v["when"]); err != nil {
-		p.Errors["when"] = &FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
+		p.Errors["when"] = asMsg(err, "proactive.rule.detail")
 	}
 	if in.Prefill, err = ParsePrefill(v["prefill"]); err != nil {
-		p.Errors["prefill"] = &FieldError{Key: "proactive.rule.detail", Detail: err.Error()}
+		p.Errors["prefill"] = asMsg(err, "proactive.rule.detail")
 	}
 	if in.LifetimeDays, err = strconv.Atoi(strings.TrimSpace(v["lifetime_days"])); err != nil {
-		p.Errors["lifetime_days"] = &FieldError{Key: "proactive.rule.lifetime_invalid"}
+		p.Errors["lifetime_days"] = msg("proactive.rule.lifetime_invalid")
 	}
 	if len(p.Errors) > 0 {
 		return h.rulePage(w, r, http.StatusBadRequest, p)
 	}
 	saved, err := h.svc.SaveRule(r.Context(), m.ID, in)
-	if fe, ok := fault.As(err); ok && errors.Is(err, fault.ErrInvalid) {
-		p.Errors = fieldErrors(fe.Fields)
+	var re *RuleError
+	if errors.As(err, &re) {
+		p.Errors = re.Fields
 		return h.rulePage(w, r, http.StatusBadRequest, p)
 	}
 	if err != nil {
@@ -358,10 +346,11 @@ func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Msg is the message in the page's language.
-func (e *FieldError) Msg(v *web.View) string {
-	if e.Detail != "" {
-		return v.T(e.Key, "Detail", e.Detail)
+// In is the message in the page's language.
+func (m *Msg) In(v *web.View) string {
+	args := make([]any, 0, 2*len(m.Args))
+	for k, val := range m.Args {
+		args = append(args, k, val)
 	}
-	return v.T(e.Key)
+	return v.T(m.Key, args...)
 }
