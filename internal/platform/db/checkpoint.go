@@ -2,6 +2,8 @@ package db
 
 import (
 	"database/sql"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -22,6 +24,9 @@ type checkpointer struct {
 	conn *sql.DB
 	stop chan struct{}
 	done chan struct{}
+	once sync.Once
+	err  error
+	runs atomic.Int64 // checkpoints done, for tests
 }
 
 // startCheckpointer opens its connection with dsn and checkpoints while
@@ -52,15 +57,21 @@ func (c *checkpointer) run(gen func() uint64) {
 				// PASSIVE never waits for readers or the writer: what it
 				// cannot copy now the next round copies. An error (the
 				// file busy, say) leaves the safety net in place.
-				_, _ = c.conn.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+				if _, err := c.conn.Exec(`PRAGMA wal_checkpoint(PASSIVE)`); err == nil {
+					c.runs.Add(1)
+				}
 			}
 		}
 	}
 }
 
-// close stops the rounds and closes the connection.
+// close stops the rounds and closes the connection; closing again
+// returns the first close's error, as DB.Close may be called twice.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.conn.Close()
+	c.once.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.err = c.conn.Close()
+	})
+	return c.err
 }
