@@ -131,7 +131,7 @@ func TestApplicationWorkflow(t *testing.T) {
 		if want := []Action{ActCreate, ActSubmit, ActAccept, ActRequest, ActProvide, ActApprove}; !slices.Equal(steps, want) {
 			t.Errorf("history %v, want %v", steps, want)
 		}
-		if got, want := e.actions(app.ID), []string{"services.application.create", "services.application.submit", "services.application.accept",
+		if got, want := e.actions(app.ID), []string{"services.application.create", "services.application.save", "services.application.submit", "services.application.accept",
 			"services.application.request", "services.application.provide", "services.application.approve"}; !slices.Equal(got, want) {
 			t.Errorf("audit %v, want %v", got, want)
 		}
@@ -413,6 +413,28 @@ func TestExportUser(t *testing.T) {
 		apps := data.([]Application)
 		if name != "services" || len(apps) != 1 || apps[0].Values["inn"] != "500100732259" || len(apps[0].Files) != 1 || len(apps[0].History) != 2 {
 			t.Fatalf("export %s %+v", name, apps)
+		}
+	})
+}
+
+// A draft save is audited with the names of the fields it changed, never
+// their values; a save that changes nothing writes nothing.
+func TestDraftSaveAudit(t *testing.T) {
+	run(t, func(t *testing.T, e *env) {
+		e.earthworks(muniA, false)
+		res := resident("res-a", "Иванова Мария Сергеевна", muniA)
+		app := must[Application](t)(e.svc.Start(res, muniA.ID, "earthworks"))
+		must[Application](t)(e.svc.SaveDraft(res, app.ID, map[string]string{"inn": "500100732259", "address": "г. Луга"}, nil))
+		must[Application](t)(e.svc.SaveDraft(res, app.ID, map[string]string{"inn": "500100732259"}, nil))
+		if got := e.actions(app.ID); !slices.Equal(got, []string{"services.application.create", "services.application.save"}) {
+			t.Fatalf("audit %v", got)
+		}
+		var detail string
+		if err := e.d.Writer().QueryRow(`SELECT detail FROM audit_log WHERE action = 'services.application.save'`).Scan(&detail); err != nil {
+			t.Fatal(err)
+		}
+		if detail != `{"fields":["inn","address"]}` || strings.Contains(detail, "500100732259") {
+			t.Errorf("detail %s", detail)
 		}
 	})
 }

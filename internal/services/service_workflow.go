@@ -3,6 +3,7 @@ package services
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -92,8 +93,13 @@ func (s *Service) SaveDraft(ctx context.Context, id string, values map[string]st
 		return Application{}, invalid("file-refused", bad)
 	}
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		_, err := s.saveValues(ctx, &app, e, values, files)
-		return err
+		changed, err := s.saveValues(ctx, &app, e, values, files)
+		if err != nil || len(changed) == 0 {
+			return err
+		}
+		// The audit names the fields and files changed, never their values.
+		return s.record(ctx, audit.Entry{Action: "services.application.save", ObjectType: "service_application",
+			ObjectID: app.ID, TenantID: app.TenantID, Detail: map[string]any{"fields": changed}}, "", nil)
 	})
 	if err != nil {
 		return Application{}, wrap("save draft", err)
@@ -101,14 +107,15 @@ func (s *Service) SaveDraft(ctx context.Context, id string, values map[string]st
 	return s.Application(ctx, id)
 }
 
-// saveValues writes the cleaned values and files into app (a draft). A
-// draft save is no workflow step: it writes no history or audit entry
-// (the submission records what was sent).
+// saveValues writes the cleaned values and files into app (a draft) and
+// returns the codes of the fields it changed, sorted. A draft save is no
+// workflow step: it writes no history step (the submission records what
+// was sent).
 func (s *Service) saveValues(ctx context.Context, app *Application, e Entry, values map[string]string, files []File) ([]string, error) {
 	// Fields sent replace (or, sent empty, clear) what is stored; fields
 	// not sent keep their values. A file field's value is its stored
 	// file's name, changed only by an upload.
-	cleaned, dropped := e.Form.Clean(values)
+	cleaned, _ := e.Form.Clean(values)
 	vals := Values{}
 	for k, v := range app.Values {
 		vals[k] = v
@@ -129,9 +136,15 @@ func (s *Service) saveValues(ctx context.Context, app *Application, e Entry, val
 		}
 		vals[f.Field] = f.Name
 	}
+	var changed []string
+	for _, f := range e.Form {
+		if vals[f.Code] != app.Values[f.Code] || slices.ContainsFunc(files, func(x File) bool { return x.Field == f.Code }) {
+			changed = append(changed, f.Code)
+		}
+	}
 	from := app.State
 	app.Values, app.Updated = vals, now
-	return dropped, s.st.updateApp(ctx, *app, from)
+	return changed, s.st.updateApp(ctx, *app, from)
 }
 
 // Submit saves the last values and files and sends the application: every
@@ -155,7 +168,8 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 	}
 	loc := zone(m)
 	err = s.db.InTx(ctx, func(ctx context.Context) error {
-		if _, err := s.saveValues(ctx, &app, e, values, files); err != nil {
+		changed, err := s.saveValues(ctx, &app, e, values, files)
+		if err != nil {
 			return err
 		}
 		errs := e.Form.Validate(app.Values, s.now().In(loc))
@@ -175,7 +189,7 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 		app.Submitted = now
 		app.Due, app.Calendar = s.Due(e.Term, now, loc)
 		return s.step(ctx, a, &app, ActSubmit, "", map[string]any{"number": app.Number, "due": app.Due.Format(time.RFC3339),
-			"calendar": app.Calendar, "term_days": e.Term.Days, "term_working": e.Term.Working})
+			"calendar": app.Calendar, "term_days": e.Term.Days, "term_working": e.Term.Working, "fields": changed})
 	})
 	if err != nil {
 		return Application{}, wrap("submit", err)
