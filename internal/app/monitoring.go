@@ -29,6 +29,7 @@ func (a *App) buildMonitoring() (*monitoring.Service, error) {
 			Participation: monitoringParticipation{a},
 			Transport:     monitoringTransport{a},
 			Losses:        monitoringLosses{a},
+			CentreAccess:  monitoringTransport{a},
 			Services:      monitoringServices{a},
 			RoadWorks:     monitoringRoadWorks{a},
 		}})
@@ -261,6 +262,20 @@ func (s monitoringParticipation) Activities(ctx context.Context, muniID string, 
 // monitoringTransport reads transport's punctuality report, as muni
 // itself: the shares are aggregates, published on the public page too.
 type monitoringTransport struct{ a *App }
+
+// UnservedShare is transport's measure of Decree 607's item 7 in the week
+// around at; a municipality without a timetable or a centre point has
+// none.
+func (s monitoringTransport) UnservedShare(ctx context.Context, muniID string, at time.Time) (float64, bool, error) {
+	c, err := s.a.Transport.CentreAccessOf(AsSystem(ctx), muniID, at)
+	if errors.Is(err, fault.ErrNotFound) {
+		return 0, false, nil
+	}
+	if err != nil || !c.HasCentre || c.Population == 0 {
+		return 0, false, err
+	}
+	return c.Share, true, nil
+}
 
 // Punctuality sums the carriers' rows over [from, to), in windows the
 // report accepts; withMap adds the stops and the vehicles reporting now.

@@ -62,7 +62,9 @@ func DemoValues(c *Catalog, slug string, first, last int) []ValueInput {
 			out = append(out, ValueInput{Code: ind.Code, Period: strconv.Itoa(y), Kind: kind, Value: strconv.FormatFloat(round(x, 2), 'f', -1, 64)})
 		}
 		for y := first; y <= last; y++ {
-			put(Actual, y, v)
+			if ind.Source != Computed { // computed ones come from the platform's data
+				put(Actual, y, v)
+			}
 			v *= step(y)
 		}
 		for y := last + 1; y <= last+ReportYears; y++ {

@@ -28,7 +28,7 @@ func TestDefaultCatalog(t *testing.T) {
 			t.Errorf("Decree 607 item %d is missing", n)
 		}
 	}
-	for _, code := range []string{"P.APPEALS.MEDIAN", "P.APPEALS.OVERDUE", "P.TRANSPORT.ONTIME", "P.METERING.LOSS.WATER"} {
+	for _, code := range []string{"P.APPEALS.MEDIAN", "P.APPEALS.OVERDUE", "P.TRANSPORT.ONTIME", "P.METERING.LOSS.WATER", CodeNoBusService} {
 		if i, ok := c.Indicator(code); !ok || i.Source != Computed {
 			t.Errorf("%s: want a computed indicator, got %+v %v", code, i, ok)
 		}

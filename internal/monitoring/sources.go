@@ -157,4 +157,13 @@ type Sources struct {
 	Transport     Transport
 	Services      Services
 	Losses        Losses
+	CentreAccess  CentreAccess
+}
+
+// CentreAccess measures Decree 607's item 7 from the timetable (transport):
+// the share of the population living in settlements without regular
+// bus service to the municipal centre, in the week around at; ok is
+// false when the municipality has no timetable to measure.
+type CentreAccess interface {
+	UnservedShare(ctx context.Context, muniID string, at time.Time) (share float64, ok bool, err error)
 }

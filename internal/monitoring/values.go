@@ -281,6 +281,16 @@ func (s *Service) compute(ctx context.Context, m Municipality, code string, from
 		}
 		return round(p.OnTimeShare()*100, 2), true, nil
 	}
+	if code == CodeNoBusService {
+		// Measured on the timetable in force, so only for the period
+		// under way: last year's network is not the one imported now.
+		now := s.now()
+		if s.src.CentreAccess == nil || now.Before(from) || now.Sub(to) > time.Minute {
+			return 0, false, nil
+		}
+		v, ok, err := s.src.CentreAccess.UnservedShare(ctx, m.ID, now)
+		return round(v*100, 2), ok, err
+	}
 	if res, ok := strings.CutPrefix(code, "P.METERING.LOSS."); ok {
 		if s.src.Losses == nil {
 			return 0, false, nil
@@ -290,6 +300,10 @@ func (s *Service) compute(ctx context.Context, m Municipality, code string, from
 	}
 	return 0, false, nil
 }
+
+// CodeNoBusService is Decree 607's item 7: the share of the population
+// without regular bus or rail service to the administrative centre.
+const CodeNoBusService = "607.7"
 
 func round(v float64, digits int) float64 {
 	p := math.Pow(10, float64(digits))

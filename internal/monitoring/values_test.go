@@ -3,6 +3,7 @@ package monitoring
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -142,6 +143,11 @@ func (f fakeAppeals) StatsURL(slug string) string { return "/m/" + slug + "/repo
 
 type fakeTransport struct{ p Punctuality }
 
+// UnservedShare: 7.9 % of the population has no regular service.
+func (fakeTransport) UnservedShare(context.Context, string, time.Time) (float64, bool, error) {
+	return 0.079, true, nil
+}
+
 func (f fakeTransport) Punctuality(context.Context, string, time.Time, time.Time, bool) (Punctuality, error) {
 	return f.p, nil
 }
@@ -155,7 +161,7 @@ func (failingAlarms) Alarms(context.Context, string) ([]Alarm, error) {
 func TestCompute(t *testing.T) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		s := newService(t, d, Sources{Appeals: fakeAppeals{AppealFigures{Received: 9, MedianAnswer: 12.3456, MedianFix: -1, OverdueShare: 0.25}},
-			Transport: fakeTransport{Punctuality{Observed: 200, OnTime: 150}}})
+			Transport: fakeTransport{Punctuality{Observed: 200, OnTime: 150}}, CentreAccess: fakeTransport{}})
 		admin := as(grant(muniA, auth.RoleMunicipalAdmin))
 		vals, err := s.Compute(admin, muniA.Slug, "2025")
 		if err != nil {
@@ -183,6 +189,22 @@ func TestCompute(t *testing.T) {
 		}
 		if _, err := s.Compute(admin, muniA.Slug, "last year"); !errors.Is(err, fault.ErrInvalid) {
 			t.Errorf("bad period: %v", err)
+		}
+		// Decree 607's item 7 is measured on the timetable in force: for
+		// the year under way, never for a past one (checked above).
+		this := strconv.Itoa(time.Now().Year())
+		vals, err = s.Compute(admin, muniA.Slug, this)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, v := range vals {
+			if v.Code == CodeNoBusService {
+				found = v.Value == 7.9
+			}
+		}
+		if !found {
+			t.Errorf("%s of %s: %+v, want 7.9 %%", CodeNoBusService, this, vals)
 		}
 		// A period that has not begun has nothing to compute.
 		if vals, err := s.Compute(admin, muniA.Slug, "2027"); err != nil || len(vals) != 0 {
