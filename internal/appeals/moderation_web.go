@@ -38,7 +38,7 @@ func (p moderationPage) CanLeaveUnanswered(f Flagged) bool {
 }
 
 func (h *handler) moderationQueue(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showModeration(w, r, http.StatusOK, newForm(), "")

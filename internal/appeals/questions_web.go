@@ -99,7 +99,7 @@ func (h *handler) questionsRoutes(rt *web.Router) {
 }
 
 func (h *handler) questionsPage(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showQuestions(w, r, http.StatusOK, newForm())

@@ -29,7 +29,7 @@ type repliesPage struct {
 }
 
 func (h *handler) replies(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showReplies(w, r, http.StatusOK, newForm())

@@ -56,7 +56,7 @@ func (h *handler) routingRoutes(rt *web.Router) {
 }
 
 func (h *handler) routingPage(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showRouting(w, r, http.StatusOK, newForm())

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"net"
 	"net/http"
-	"net/url"
 
-	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
@@ -79,16 +77,6 @@ func (f *form) fail(err error) (int, error) {
 	}
 	status, _, _ := web.Classify(err)
 	return status, nil
-}
-
-// signIn sends a visitor to the login page and back; it reports whether
-// the actor is signed in.
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 func (h *handler) municipality(ctx context.Context, slug string) (Municipality, error) {

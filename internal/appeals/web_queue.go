@@ -43,7 +43,7 @@ func (h *handler) queue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) showQueue(w http.ResponseWriter, r *http.Request, status int, f *form) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ctx := r.Context()

@@ -56,7 +56,7 @@ func (p showPage) Can(act string) bool {
 }
 
 func (h *handler) show(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f, step := h.replyPrefill(r) // a reply template picked: its step's form filled in

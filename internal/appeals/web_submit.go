@@ -154,7 +154,7 @@ type minePage struct {
 }
 
 func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	const page = 50
@@ -235,7 +235,7 @@ func (h *handler) showNearby(w http.ResponseWriter, r *http.Request, f *form, ne
 // support adds the person's "me too" to a report and shows the public
 // list, where supported reports are counted.
 func (h *handler) support(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	a, err := h.svc.Support(r.Context(), r.PathValue("id"))

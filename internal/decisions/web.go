@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
-	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/pdf"
@@ -49,14 +47,6 @@ func Routes(rt *web.Router, svc *Service, d WebDeps) {
 	rt.Handle("GET /decisions/{id}/card.xlsx", h.cardXLSX)
 	h.caseRoutes(rt)
 	h.apiRoutes(rt)
-}
-
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 // registerPage is what the register template shows.
@@ -142,7 +132,7 @@ func (h *handler) decision(w http.ResponseWriter, r *http.Request) error {
 
 // followRegister starts or stops following the register (on=0 stops).
 func (h *handler) followRegister(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.svc.Municipality(r.Context(), r.PathValue("slug"))
@@ -166,7 +156,7 @@ func followDone(on bool) string {
 
 // followDecision starts or stops following one decision.
 func (h *handler) followDecision(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	p, err := h.decisionView(r.Context(), r.PathValue("id"))
@@ -183,7 +173,7 @@ func (h *handler) followDecision(w http.ResponseWriter, r *http.Request) error {
 
 // publish makes a draft public.
 func (h *handler) publish(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	d, err := h.svc.Publish(r.Context(), r.PathValue("id"))
@@ -197,7 +187,7 @@ func (h *handler) publish(w http.ResponseWriter, r *http.Request) error {
 // status moves a decision's implementation on; a bad note or move is
 // shown on the decision's page.
 func (h *handler) status(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ctx := r.Context()

@@ -29,7 +29,7 @@ type casesPage struct {
 }
 
 func (h *handler) cases(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.casesPage(w, r, http.StatusOK, nil, nil)
@@ -48,7 +48,7 @@ func (h *handler) casesPage(w http.ResponseWriter, r *http.Request, code int, va
 }
 
 func (h *handler) createCase(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.svc.Municipality(r.Context(), r.PathValue("slug"))
@@ -68,7 +68,7 @@ func (h *handler) createCase(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) caseShow(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	c, err := h.svc.Case(r.Context(), r.PathValue("id"))
@@ -86,7 +86,7 @@ func (h *handler) caseShow(w http.ResponseWriter, r *http.Request) error {
 // caseChange applies one form of the workspace; a refusal re-renders the
 // workspace with the messages and what was typed.
 func (h *handler) caseChange(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -121,7 +121,7 @@ func (h *handler) caseChange(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) caseDelete(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	n, err := strconv.Atoi(r.PathValue("n"))

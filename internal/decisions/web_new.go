@@ -3,6 +3,7 @@ package decisions
 import (
 	"context"
 	"errors"
+	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 	"strconv"
 	"time"
@@ -82,7 +83,7 @@ func (h *handler) newView(ctx context.Context, slug, caseID string) (newPage, er
 
 // newDecision shows the form.
 func (h *handler) newDecision(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	p, err := h.newView(r.Context(), r.PathValue("slug"), r.URL.Query().Get("case"))
@@ -95,7 +96,7 @@ func (h *handler) newDecision(w http.ResponseWriter, r *http.Request) error {
 // createDecision drafts the decision and goes to its page, where it is
 // published; bad input comes back to the form.
 func (h *handler) createDecision(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ctx := r.Context()

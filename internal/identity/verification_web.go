@@ -59,7 +59,7 @@ type residencePage struct {
 }
 
 func (h *handler) residencePage(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	p := residencePage{form: newForm(), Claimed: r.URL.Query().Get("claimed") != ""}
@@ -81,7 +81,7 @@ func (h *handler) renderResidence(w http.ResponseWriter, r *http.Request, status
 }
 
 func (h *handler) claimResidence(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -115,7 +115,7 @@ type verificationDesk struct {
 
 // deskMuni finds the municipality of {slug} for an official over it.
 func (h *handler) deskMuni(w http.ResponseWriter, r *http.Request, min auth.Role) (Place, bool, error) {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return Place{}, false, nil
 	}
 	ms, err := h.svc.places.Municipalities(r.Context())

@@ -7,7 +7,6 @@ import (
 
 	"github.com/alexedwards/scs/v2"
 
-	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
@@ -111,16 +110,6 @@ func localPath(next, def string) string {
 		return def
 	}
 	return next
-}
-
-// signedIn redirects anonymous visitors to the login page; ok is false
-// when it did.
-func signedIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 func seeOther(w http.ResponseWriter, r *http.Request, to string) error {

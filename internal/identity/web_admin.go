@@ -14,7 +14,7 @@ type usersPage struct {
 }
 
 func (h *handler) adminUsers(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	pg, err := web.ParsePage(r, 50, 200)
@@ -47,7 +47,7 @@ type userPage struct {
 }
 
 func (h *handler) adminUser(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -85,7 +85,7 @@ func assignableRoles(a *auth.Actor) []string {
 }
 
 func (h *handler) adminGrant(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -103,7 +103,7 @@ func (h *handler) adminGrant(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) adminRevoke(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	g, err := h.svc.st.grant(r.Context(), r.PathValue("id"))
@@ -126,7 +126,7 @@ type keysPage struct {
 }
 
 func (h *handler) adminKeys(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -163,7 +163,7 @@ func (h *handler) showKeys(w http.ResponseWriter, r *http.Request, status int, f
 // adminCreateKey shows the new key on the answer to the POST itself, the
 // only time it is ever shown; it is never put in a redirect or session.
 func (h *handler) adminCreateKey(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -184,7 +184,7 @@ func (h *handler) adminCreateKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) adminRevokeKey(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := h.svc.RevokeAPIKey(r.Context(), r.PathValue("id")); err != nil {

@@ -3,6 +3,7 @@ package identity
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -17,7 +18,7 @@ type profilePage struct {
 }
 
 func (h *handler) profile(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -45,7 +46,7 @@ func (h *handler) showProfile(w http.ResponseWriter, r *http.Request, status int
 }
 
 func (h *handler) changePassword(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f := newForm()
@@ -69,7 +70,7 @@ func (h *handler) changePassword(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) resendConfirm(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := h.svc.ResendConfirmation(r.Context()); err != nil {
@@ -80,7 +81,7 @@ func (h *handler) resendConfirm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) withdrawForm(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.page(w, r, http.StatusOK, "identity/withdraw", newForm())
@@ -89,7 +90,7 @@ func (h *handler) withdrawForm(w http.ResponseWriter, r *http.Request) error {
 // withdraw needs the explicit confirmation checkbox: the consequence
 // (deactivation, sign-out everywhere) is not undone by a misclick.
 func (h *handler) withdraw(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if r.PostFormValue("confirm") != "yes" {
@@ -108,7 +109,7 @@ func (h *handler) withdraw(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) export(w http.ResponseWriter, r *http.Request) error {
-	if !signedIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	e, err := h.svc.Export(r.Context())

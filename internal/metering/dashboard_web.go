@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -54,7 +53,7 @@ func staff(w http.ResponseWriter, r *http.Request) (*auth.Actor, bool) {
 	if a.SignedIn() {
 		return a, true
 	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	http.Redirect(w, r, web.LoginURL(r), http.StatusSeeOther)
 	return nil, false
 }
 

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -49,21 +48,13 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	h.entryRoutes(rt)
 }
 
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
-}
-
 func (h *handler) muni(ctx context.Context, slug string) (Municipality, error) {
 	return h.svc.places.MunicipalityBySlug(ctx, slug)
 }
 
 // index lists the registries the official may browse.
 func (h *handler) index(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ms, err := h.svc.Municipalities(r.Context(), auth.From(r.Context()))
@@ -74,7 +65,7 @@ func (h *handler) index(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) registry(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.muni(r.Context(), r.PathValue("slug"))
@@ -97,7 +88,7 @@ type registryPage struct {
 // issueToken gives a device a new token and shows it once, above the
 // registry. The device's old token stops working.
 func (h *handler) issueToken(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -132,7 +123,7 @@ type importPage struct {
 }
 
 func (h *handler) importForm(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -155,7 +146,7 @@ func (h *handler) adminMuni(r *http.Request) (Municipality, error) {
 }
 
 func (h *handler) importFile(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -221,7 +212,7 @@ func (p pointPage) CurrentDevices() []string {
 func (pointPage) Qualities() []string { return []string{"measured", "edited", "estimated"} }
 
 func (h *handler) point(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showPoint(w, r, http.StatusOK, map[string]string{}, map[string]string{}, r.URL.Query().Get("saved") == "1")
@@ -244,7 +235,7 @@ func (h *handler) showPoint(w http.ResponseWriter, r *http.Request, status int, 
 // swapMeter ends the installation on a point, and installs the new
 // device from the same instant when one is named (a meter swap).
 func (h *handler) swapMeter(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -310,7 +301,7 @@ func localTime(s, zone string) (time.Time, bool) {
 }
 
 func (h *handler) enterReading(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.muni(r.Context(), r.PathValue("slug"))
@@ -361,7 +352,7 @@ type minePage struct {
 }
 
 func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showMine(w, r, http.StatusOK, minePage{Saved: r.URL.Query().Get("saved") == "1"})
@@ -377,7 +368,7 @@ func (h *handler) showMine(w http.ResponseWriter, r *http.Request, status int, p
 }
 
 func (h *handler) submitOwn(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	p := minePage{Point: r.PathValue("point"), Values: map[string]string{"value": r.FormValue("value")}, Errors: map[string]string{}}
@@ -420,7 +411,7 @@ func (devicePage) TextFields() []string   { return []string{"model", "firmware",
 func (devicePage) NumberFields() []string { return []string{"calibration_months", "interval_s"} }
 
 func (h *handler) deviceForm(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -440,7 +431,7 @@ func (h *handler) deviceForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) updateDevice(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)

@@ -60,7 +60,7 @@ func (p entryPage) ChoiceKey(field, value string) string {
 func (entryPage) Signs() []int { return []int{1, -1, 0} }
 
 func (h *handler) entryForm(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.showEntry(w, r, http.StatusOK, nil, map[string]string{})
@@ -95,7 +95,7 @@ func formErrors(err error) (map[string]string, error) {
 // path: a refused change shows the zone or entry's form with its
 // messages, a done one goes back to the form with saved set.
 func (h *handler) entryAction(w http.ResponseWriter, r *http.Request, kind, saved string, fn func(m Municipality, a *auth.Actor) error) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)

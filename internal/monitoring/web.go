@@ -52,14 +52,6 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	rt.Handle("POST /m/{slug}/indicators/compute", h.compute)
 }
 
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
-}
-
 // nowView is the public page's data.
 type nowView struct {
 	Now
@@ -87,7 +79,7 @@ type situationView struct {
 }
 
 func (h *handler) situation(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	st, err := h.svc.Situation(r.Context(), r.PathValue("slug"))
@@ -288,7 +280,7 @@ type editView struct {
 }
 
 func (h *handler) edit(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v := editView{Saved: r.URL.Query().Get("saved")}
@@ -329,7 +321,7 @@ func (h *handler) back(w http.ResponseWriter, r *http.Request, year, param strin
 }
 
 func (h *handler) setValue(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	in := ValueInput{Code: r.PostFormValue("code"), Period: r.PostFormValue("period"), Kind: r.PostFormValue("kind"),
@@ -347,7 +339,7 @@ func (h *handler) setValue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) importValues(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	f, _, err := r.FormFile("file")
@@ -371,7 +363,7 @@ func (h *handler) importValues(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) compute(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	vals, err := h.svc.Compute(r.Context(), r.PathValue("slug"), r.PostFormValue("period"))

@@ -138,7 +138,7 @@ func (h *ballotHandler) ballotPage(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *ballotHandler) cast(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {

@@ -114,7 +114,7 @@ func (h *initiativeHandler) listPage(w http.ResponseWriter, r *http.Request) err
 
 // setRules saves the municipality's rules from the admin form.
 func (h *initiativeHandler) setRules(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.listView(r)
@@ -169,7 +169,7 @@ func (h *initiativeHandler) newView(r *http.Request) (initiativeNewView, error) 
 }
 
 func (h *initiativeHandler) newPage(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.newView(r)
@@ -180,7 +180,7 @@ func (h *initiativeHandler) newPage(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *initiativeHandler) register(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.newView(r)
@@ -302,7 +302,7 @@ func (h *initiativeHandler) page(w http.ResponseWriter, r *http.Request) error {
 
 // act runs one of the project page's forms: the last path segment names it.
 func (h *initiativeHandler) act(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	id := r.PathValue("id")

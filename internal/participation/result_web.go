@@ -118,7 +118,7 @@ func (h *handler) afterResultForm(w http.ResponseWriter, r *http.Request, v resu
 }
 
 func (h *handler) formUpdateResult(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.resultView(r)
@@ -152,7 +152,7 @@ func (h *handler) formUpdateResult(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *handler) formAddMilestone(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.resultView(r)
@@ -167,7 +167,7 @@ func (h *handler) formAddMilestone(w http.ResponseWriter, r *http.Request) error
 }
 
 func (h *handler) formMarkMilestone(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.resultView(r)
@@ -180,7 +180,7 @@ func (h *handler) formMarkMilestone(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (h *handler) formAddPhoto(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	v, err := h.resultView(r)

@@ -75,16 +75,6 @@ func (f *form) fail(err error) (int, error) {
 	return status, nil
 }
 
-// signIn sends a visitor to the login page and back; it reports whether
-// the actor is signed in.
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
-}
-
 // process reads the municipality of {slug} and its process {process} (a
 // slug or an id).
 func (h *handler) process(r *http.Request) (Place, Process, error) {
@@ -233,7 +223,7 @@ type newProposalView struct {
 }
 
 func (h *handler) newProposal(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, p, err := h.process(r)
@@ -251,7 +241,7 @@ func (h *handler) newProposal(w http.ResponseWriter, r *http.Request) error {
 // createProposal shows similar proposals first: the person files anyway
 // with a second press.
 func (h *handler) createProposal(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, p, err := h.process(r)
@@ -380,7 +370,7 @@ func (h *handler) afterProposalAction(w http.ResponseWriter, r *http.Request, id
 }
 
 func (h *handler) support(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	id := r.PathValue("id")
@@ -389,7 +379,7 @@ func (h *handler) support(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) comment(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -402,7 +392,7 @@ func (h *handler) comment(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) answer(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -415,7 +405,7 @@ func (h *handler) answer(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) follow(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -430,7 +420,7 @@ func (h *handler) follow(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) flag(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -452,7 +442,7 @@ func (h *handler) flag(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) moderate(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {
@@ -476,7 +466,7 @@ type moderationView struct {
 }
 
 func (h *handler) moderationPage(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.svc.MunicipalityBySlug(r.Context(), r.PathValue("slug"))
@@ -543,7 +533,7 @@ func (h *handler) pollPage(w http.ResponseWriter, r *http.Request) error {
 // answerPoll reads single and k-of-n choices from "choice" values and a
 // ranking from "rank_<position>" = 1, 2… (blank leaves an option out).
 func (h *handler) answerPoll(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := r.ParseForm(); err != nil {

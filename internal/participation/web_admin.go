@@ -1,6 +1,7 @@
 package participation
 
 import (
+	"github.com/muni-platform/muni/internal/platform/web"
 	"math"
 	"net/http"
 	"strconv"
@@ -20,7 +21,7 @@ type adminProcessesView struct {
 }
 
 func (h *handler) adminMuni(w http.ResponseWriter, r *http.Request) (Place, bool, error) {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return Place{}, false, nil
 	}
 	m, err := h.svc.MunicipalityBySlug(r.Context(), r.PathValue("slug"))
@@ -110,7 +111,7 @@ type adminProcessView struct {
 }
 
 func (h *handler) adminProcessView(w http.ResponseWriter, r *http.Request) (*adminProcessView, bool, error) {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil, false, nil
 	}
 	p, err := h.svc.Process(r.Context(), r.PathValue("id"))

@@ -46,16 +46,6 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, cat *i18n.Catalo
 	apiRoutes(rt, h)
 }
 
-// signIn sends a visitor to the login page and back; it reports whether
-// the actor is signed in.
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
-}
-
 // catalogPage is a municipality's catalogue, searched.
 type catalogPage struct {
 	Muni    Municipality
@@ -111,7 +101,7 @@ func (h *handler) entry(w http.ResponseWriter, r *http.Request) error {
 
 // apply starts a draft for the signed-in resident and opens its form.
 func (h *handler) apply(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.svc.MunicipalityBySlug(r.Context(), r.PathValue("slug"))
@@ -145,7 +135,7 @@ type minePage struct {
 }
 
 func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	items, err := h.svc.Mine(r.Context())
@@ -182,7 +172,7 @@ func (h *handler) formPage(r *http.Request, app Application) (formPage, error) {
 }
 
 func (h *handler) edit(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	app, err := h.svc.Application(r.Context(), r.PathValue("id"))
@@ -251,7 +241,7 @@ func fileCodes(fm Form) []string {
 // save stores the draft (the save button, or htmx's autosave as the
 // resident types) or, with the submit button, sends the application.
 func (h *handler) save(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	cleanup, err := web.ParseForm(r)
@@ -371,7 +361,7 @@ func (h *handler) showData(r *http.Request, id string) (showPage, error) {
 }
 
 func (h *handler) show(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	p, err := h.showData(r, r.PathValue("id"))
@@ -418,7 +408,7 @@ func refusal(err error) (fields map[string]string, alert string, status int, ok 
 }
 
 func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	act := Action(r.PostFormValue("action"))
@@ -431,7 +421,7 @@ func (h *handler) act(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) provide(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	cleanup, err := web.ParseForm(r)

@@ -40,7 +40,7 @@ type adminListPage struct {
 }
 
 func (h *handler) adminList(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -126,7 +126,7 @@ func orDefault(s, d string) string {
 }
 
 func (h *handler) adminNew(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -142,7 +142,7 @@ func (h *handler) adminNew(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) adminEdit(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)
@@ -170,7 +170,7 @@ func (h *handler) adminUpdate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) adminWrite(w http.ResponseWriter, r *http.Request, create bool) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.adminMuni(r)

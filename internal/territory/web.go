@@ -3,7 +3,6 @@ package territory
 import (
 	"context"
 	"net/http"
-	"net/url"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
@@ -71,7 +70,7 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service, sections ...Home
 func staff(w http.ResponseWriter, r *http.Request) (bool, error) {
 	a := auth.From(r.Context())
 	if !a.SignedIn() {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, web.LoginURL(r), http.StatusSeeOther)
 		return false, nil
 	}
 	if a.Top() < auth.RoleMunicipalAdmin {

@@ -3,6 +3,7 @@ package transport
 import (
 	"encoding/csv"
 	"fmt"
+	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 	"net/url"
 	"sort"
@@ -55,7 +56,7 @@ func sortRows(rows []QualityRow, key string, desc bool) {
 // the last seven days), ?grain=day|month, ?sort=column&dir=asc|desc;
 // ?format=csv downloads it.
 func (h *handler) quality(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ctx := r.Context()

@@ -301,7 +301,7 @@ func (h *trafficHandler) showForm(w http.ResponseWriter, r *http.Request, status
 // official resolves the municipality and checks the actor may manage its
 // works, sending a visitor who is not signed in to sign in.
 func (h *trafficHandler) official(w http.ResponseWriter, r *http.Request) (Municipality, bool, error) {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return Municipality{}, false, nil
 	}
 	m, err := h.t.Municipality(r.Context(), r.PathValue("slug"))

@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -44,14 +43,6 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("POST /m/{slug}/transport/feeds/{id}/activate", h.activate)
 	rt.Handle("GET /m/{slug}/transport/feeds/{id}/gtfs.zip", h.export)
 	rt.Handle("GET /m/{slug}/transport/quality", h.quality)
-}
-
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
 }
 
 // index lists the municipalities that publish a timetable.
@@ -180,7 +171,7 @@ type feedsPage struct {
 }
 
 func (h *handler) feeds(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.feedsWith(w, r, http.StatusOK, "")
@@ -201,7 +192,7 @@ func (h *handler) feedsWith(w http.ResponseWriter, r *http.Request, status int, 
 // upload streams the uploaded zip to a temporary file (never into
 // memory), imports it and shows the report.
 func (h *handler) upload(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	ctx := r.Context()
@@ -297,7 +288,7 @@ type reportPage struct {
 }
 
 func (h *handler) report(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, f, err := h.feedOf(r.Context(), r)
@@ -308,7 +299,7 @@ func (h *handler) report(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) activate(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, f, err := h.feedOf(r.Context(), r)
@@ -323,7 +314,7 @@ func (h *handler) activate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) export(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, f, err := h.feedOf(r.Context(), r)

@@ -2,7 +2,6 @@ package notify
 
 import (
 	"net/http"
-	"net/url"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
@@ -44,7 +43,7 @@ func (p listPage) Unread() int {
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) error {
 	if !auth.From(r.Context()).SignedIn() {
-		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+		http.Redirect(w, r, web.LoginURL(r), http.StatusSeeOther)
 		return nil
 	}
 	items, err := h.svc.List(r.Context(), web.Lang(r.Context()), r.URL.Query().Get("before"), pageSize+1)

@@ -3,7 +3,6 @@ package proactive
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -38,16 +37,6 @@ func Routes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("POST /m/{slug}/proactive/rules/{id}", h.saveRule)
 }
 
-// signIn sends a visitor to the login page and reports whether someone
-// is signed in.
-func signIn(w http.ResponseWriter, r *http.Request) bool {
-	if auth.From(r.Context()).SignedIn() {
-		return true
-	}
-	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
-	return false
-}
-
 // minePage is the resident's page.
 type minePage struct {
 	Consent ConsentState
@@ -58,7 +47,7 @@ type minePage struct {
 }
 
 func (h *handler) mine(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	return h.minePage(w, r, http.StatusOK, r.URL.Query().Get("done"), "")
@@ -85,7 +74,7 @@ func (h *handler) minePage(w http.ResponseWriter, r *http.Request, status int, d
 }
 
 func (h *handler) giveConsent(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if r.FormValue("agree") != "yes" {
@@ -99,7 +88,7 @@ func (h *handler) giveConsent(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) withdrawConsent(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	if err := h.svc.WithdrawConsent(r.Context()); err != nil {
@@ -111,7 +100,7 @@ func (h *handler) withdrawConsent(w http.ResponseWriter, r *http.Request) error 
 
 // accept starts the pre-filled application and opens it.
 func (h *handler) accept(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	appID, err := h.svc.Accept(r.Context(), r.PathValue("id"))
@@ -127,7 +116,7 @@ func (h *handler) accept(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) decline(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	err := h.svc.Decline(r.Context(), r.PathValue("id"))
@@ -159,7 +148,7 @@ func (h *handler) officialMuni(r *http.Request) (Municipality, error) {
 }
 
 func (h *handler) overview(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
@@ -180,7 +169,7 @@ func (h *handler) overviewPage(w http.ResponseWriter, r *http.Request, status in
 }
 
 func (h *handler) importFile(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
@@ -216,7 +205,7 @@ func (h *handler) importFile(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) sweep(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
@@ -272,7 +261,7 @@ func (h *handler) rulePage(w http.ResponseWriter, r *http.Request, status int, p
 }
 
 func (h *handler) newRule(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
@@ -286,7 +275,7 @@ func (h *handler) newRule(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *handler) rule(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
@@ -302,7 +291,7 @@ func (h *handler) rule(w http.ResponseWriter, r *http.Request) error {
 
 // saveRule creates (no id in the path) or changes a rule from the form.
 func (h *handler) saveRule(w http.ResponseWriter, r *http.Request) error {
-	if !signIn(w, r) {
+	if !web.SignIn(w, r) {
 		return nil
 	}
 	m, err := h.officialMuni(r)
