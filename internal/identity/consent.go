@@ -1,12 +1,12 @@
 package identity
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/textdoc"
 )
 
 // CurrentConsent is the version of the personal-data consent new
@@ -34,19 +34,11 @@ func ConsentDocument(version, lang string) (Document, error) {
 	if strings.ContainsAny(version, "/.\\") || version == "" {
 		return Document{}, ErrNotFound
 	}
-	raw, err := consentFS.ReadFile("consent/" + version + "." + lang + ".txt")
+	d, err := textdoc.Read(consentFS, "consent/"+version+"."+lang+".txt")
 	if err != nil {
 		return Document{}, fmt.Errorf("consent %s: %w", version, ErrNotFound)
 	}
-	sum := sha256.Sum256(raw)
-	title, rest, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
-	var body []string
-	for _, p := range strings.Split(rest, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			body = append(body, p)
-		}
-	}
-	return Document{Version: version, Lang: lang, Title: strings.TrimSpace(title), Body: body, Hash: hex.EncodeToString(sum[:])}, nil
+	return Document{Version: version, Lang: lang, Title: d.Title, Body: d.Body, Hash: d.Hash}, nil
 }
 
 // Consent is one recorded consent: given at Accepted, withdrawn at

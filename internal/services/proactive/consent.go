@@ -1,12 +1,11 @@
 package proactive
 
 import (
-	"crypto/sha256"
 	"embed"
-	"encoding/hex"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/textdoc"
 )
 
 // CurrentConsent is the version of the consent text residents give now.
@@ -31,19 +30,11 @@ func ConsentDocument(version int, lang string) (ConsentText, error) {
 	if lang != "en" {
 		lang = "ru"
 	}
-	raw, err := consentFS.ReadFile(fmt.Sprintf("consent/v%d.%s.txt", version, lang))
+	d, err := textdoc.Read(consentFS, fmt.Sprintf("consent/v%d.%s.txt", version, lang))
 	if err != nil {
 		return ConsentText{}, notFound()
 	}
-	sum := sha256.Sum256(raw)
-	title, rest, _ := strings.Cut(strings.TrimSpace(string(raw)), "\n")
-	var body []string
-	for _, p := range strings.Split(rest, "\n\n") {
-		if p = strings.TrimSpace(p); p != "" {
-			body = append(body, p)
-		}
-	}
-	return ConsentText{Version: version, Lang: lang, Title: strings.TrimSpace(title), Body: body, Hash: hex.EncodeToString(sum[:])}, nil
+	return ConsentText{Version: version, Lang: lang, Title: d.Title, Body: d.Body, Hash: d.Hash}, nil
 }
 
 // Consent is one recorded consent to proactive processing.
