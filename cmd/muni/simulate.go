@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"net/http"
 	"time"
@@ -29,14 +30,12 @@ func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	leak := fs.Float64("leak", 0, "share of zones that leak (0–1)")
 	stuck := fs.Float64("stuck", 0, "share of building meters that stick (0–1)")
 	outage := fs.String("outage", "", "zone code whose building meters fall silent (e.g. SIM-Z001)")
-	url := fs.String("url", "", "post readings to this muni over HTTP instead of ingesting them here")
-	key := fs.String("api-key", "", "API key for -url")
-	broker := fs.String("mqtt", "", "publish SenML uplinks to this MQTT broker instead (one muni takes uplinks from with MUNI_MQTT_URL)")
+	sink := sinkFlags(fs, "publish SenML uplinks to this MQTT broker instead (one muni takes uplinks from with MUNI_MQTT_URL)")
 	seed := fs.Uint64("seed", 1, "random seed")
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	if *slug == "" || *points <= 0 || *days <= 0 || *interval < time.Minute || *leak < 0 || *leak > 1 || *stuck < 0 || *stuck > 1 || (*url != "" && *key == "") || (*url != "" && *broker != "") {
+	if *slug == "" || *points <= 0 || *days <= 0 || *interval < time.Minute || *leak < 0 || *leak > 1 || *stuck < 0 || *stuck > 1 || !sink.valid() {
 		return usageError{"usage: muni " + usage}
 	}
 	a, done, err := env.app(ctx)
@@ -47,17 +46,11 @@ func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	to := time.Now().Truncate(*interval)
 	o := metering.SimOptions{Points: *points, Interval: *interval, From: to.AddDate(0, 0, -*days), To: to,
 		Leak: *leak, Stuck: *stuck, Outage: *outage, Seed: *seed}
-	var send func([]metering.Input) error
-	switch {
-	case *url != "":
-		send = metering.HTTPSender(ctx, &http.Client{Timeout: time.Minute}, *url, *slug, *key)
-	case *broker != "":
-		var closeMQTT func() error
-		if send, closeMQTT, err = metering.MQTTSender(ctx, *broker, *slug); err != nil {
-			return err
-		}
-		defer closeMQTT()
+	send, closeSink, err := sink.sender(ctx, *slug)
+	if err != nil {
+		return err
 	}
+	defer closeSink()
 	start := time.Now()
 	st, err := a.SimulateMeters(ctx, *slug, o, send)
 	if err != nil {
@@ -66,4 +59,35 @@ func cmdSimulate(ctx context.Context, env *cmdEnv, args []string) error {
 	fmt.Fprintf(env.out, "Sent %d readings in %d batches in %s; leaking zones %v, stuck meters %d.\n",
 		st.Readings, st.Batches, time.Since(start).Round(time.Millisecond), st.Leaking, len(st.Stuck))
 	return nil
+}
+
+// readingSink is where a simulator delivers readings: a muni over HTTP
+// (-url with -api-key), an MQTT broker (-mqtt), or, with neither, this
+// process's own ingest.
+type readingSink struct{ url, key, broker *string }
+
+// sinkFlags declares -url, -api-key and -mqtt; brokerHelp describes -mqtt.
+func sinkFlags(fs *flag.FlagSet, brokerHelp string) readingSink {
+	return readingSink{
+		url:    fs.String("url", "", "post readings to this muni over HTTP instead of ingesting them here"),
+		key:    fs.String("api-key", "", "API key for -url"),
+		broker: fs.String("mqtt", "", brokerHelp),
+	}
+}
+
+// valid reports whether the flags name at most one way, -url with its key.
+func (s readingSink) valid() bool {
+	return (*s.url == "" || *s.key != "") && (*s.url == "" || *s.broker == "")
+}
+
+// sender is the delivery function for the municipality slug (nil: ingest
+// here) and what closes it.
+func (s readingSink) sender(ctx context.Context, slug string) (send func([]metering.Input) error, closeFn func() error, err error) {
+	switch {
+	case *s.url != "":
+		return metering.HTTPSender(ctx, &http.Client{Timeout: time.Minute}, *s.url, slug, *s.key), func() error { return nil }, nil
+	case *s.broker != "":
+		return metering.MQTTSender(ctx, *s.broker, slug)
+	}
+	return nil, func() error { return nil }, nil
 }

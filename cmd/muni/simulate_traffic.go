@@ -3,10 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"time"
-
-	"github.com/muni-platform/muni/internal/metering"
 )
 
 const simulateTrafficUsage = "simulate traffic -municipality SLUG [-hours 24] [-url URL -api-key KEY | -mqtt mqtt://HOST:PORT]"
@@ -20,13 +17,11 @@ func simulateTraffic(ctx context.Context, env *cmdEnv, args []string) error {
 		"at -url with an API key, or to the MQTT broker at -mqtt (the registry is still kept in the configured database, which must be that server's).")
 	slug := fs.String("municipality", "", "the municipality's slug (required)")
 	hours := fs.Int("hours", 24, "hours of readings up to now")
-	url := fs.String("url", "", "post readings to this muni over HTTP instead of ingesting them here")
-	key := fs.String("api-key", "", "API key for -url")
-	broker := fs.String("mqtt", "", "publish SenML uplinks to this MQTT broker instead")
+	sink := sinkFlags(fs, "publish SenML uplinks to this MQTT broker instead")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *slug == "" || *hours <= 0 || *hours > 24*31 || (*url != "" && *key == "") || (*url != "" && *broker != "") {
+	if *slug == "" || *hours <= 0 || *hours > 24*31 || !sink.valid() {
 		return usageError{"usage: muni " + simulateTrafficUsage}
 	}
 	a, done, err := env.app(ctx)
@@ -34,17 +29,11 @@ func simulateTraffic(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	defer done()
-	var send func([]metering.Input) error
-	switch {
-	case *url != "":
-		send = metering.HTTPSender(ctx, &http.Client{Timeout: time.Minute}, *url, *slug, *key)
-	case *broker != "":
-		var closeMQTT func() error
-		if send, closeMQTT, err = metering.MQTTSender(ctx, *broker, *slug); err != nil {
-			return err
-		}
-		defer closeMQTT()
+	send, closeSink, err := sink.sender(ctx, *slug)
+	if err != nil {
+		return err
 	}
+	defer closeSink()
 	to := time.Now().Truncate(5 * time.Minute)
 	start := time.Now()
 	st, err := a.SimulateTraffic(ctx, *slug, to.Add(-time.Duration(*hours)*time.Hour), to, send)
