@@ -1,14 +1,13 @@
 package decisions
 
 import (
-	"bytes"
 	"net/http"
+	"slices"
 	"strings"
-
-	"github.com/xuri/excelize/v2"
 
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/pdf"
+	"github.com/muni-platform/muni/internal/platform/sheet"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -80,7 +79,7 @@ func (h *handler) cardXLSX(w http.ResponseWriter, r *http.Request) error {
 	for _, c := range cardRows(loc, p.Muni, p.Decision) {
 		rows = append(rows, []any{c.Key, c.Value})
 	}
-	return writeXLSX(w, "decision-"+p.Decision.ID, loc.T("decisions.card.sheet"), nil, rows)
+	return xlsxSheet(loc.T("decisions.card.sheet"), nil).Serve(w, "decision-"+p.Decision.ID, slices.Values(rows))
 }
 
 // registerXLSX serves the register (what the visitor may see, with the
@@ -106,50 +105,11 @@ func (h *handler) registerXLSX(w http.ResponseWriter, r *http.Request) error {
 		card := cardRows(loc, m, d)
 		rows = append(rows, []any{d.DecidedOn, card[1].Value, d.Number, d.Title, card[5].Value, d.Text, d.Rationale, card[8].Value})
 	}
-	return writeXLSX(w, "decisions-"+m.Slug, loc.T("decisions.register.sheet"), head, rows)
+	return xlsxSheet(loc.T("decisions.register.sheet"), head).Serve(w, "decisions-"+m.Slug, slices.Values(rows))
 }
 
-// writeXLSX sends one sheet with an optional header row.
-func writeXLSX(w http.ResponseWriter, name, sheet string, head []string, rows [][]any) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	if err := sw.SetColWidth(1, 2, 30); err != nil {
-		return err
-	}
-	n := 1
-	if head != nil {
-		row := make([]any, len(head))
-		for i, s := range head {
-			row[i] = s
-		}
-		if err := sw.SetRow("A1", row); err != nil {
-			return err
-		}
-		n++
-	}
-	for _, row := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
-		}
-		n++
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	var buf bytes.Buffer
-	if _, err := f.WriteTo(&buf); err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`.xlsx"`)
-	_, err = buf.WriteTo(w)
-	return err
+// xlsxSheet is a decisions sheet: the first two columns wide enough for
+// the card's keys and the register's dates and bodies.
+func xlsxSheet(name string, head []string) sheet.Sheet {
+	return sheet.Sheet{Name: name, Head: head, Widths: map[int]float64{1: 30, 2: 30}}
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/sheet"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -320,7 +321,7 @@ func (h *watchHandler) exportAs(w http.ResponseWriter, r *http.Request, format s
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		return WriteCSV(w, header, rows)
 	}
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Type", sheet.ContentType)
 	return WriteXLSX(w, month.Format("2006-01"), header, rows)
 }
 

@@ -8,10 +8,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/sheet"
 )
 
 // MonthlyRow is one building's consumption of one resource in a month.
@@ -87,33 +86,12 @@ func WriteCSV(w io.Writer, header []string, rows []MonthlyRow) error {
 
 // WriteXLSX writes the rows as one XLSX sheet, numbers as numbers,
 // streamed so a large municipality does not sit in memory twice.
-func WriteXLSX(w io.Writer, sheet string, header []string, rows []MonthlyRow) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
-		return err
-	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return err
-	}
-	head := make([]any, len(header))
-	for i, h := range header {
-		head[i] = h
-	}
-	if err := sw.SetRow("A1", head); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		row := []any{r.Code, r.Name, r.Address, string(r.Resource), r.Unit, r.Month, round3(r.Value), r.Days, r.Estimated}
-		if err := sw.SetRow(cell, row); err != nil {
-			return err
+func WriteXLSX(w io.Writer, name string, header []string, rows []MonthlyRow) error {
+	return sheet.Sheet{Name: name, Head: header}.Write(w, func(yield func([]any) bool) {
+		for _, r := range rows {
+			if !yield([]any{r.Code, r.Name, r.Address, string(r.Resource), r.Unit, r.Month, round3(r.Value), r.Days, r.Estimated}) {
+				return
+			}
 		}
-	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	_, err = f.WriteTo(w)
-	return err
+	})
 }

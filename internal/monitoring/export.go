@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/sheet"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -84,7 +85,7 @@ func (h *handler) xlsx(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := web.Lang(r.Context())
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Type", sheet.ContentType)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="indicators-%s-%d.xlsx"`, rep.Municipality.Slug, rep.Year))
 	return WriteXLSX(w, rep, h.cat.Localizer(lang), lang)
 }
