@@ -230,21 +230,9 @@ func (st *store) following(ctx context.Context, userID, tenantID, decisionID str
 // followers are the people following the register (decision_id = ”)
 // or, when decisionID is set, that decision too; each once.
 func (st *store) followers(ctx context.Context, tenantID, decisionID string) ([]string, error) {
-	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT user_id FROM decision_subscriptions
+	out, err := db.Strings(ctx, st.db.R(ctx), `SELECT DISTINCT user_id FROM decision_subscriptions
 		WHERE tenant_id = $1 AND (decision_id = '' OR decision_id = $2) ORDER BY user_id`, tenantID, decisionID)
-	if err != nil {
-		return nil, wrap("followers", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, wrap("followers", err)
-		}
-		out = append(out, id)
-	}
-	return out, wrap("followers", rows.Err())
+	return out, wrap("followers", err)
 }
 
 func boolInt(b bool) int {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/muni-platform/muni/internal/metering/engine"
+	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // rollupChannel loads a channel for rollup; a channel that no longer
@@ -142,22 +143,9 @@ func (st *store) insertBuckets(ctx context.Context, into string, id int64, bs []
 
 // channelZones lists the zones a channel's device has been installed in.
 func (st *store) channelZones(ctx context.Context, id int64) ([]string, error) {
-	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT zp.zone_id FROM metering_channels c
+	return db.Strings(ctx, st.db.R(ctx), `SELECT DISTINCT zp.zone_id FROM metering_channels c
 		JOIN metering_installations i ON i.device_id = c.device_id
 		JOIN metering_zone_points zp ON zp.point_id = i.point_id WHERE c.id = $1`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var z string
-		if err := rows.Scan(&z); err != nil {
-			return nil, err
-		}
-		out = append(out, z)
-	}
-	return out, rows.Err()
 }
 
 // zonePointsSQL joins a zone to the channels that count in its balance:

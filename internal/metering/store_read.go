@@ -223,20 +223,7 @@ func (st *store) lastReadings(ctx context.Context, channel int64, n int) ([]Read
 
 // meteredTenants are the municipalities with a registry.
 func (st *store) meteredTenants(ctx context.Context) ([]string, error) {
-	rows, err := st.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT tenant_id FROM metering_networks ORDER BY tenant_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return db.Strings(ctx, st.db.R(ctx), `SELECT DISTINCT tenant_id FROM metering_networks ORDER BY tenant_id`)
 }
 
 // Last is the time of the device's newest reading, zero when none.

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/db"
 )
 
 // TrafficReading is one raw reading of a traffic detector's channel: the
@@ -92,20 +94,8 @@ func (s *Service) TrafficPoints(ctx context.Context, tenantID string, codes []st
 		args = append(args, c)
 		marks[i] = "$" + itoa(int64(len(args)))
 	}
-	rows, err := s.db.Q(ctx).QueryContext(ctx, `SELECT p.code FROM metering_points p
+	out, err := db.Strings(ctx, s.db.Q(ctx), `SELECT p.code FROM metering_points p
 		JOIN metering_networks n ON n.id = p.network_id AND n.resource = $2
 		WHERE p.tenant_id = $1 AND p.code IN (`+strings.Join(marks, ", ")+`) ORDER BY p.code`, args...)
-	if err != nil {
-		return nil, wrap("traffic points", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var c string
-		if err := rows.Scan(&c); err != nil {
-			return nil, wrap("traffic points", err)
-		}
-		out = append(out, c)
-	}
-	return out, wrap("traffic points", rows.Err())
+	return out, wrap("traffic points", err)
 }

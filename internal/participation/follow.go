@@ -44,21 +44,8 @@ func (s *store) follows(ctx context.Context, proposalID, userID string) (bool, e
 }
 
 func (s *store) followers(ctx context.Context, proposalID string) ([]string, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT user_id FROM participation_follows WHERE proposal_id = $1 ORDER BY user_id`,
+	return db.Strings(ctx, s.db.R(ctx), `SELECT user_id FROM participation_follows WHERE proposal_id = $1 ORDER BY user_id`,
 		proposalID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // Follow makes the signed-in person follow a visible proposal, or stop

@@ -154,21 +154,8 @@ func (s *store) isMember(ctx context.Context, id, userID string) (bool, error) {
 }
 
 func (s *store) memberNames(ctx context.Context, id string) ([]string, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT name FROM participation_initiative_members
+	return db.Strings(ctx, s.db.R(ctx), `SELECT name FROM participation_initiative_members
 		WHERE initiative_id = $1 ORDER BY joined_ms, user_id`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
 }
 
 func (s *store) addInitiativeSupport(ctx context.Context, id, userID string, at time.Time) error {

@@ -149,20 +149,7 @@ func (s *store) tally(ctx context.Context, pollID string, n int) (votes, first, 
 }
 
 func (s *store) texts(ctx context.Context, pollID string) ([]string, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT a.text FROM participation_poll_answers a
+	return db.Strings(ctx, s.db.R(ctx), `SELECT a.text FROM participation_poll_answers a
 		JOIN participation_poll_responses r ON r.id = a.response_id WHERE a.poll_id = $1 AND a.option_pos = 0
 		ORDER BY r.created_ms, r.id`, pollID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
 }

@@ -26,21 +26,8 @@ type Overview struct {
 
 // Networks lists the municipalities with an active timetable, by name.
 func (s *Service) Networks(ctx context.Context) ([]Network, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT tenant_id FROM transport_feeds WHERE status = 'active'`)
+	ids, err := db.Strings(ctx, s.db.R(ctx), `SELECT tenant_id FROM transport_feeds WHERE status = 'active'`)
 	if err != nil {
-		return nil, err
-	}
-	var ids []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	var out []Network

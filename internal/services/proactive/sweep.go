@@ -102,20 +102,11 @@ func (s *Service) closeOffers(ctx context.Context, status string, now int64, whe
 
 // ruleTenants lists the municipalities with an active rule the sweep runs.
 func (s *Service) ruleTenants(ctx context.Context) ([]string, error) {
-	rows, err := s.DB.R(ctx).QueryContext(ctx, `SELECT DISTINCT tenant_id FROM proactive_rules WHERE active = 1 AND event_type = '' ORDER BY tenant_id`)
+	out, err := db.Strings(ctx, s.DB.R(ctx), `SELECT DISTINCT tenant_id FROM proactive_rules WHERE active = 1 AND event_type = '' ORDER BY tenant_id`)
 	if err != nil {
 		return nil, fmt.Errorf("proactive: sweep tenants: %w", err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // sweepRules evaluates m's sweep rules over its consenting residents:
