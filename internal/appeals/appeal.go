@@ -3,6 +3,8 @@ package appeals
 import (
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Kind is the kind of a formal appeal (59-FZ art. 4).
@@ -115,10 +117,7 @@ type Category struct {
 
 // Name is the category's name in lang, Russian when English is missing.
 func (c Category) Name(lang string) string {
-	if lang == "en" && c.NameEN != "" {
-		return c.NameEN
-	}
-	return c.NameRU
+	return i18n.Pick(lang, c.NameRU, c.NameEN)
 }
 
 // Title is a short neutral line for lists: the description's start.
@@ -133,10 +132,7 @@ func (a Appeal) Title() string {
 
 // Title is the department's name in lang, Russian when English is missing.
 func (d Department) Title(lang string) string {
-	if lang == "en" && d.NameEN != "" {
-		return d.NameEN
-	}
-	return d.Name
+	return i18n.Pick(lang, d.Name, d.NameEN)
 }
 
 // Stopped is when the clock stopped; zero while it runs.

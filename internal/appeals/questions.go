@@ -15,6 +15,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // QuestionKind is the type of a category's extra question; the names are
@@ -55,10 +56,7 @@ type Option struct {
 
 // Label is the option's label in lang, Russian when English is missing.
 func (o Option) Label(lang string) string {
-	if lang == "en" && o.EN != "" {
-		return o.EN
-	}
-	return o.RU
+	return i18n.Pick(lang, o.RU, o.EN)
 }
 
 // Question is one extra question of a category, asked on the submission
@@ -81,18 +79,12 @@ type Question struct {
 
 // Label is the question in lang, Russian when English is missing.
 func (q Question) Label(lang string) string {
-	if lang == "en" && q.LabelEN != "" {
-		return q.LabelEN
-	}
-	return q.LabelRU
+	return i18n.Pick(lang, q.LabelRU, q.LabelEN)
 }
 
 // Hint is the question's help text in lang.
 func (q Question) Hint(lang string) string {
-	if lang == "en" && q.HintEN != "" {
-		return q.HintEN
-	}
-	return q.HintRU
+	return i18n.Pick(lang, q.HintRU, q.HintEN)
 }
 
 // Field is the question's form field name.

@@ -18,6 +18,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // District is a part of a municipality that items are routed by: a child
@@ -31,10 +32,7 @@ type District struct {
 
 // Title is the district's name in lang, Russian when English is missing.
 func (d District) Title(lang string) string {
-	if lang == "en" && d.NameEN != "" {
-		return d.NameEN
-	}
-	return d.Name
+	return i18n.Pick(lang, d.Name, d.NameEN)
 }
 
 // Districts is what Places may also do: list a municipality's districts

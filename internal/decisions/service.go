@@ -8,6 +8,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/notify"
 )
 
@@ -18,10 +19,7 @@ type Municipality struct {
 
 // Label is the municipality's name in lang.
 func (m Municipality) Label(lang string) string {
-	if lang == "en" && m.NameEN != "" {
-		return m.NameEN
-	}
-	return m.Name
+	return i18n.Pick(lang, m.Name, m.NameEN)
 }
 
 // Places finds municipalities; the territory domain satisfies it.

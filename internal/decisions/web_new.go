@@ -3,12 +3,12 @@ package decisions
 import (
 	"context"
 	"errors"
-	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 	"strconv"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // newPage is the form of a new decision: blank, or from a case with its

@@ -1,6 +1,10 @@
 package identity
 
-import "context"
+import (
+	"context"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
+)
 
 // Place is a territory node as identity needs it.
 type Place struct {
@@ -14,10 +18,7 @@ type Place struct {
 
 // Title is the node's name in lang, Russian when English is missing.
 func (p Place) Title(lang string) string {
-	if lang == "en" && p.NameEN != "" {
-		return p.NameEN
-	}
-	return p.Name
+	return i18n.Pick(lang, p.Name, p.NameEN)
 }
 
 // Places is identity's window on the territory tree; the app adapts the
@@ -41,10 +42,7 @@ type Department struct {
 
 // Title is the department's name in lang, Russian when English is missing.
 func (d Department) Title(lang string) string {
-	if lang == "en" && d.NameEN != "" {
-		return d.NameEN
-	}
-	return d.Name
+	return i18n.Pick(lang, d.Name, d.NameEN)
 }
 
 // Departments looks departments up, so grants for heads and operators can

@@ -3,10 +3,10 @@ package identity
 import (
 	"encoding/json"
 	"fmt"
-	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 type profilePage struct {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Better says which direction of an indicator is an improvement.
@@ -44,18 +46,12 @@ type Indicator struct {
 
 // Name is the indicator's name in lang.
 func (i Indicator) Name(lang string) string {
-	if lang == "en" && i.NameEN != "" {
-		return i.NameEN
-	}
-	return i.NameRU
+	return i18n.Pick(lang, i.NameRU, i.NameEN)
 }
 
 // Unit is the indicator's unit in lang.
 func (i Indicator) Unit(lang string) string {
-	if lang == "en" && i.UnitEN != "" {
-		return i.UnitEN
-	}
-	return i.UnitRU
+	return i18n.Pick(lang, i.UnitRU, i.UnitEN)
 }
 
 // Catalog is the registry of indicators, in the order of its source file.

@@ -1,6 +1,10 @@
 package monitoring
 
-import "context"
+import (
+	"context"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
+)
 
 // Municipality is what monitoring needs of a municipal formation.
 type Municipality struct {
@@ -17,10 +21,7 @@ type Municipality struct {
 
 // Title is the municipality's name in lang.
 func (m Municipality) Title(lang string) string {
-	if lang == "en" && m.NameEN != "" {
-		return m.NameEN
-	}
-	return m.Name
+	return i18n.Pick(lang, m.Name, m.NameEN)
 }
 
 // Places finds municipalities; the app adapts the territory domain to it.

@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Initiative projects (art. 26.1 of 131-FZ). A verified resident registers
@@ -61,10 +62,7 @@ type Criterion struct {
 
 // Name is the criterion's label in lang.
 func (c Criterion) Name(lang string) string {
-	if lang == "en" && c.LabelEN != "" {
-		return c.LabelEN
-	}
-	return c.Label
+	return i18n.Pick(lang, c.Label, c.LabelEN)
 }
 
 // Default rules when a municipality has set none.

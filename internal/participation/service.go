@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Place is what participation needs of a territory node: a municipality
@@ -27,10 +28,7 @@ type Place struct {
 
 // Label is the place's name in lang.
 func (p Place) Label(lang string) string {
-	if lang == "en" && p.NameEN != "" {
-		return p.NameEN
-	}
-	return p.Name
+	return i18n.Pick(lang, p.Name, p.NameEN)
 }
 
 // Places reads territory nodes; unknown ids return an error wrapping

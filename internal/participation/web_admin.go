@@ -1,7 +1,6 @@
 package participation
 
 import (
-	"github.com/muni-platform/muni/internal/platform/web"
 	"math"
 	"net/http"
 	"strconv"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // localLayout is how datetime-local inputs write a moment.

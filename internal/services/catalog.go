@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Term is a service's regulated deadline: N working or calendar days
@@ -22,10 +24,7 @@ type Reason struct {
 
 // Text is the reason in lang.
 func (r Reason) Text(lang string) string {
-	if lang == "en" && r.EN != "" {
-		return r.EN
-	}
-	return r.RU
+	return i18n.Pick(lang, r.RU, r.EN)
 }
 
 // Entry is one service of a municipality's catalogue (реестр
@@ -55,18 +54,12 @@ type Entry struct {
 
 // Name is the service's name in lang.
 func (e Entry) Name(lang string) string {
-	if lang == "en" && e.NameEN != "" {
-		return e.NameEN
-	}
-	return e.NameRU
+	return i18n.Pick(lang, e.NameRU, e.NameEN)
 }
 
 // Description is the service's description in lang.
 func (e Entry) Description(lang string) string {
-	if lang == "en" && e.DescriptionEN != "" {
-		return e.DescriptionEN
-	}
-	return e.DescriptionRU
+	return i18n.Pick(lang, e.DescriptionRU, e.DescriptionEN)
 }
 
 // Documents are the required documents in lang.
@@ -79,10 +72,7 @@ func (e Entry) Documents(lang string) []string {
 
 // Result is the kind of result in lang.
 func (e Entry) Result(lang string) string {
-	if lang == "en" && e.ResultEN != "" {
-		return e.ResultEN
-	}
-	return e.ResultRU
+	return i18n.Pick(lang, e.ResultRU, e.ResultEN)
 }
 
 // Fee is the fee in roubles, for display.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Kind is the type of a form field.
@@ -67,18 +69,12 @@ type Field struct {
 
 // Label is the field's label in lang.
 func (f Field) Label(lang string) string {
-	if lang == "en" && f.LabelEN != "" {
-		return f.LabelEN
-	}
-	return f.LabelRU
+	return i18n.Pick(lang, f.LabelRU, f.LabelEN)
 }
 
 // Hint is the field's hint in lang.
 func (f Field) Hint(lang string) string {
-	if lang == "en" && f.HintEN != "" {
-		return f.HintEN
-	}
-	return f.HintRU
+	return i18n.Pick(lang, f.HintRU, f.HintEN)
 }
 
 // OptionLabel is the label of the option with value v in lang, or v.

@@ -12,6 +12,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/pdf"
 )
 
@@ -139,8 +140,5 @@ func wrap(op string, err error) error {
 
 // Label is the municipality's name in lang.
 func (m Municipality) Label(lang string) string {
-	if lang == "en" && m.NameEN != "" {
-		return m.NameEN
-	}
-	return m.Name
+	return i18n.Pick(lang, m.Name, m.NameEN)
 }

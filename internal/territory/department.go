@@ -4,6 +4,8 @@ import (
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Department is a structural unit of a municipal administration.
@@ -23,18 +25,12 @@ type Department struct {
 
 // Name is the department's name in lang, Russian when English is missing.
 func (d Department) Name(lang string) string {
-	if lang == "en" && d.NameEN != "" {
-		return d.NameEN
-	}
-	return d.NameRU
+	return i18n.Pick(lang, d.NameRU, d.NameEN)
 }
 
 // About is what the department does, in lang (Russian when English is missing).
 func (d Department) About(lang string) string {
-	if lang == "en" && d.DescriptionEN != "" {
-		return d.DescriptionEN
-	}
-	return d.Description
+	return i18n.Pick(lang, d.Description, d.DescriptionEN)
 }
 
 // DepartmentInput creates a department.

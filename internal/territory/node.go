@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Node is one place in the territory tree.
@@ -42,10 +43,7 @@ type Contacts struct {
 
 // Name is the node's name in lang, Russian when English is missing.
 func (n Node) Name(lang string) string {
-	if lang == "en" && n.NameEN != "" {
-		return n.NameEN
-	}
-	return n.NameRU
+	return i18n.Pick(lang, n.NameRU, n.NameEN)
 }
 
 // Municipal reports whether the node is a municipal formation (a tenant).

@@ -3,12 +3,13 @@ package transport
 import (
 	"encoding/csv"
 	"fmt"
-	"github.com/muni-platform/muni/internal/platform/web"
 	"net/http"
 	"net/url"
 	"sort"
 	"strconv"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/web"
 )
 
 // qualitySorts are the report's sortable columns.

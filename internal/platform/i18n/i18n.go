@@ -153,3 +153,13 @@ func (l *Localizer) localize(cfg *goi18n.LocalizeConfig, key string) string {
 	}
 	return strings.TrimSpace(s)
 }
+
+// Pick is a name or text kept in Russian, ru, with an optional English
+// version, en, as lang shows it: English when asked for and present,
+// Russian otherwise.
+func Pick(lang, ru, en string) string {
+	if lang == "en" && en != "" {
+		return en
+	}
+	return ru
+}

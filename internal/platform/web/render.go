@@ -224,6 +224,9 @@ var funcs = template.FuncMap{
 		return b.String()
 	},
 	"contains": strings.Contains,
+	// inLang is a name kept in Russian with an optional English version,
+	// as the page's language shows it: {{inLang .Lang $m.Name $m.NameEN}}.
+	"inLang": i18n.Pick,
 }
 
 func abs(n int) int {

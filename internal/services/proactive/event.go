@@ -4,6 +4,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // EventType is a kind of life event, kept as data. Effect says what an
@@ -18,10 +20,7 @@ type EventType struct {
 
 // Title is the type's name in lang.
 func (t EventType) Title(lang string) string {
-	if lang == "en" && t.NameEN != "" {
-		return t.NameEN
-	}
-	return t.Name
+	return i18n.Pick(lang, t.Name, t.NameEN)
 }
 
 // The effects an event type may have on the register.

@@ -1,6 +1,10 @@
 package proactive
 
-import "time"
+import (
+	"time"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
+)
 
 // The states of an offer.
 const (
@@ -33,10 +37,7 @@ type Offer struct {
 
 // TitleIn is the offer's title in lang.
 func (o Offer) TitleIn(lang string) string {
-	if lang == "en" && o.TitleEN != "" {
-		return o.TitleEN
-	}
-	return o.Title
+	return i18n.Pick(lang, o.Title, o.TitleEN)
 }
 
 // Open reports whether the resident can still accept or decline.

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/muni-platform/muni/internal/platform/i18n"
 )
 
 // Rule is one proactive rule of a municipality, kept as data: when it is
@@ -32,10 +34,7 @@ type Rule struct {
 
 // Title is the rule's name in lang.
 func (r Rule) Title(lang string) string {
-	if lang == "en" && r.NameEN != "" {
-		return r.NameEN
-	}
-	return r.Name
+	return i18n.Pick(lang, r.Name, r.NameEN)
 }
 
 // PrefillText is the mapping one "field = fact" a line, sorted, as the
