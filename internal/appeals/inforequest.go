@@ -125,10 +125,7 @@ func (s *store) infoRequests(ctx context.Context, appealID string) ([]InfoReques
 			return nil, err
 		}
 		r.RequestedAt, r.Due = db.Time(req), db.Time(due)
-		if got.Valid {
-			t := db.Time(got.Int64)
-			r.ReceivedAt = &t
-		}
+		r.ReceivedAt = db.TimePtr(got)
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -152,10 +152,7 @@ func (s *Service) ModerationQueue(ctx context.Context, f ModerationFilter) ([]Fl
 			return nil, err
 		}
 		fl.FlaggedAt = db.Time(flagged)
-		if decided.Valid {
-			t := db.Time(decided.Int64)
-			fl.DecidedAt = &t
-		}
+		fl.DecidedAt = db.TimePtr(decided)
 		out = append(out, fl)
 	}
 	if err := rows.Err(); err != nil {

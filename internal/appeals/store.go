@@ -42,10 +42,7 @@ func scanAppeal(s scanner) (Appeal, error) {
 	}
 	a.Collective, a.Extended, a.Demo = collective == 1, extended == 1, demo == 1
 	a.ReceivedAt, a.UpdatedAt = db.Time(received), db.Time(updated)
-	if confirmed.Valid {
-		t := db.Time(confirmed.Int64)
-		a.ConfirmedAt = &t
-	}
+	a.ConfirmedAt = db.TimePtr(confirmed)
 	return a, err
 }
 
@@ -161,10 +158,7 @@ func (s *store) deadlines(ctx context.Context, appealID string) ([]Deadline, err
 			return nil, err
 		}
 		d.From, d.At = db.Time(from), db.Time(due)
-		if closed.Valid {
-			t := db.Time(closed.Int64)
-			d.ClosedAt = &t
-		}
+		d.ClosedAt = db.TimePtr(closed)
 		out = append(out, d)
 	}
 	return out, rows.Err()

@@ -120,10 +120,7 @@ func (s *store) consents(ctx context.Context, userID string) ([]Consent, error) 
 			return nil, err
 		}
 		c.Accepted = db.Time(acc)
-		if wd.Valid {
-			t := db.Time(wd.Int64)
-			c.Withdrawn = &t
-		}
+		c.Withdrawn = db.TimePtr(wd)
 		out = append(out, c)
 	}
 	return out, rows.Err()

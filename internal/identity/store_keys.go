@@ -21,14 +21,8 @@ func scanKey(s scanner) (APIKey, error) {
 		return k, ErrNotFound
 	}
 	k.Created = db.Time(created)
-	if used.Valid {
-		t := db.Time(used.Int64)
-		k.LastUsed = &t
-	}
-	if revoked.Valid {
-		t := db.Time(revoked.Int64)
-		k.Revoked = &t
-	}
+	k.LastUsed = db.TimePtr(used)
+	k.Revoked = db.TimePtr(revoked)
 	return k, err
 }
 

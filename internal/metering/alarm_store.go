@@ -23,7 +23,7 @@ func scanAlarm(sc interface{ Scan(...any) error }) (Alarm, error) {
 		return Alarm{}, ErrNotFound
 	}
 	a.Since, a.Raised, a.Seen = db.Time(since), db.Time(raised), db.Time(seen)
-	a.Acknowledged, a.Cleared = timePtr(acked), timePtr(cleared)
+	a.Acknowledged, a.Cleared = db.TimePtr(acked), db.TimePtr(cleared)
 	a.Detail = []byte(detail)
 	return a, err
 }

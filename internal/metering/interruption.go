@@ -124,7 +124,7 @@ func (st *store) interruptions(ctx context.Context, objectID string, from, to in
 		if err := rows.Scan(&r.ID, &r.OutageID, &r.Service, &planned, &fromMs, &toMs); err != nil {
 			return nil, err
 		}
-		r.Planned, r.From, r.To = planned == 1, db.Time(fromMs), timePtr(toMs)
+		r.Planned, r.From, r.To = planned == 1, db.Time(fromMs), db.TimePtr(toMs)
 		out = append(out, r)
 	}
 	return out, rows.Err()

@@ -108,7 +108,7 @@ func scanOutage(sc interface{ Scan(...any) error }) (Outage, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return Outage{}, ErrNotFound
 	}
-	o.Planned, o.Starts, o.Ends, o.Ended = planned == 1, db.Time(starts), timePtr(ends), timePtr(ended)
+	o.Planned, o.Starts, o.Ends, o.Ended = planned == 1, db.Time(starts), db.TimePtr(ends), db.TimePtr(ended)
 	if addrs != "" {
 		o.Addresses = strings.Split(addrs, "\n")
 	}

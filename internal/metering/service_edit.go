@@ -67,10 +67,7 @@ func (st *store) deviceBySerial(ctx context.Context, tenant, serial string) (Dev
 	if err != nil {
 		return Device{}, err
 	}
-	if cal.Valid {
-		t := db.Time(cal.Int64)
-		d.CalibratedAt = &t
-	}
+	d.CalibratedAt = db.TimePtr(cal)
 	d.Interval = time.Duration(interval) * time.Second
 	d.HasToken = token != ""
 	d.CreatedAt = db.Time(created)

@@ -286,7 +286,7 @@ func (st *store) entry(ctx context.Context, tenant, kind, code string) (Entry, e
 	if err != nil {
 		return Entry{}, err
 	}
-	e.Retired = timePtr(retired)
+	e.Retired = db.TimePtr(retired)
 	if kind == KindZone {
 		if e.Boundary, err = st.boundary(ctx, e.ID, false); err != nil {
 			return Entry{}, err

@@ -133,14 +133,6 @@ func millisPtr(t *time.Time) any {
 	return db.Millis(*t)
 }
 
-func timePtr(ms sql.NullInt64) *time.Time {
-	if !ms.Valid {
-		return nil
-	}
-	t := db.Time(ms.Int64)
-	return &t
-}
-
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil

@@ -119,7 +119,7 @@ func (st *store) deviceRows(ctx context.Context, tenant string, now int64) ([]De
 		if err := rows.Scan(&d.ID, &d.Serial, &d.Model, &cal, &d.CalibrationMonths, &d.Seal, &d.PointCode, &last); err != nil {
 			return nil, err
 		}
-		d.CalibratedAt = timePtr(cal)
+		d.CalibratedAt = db.TimePtr(cal)
 		if last.Valid {
 			d.LastAt = &last.Int64
 		}
@@ -183,7 +183,7 @@ func (st *store) installedChannels(ctx context.Context, pointID string, last int
 			rows.Close()
 			return nil, err
 		}
-		ic.Installation.From, ic.Installation.To = db.Time(from), timePtr(to)
+		ic.Installation.From, ic.Installation.To = db.Time(from), db.TimePtr(to)
 		if end.Valid {
 			ic.Installation.EndRegister = &end.Float64
 		}

@@ -66,10 +66,7 @@ func (s *store) result(ctx context.Context, id string) (Result, error) {
 			return r, err
 		}
 		m.Done = done == 1
-		if at.Valid {
-			t := db.Time(at.Int64)
-			m.DoneAt = &t
-		}
+		m.DoneAt = db.TimePtr(at)
 		r.Milestones = append(r.Milestones, m)
 	}
 	rows.Close()

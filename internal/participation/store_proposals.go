@@ -23,14 +23,8 @@ func scanProposal(s scanner) (Proposal, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return p, ErrNotFound
 	}
-	if reached.Valid {
-		t := db.Time(reached.Int64)
-		p.ReachedAt = &t
-	}
-	if answered.Valid {
-		t := db.Time(answered.Int64)
-		p.AnsweredAt = &t
-	}
+	p.ReachedAt = db.TimePtr(reached)
+	p.AnsweredAt = db.TimePtr(answered)
 	p.Demo, p.CreatedAt = demo == 1, db.Time(created)
 	return p, err
 }

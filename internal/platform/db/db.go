@@ -285,3 +285,12 @@ func (d *DB) InJSON(p string, values []string) (subquery string, arg string) {
 	}
 	return "SELECT value FROM json_each(" + p + ")", string(list)
 }
+
+// TimePtr is Time of a nullable milliseconds column: nil for NULL.
+func TimePtr(ms sql.NullInt64) *time.Time {
+	if !ms.Valid {
+		return nil
+	}
+	t := Time(ms.Int64)
+	return &t
+}

@@ -22,10 +22,7 @@ func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 		return o, err
 	}
 	o.Created, o.Expires = db.Time(created), db.Time(expires)
-	if decided.Valid {
-		t := db.Time(decided.Int64)
-		o.Decided = &t
-	}
+	o.Decided = db.TimePtr(decided)
 	if err := json.Unmarshal([]byte(vals), &o.Values); err != nil {
 		return o, fmt.Errorf("proactive: offer %s values: %w", o.ID, err)
 	}
@@ -174,10 +171,7 @@ func (s *store) consents(ctx context.Context, userID string) ([]Consent, error) 
 			return nil, err
 		}
 		c.Given = db.Time(given)
-		if withdrawn.Valid {
-			t := db.Time(withdrawn.Int64)
-			c.Withdrawn = &t
-		}
+		c.Withdrawn = db.TimePtr(withdrawn)
 		out = append(out, c)
 	}
 	return out, rows.Err()
