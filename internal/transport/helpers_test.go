@@ -13,6 +13,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
@@ -23,22 +24,9 @@ var (
 	muniB = Municipality{ID: "muni-b", Path: "/region/muni-b/", Slug: "beta", Name: "Бета", TimeZone: "Asia/Yekaterinburg"}
 )
 
-type fakePlaces map[string]Municipality
-
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	if m, ok := p[id]; ok {
-		return m, nil
-	}
-	return Municipality{}, notFound()
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, notFound()
+// places are the municipalities ms, found by id and slug as territory would.
+func places(ms ...Municipality) placetest.Places[Municipality] {
+	return placetest.New(func(m Municipality) (string, string) { return m.ID, m.Slug }, notFound, ms...)
 }
 
 func adminOf(m Municipality) *auth.Actor {
@@ -51,7 +39,7 @@ func operatorOf(m Municipality) *auth.Actor {
 
 func newService(d *db.DB) *Service {
 	now := time.Date(2019, 5, 6, 9, 0, 0, 0, time.UTC)
-	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+	return New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
 }
 
 func as(a *auth.Actor) context.Context { return auth.With(context.Background(), a) }

@@ -252,7 +252,7 @@ func TestVehiclePositionFeedsPunctuality(t *testing.T) {
 	}
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		var now time.Time
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA}, Now: func() time.Time { return now }, Log: quietLog()})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA), Now: func() time.Time { return now }, Log: quietLog()})
 		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 		if err != nil {
 			t.Fatal(err)

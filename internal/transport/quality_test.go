@@ -155,7 +155,7 @@ func TestQualityFromRealtime(t *testing.T) {
 	// Wednesday 25 November 2026, 12:00 in Moscow: every trip is due.
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, moscow)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
 		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 		if err != nil {
 			t.Fatal(err)
@@ -303,7 +303,7 @@ func TestDemoObservations(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 25, 23, 30, 0, 0, moscow)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
 		src, _ := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
 		if _, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src); err != nil {
 			t.Fatal(err)
