@@ -3,6 +3,7 @@ package transport
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -137,7 +138,22 @@ func importDir(t *testing.T, svc *Service, m Municipality, dir string) Feed {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	f, err := svc.Import(as(adminOf(m)), m.ID, filepath.Base(dir), src)
+	return importSource(t, svc, m, filepath.Base(dir), src)
+}
+
+// importZip imports the zipped feed b as m's administrator.
+func importZip(t *testing.T, svc *Service, m Municipality, name string, b []byte) Feed {
+	t.Helper()
+	src, err := ZipSource(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return importSource(t, svc, m, name, src)
+}
+
+func importSource(t *testing.T, svc *Service, m Municipality, name string, src Source) Feed {
+	t.Helper()
+	f, err := svc.Import(as(adminOf(m)), m.ID, name, src)
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
