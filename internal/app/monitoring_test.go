@@ -45,17 +45,6 @@ func signedClient(t *testing.T, base, email, password string) *http.Client {
 	return c
 }
 
-func monGet(t *testing.T, c *http.Client, u string) (int, string, []byte) {
-	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, res.Header.Get("Content-Type"), b
-}
-
 // neighbourSlug is a demo municipality other than the main one.
 func neighbourSlug(t *testing.T, a *app.App, main string) string {
 	t.Helper()
@@ -91,7 +80,7 @@ func TestMonitoringAccess(t *testing.T) {
 
 	for _, p := range []string{"/m/" + slug + "/now", "/m/" + slug + "/indicators", "/m/" + slug + "/indicators/region?code=607.36",
 		"/api/v1/municipalities/" + slug + "/indicators?year=2024&set=607"} {
-		if code, _, body := monGet(t, anon, ts.URL+p); code != http.StatusOK {
+		if code, _, body := getRaw(t, anon, ts.URL+p); code != http.StatusOK {
 			t.Errorf("anonymous %s: %d %.200s", p, code, body)
 		}
 	}
@@ -115,14 +104,14 @@ func TestMonitoringAccess(t *testing.T) {
 		{anon, "/api/v1/municipalities/" + slug + "/indicators?year=nineteen", http.StatusBadRequest, "application/problem+json"},
 		{anon, "/api/v1/municipalities/nowhere/indicators", http.StatusNotFound, "application/problem+json"},
 	} {
-		code, ct, body := monGet(t, c.who, ts.URL+c.path)
+		code, ct, body := getRaw(t, c.who, ts.URL+c.path)
 		if code != c.code || !strings.HasPrefix(ct, c.ct) {
 			t.Errorf("%s: %d %s, want %d %s: %.200s", c.path, code, ct, c.code, c.ct, body)
 		}
 	}
 
 	// The data endpoint answers 204 while nothing changes.
-	_, _, body := monGet(t, asOperator, ts.URL+"/api/v1/municipalities/"+slug+"/situation")
+	_, _, body := getRaw(t, asOperator, ts.URL+"/api/v1/municipalities/"+slug+"/situation")
 	var st struct {
 		Generation uint64   `json:"generation"`
 		Off        []string `json:"not_connected"`
@@ -131,7 +120,7 @@ func TestMonitoringAccess(t *testing.T) {
 	if err := json.Unmarshal(body, &st); err != nil || st.Appeals == nil || st.Appeals.Open == 0 {
 		t.Fatalf("situation JSON: %v %.300s", err, body)
 	}
-	if code, _, _ := monGet(t, asOperator, ts.URL+"/api/v1/municipalities/"+slug+"/situation?since="+strconv.FormatUint(st.Generation, 10)); code != http.StatusNoContent {
+	if code, _, _ := getRaw(t, asOperator, ts.URL+"/api/v1/municipalities/"+slug+"/situation?since="+strconv.FormatUint(st.Generation, 10)); code != http.StatusNoContent {
 		t.Errorf("unchanged since %d: status %d, want 204", st.Generation, code)
 	}
 
@@ -192,7 +181,7 @@ func TestIndicatorEntryAndExport(t *testing.T) {
 		t.Fatalf("import: %d %s", res.StatusCode, res.Header.Get("Location"))
 	}
 
-	code, ct, body := monGet(t, signedClient(t, ts.URL, "", ""), ts.URL+"/m/"+slug+"/indicators/report.xlsx?year=2031&set=607")
+	code, ct, body := getRaw(t, signedClient(t, ts.URL, "", ""), ts.URL+"/m/"+slug+"/indicators/report.xlsx?year=2031&set=607")
 	if code != http.StatusOK || !strings.Contains(ct, "spreadsheetml") {
 		t.Fatalf("xlsx: %d %s", code, ct)
 	}
@@ -215,7 +204,7 @@ func TestIndicatorEntryAndExport(t *testing.T) {
 		t.Fatalf("xlsx rows: %v (header %v)", found, rows[2])
 	}
 
-	code, ct, body = monGet(t, signedClient(t, ts.URL, "", ""), ts.URL+"/m/"+slug+"/indicators/report.pdf?year=2031&set=607")
+	code, ct, body = getRaw(t, signedClient(t, ts.URL, "", ""), ts.URL+"/m/"+slug+"/indicators/report.pdf?year=2031&set=607")
 	if code != http.StatusOK || ct != "application/pdf" {
 		t.Fatalf("pdf: %d %s", code, ct)
 	}

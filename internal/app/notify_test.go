@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -33,14 +32,9 @@ func signedInClient(t *testing.T, base string, l app.DemoLogin) *http.Client {
 
 func getPage(t *testing.T, c *http.Client, u string) string {
 	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d", u, res.StatusCode)
+	status, _, b := getRaw(t, c, u)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d", u, status)
 	}
 	return string(b)
 }

@@ -110,14 +110,9 @@ func demoResidents(t *testing.T, a *app.App) []string {
 
 func getJSON(t *testing.T, c *http.Client, u string, status int, v any) {
 	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	if res.StatusCode != status {
-		t.Fatalf("GET %s: %d %s", u, res.StatusCode, b)
+	got, _, b := getRaw(t, c, u)
+	if got != status {
+		t.Fatalf("GET %s: %d %s", u, got, b)
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("GET %s: %v", u, err)

@@ -25,31 +25,17 @@ import (
 // when email is "") and speaks Russian.
 func transportClient(t *testing.T, base, email string) *http.Client {
 	t.Helper()
-	jar, _ := cookiejar.New(nil)
-	c := &http.Client{Jar: jar}
 	if email == "" {
-		return c
+		jar, _ := cookiejar.New(nil)
+		return &http.Client{Jar: jar}
 	}
-	res, err := c.PostForm(base+"/login", url.Values{"email": {email}, "password": {"muni-demo-2026"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.Request.URL.Path == "/login" {
-		t.Fatalf("could not sign in as %s", email)
-	}
-	return c
+	return signedInClient(t, base, app.DemoLogin{Email: email, Password: "muni-demo-2026"})
 }
 
 func transportGet(t *testing.T, c *http.Client, u string) (int, string) {
 	t.Helper()
-	res, err := c.Get(u)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, _ := io.ReadAll(res.Body)
-	return res.StatusCode, string(b)
+	status, _, b := getRaw(t, c, u)
+	return status, string(b)
 }
 
 func uploadGTFS(t *testing.T, c *http.Client, u, name string, body []byte) (int, string, string) {

@@ -60,7 +60,7 @@ var people = fakeStaff{
 func runStaff(t *testing.T, body func(t *testing.T, e *env)) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		e := &env{t: t, d: d, now: start}
-		e.svc = New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: fakePlaces{},
+		e.svc = New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: newPlaces(),
 			Staff: people, Now: func() time.Time { return e.now }})
 		body(t, e)
 	})

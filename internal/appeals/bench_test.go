@@ -75,7 +75,7 @@ func benchEnv(b *testing.B, n int, writes bool) (*Service, map[string]Category, 
 		b.Fatal(err)
 	}
 	now := db.Time(last).Add(time.Minute)
-	s := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: fakePlaces{}, PerAccount: 1 << 30, PerIP: 1 << 30,
+	s := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: newPlaces(), PerAccount: 1 << 30, PerIP: 1 << 30,
 		Now: func() time.Time { return now }})
 	cats, err := s.Categories(ctx, muniA.ID)
 	if err != nil {
@@ -270,7 +270,7 @@ func seedBench(b *testing.B, d *db.DB, n int) {
 	b.Helper()
 	ctx := context.Background()
 	now := time.Now().UTC().Truncate(time.Minute)
-	s := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: fakePlaces{}, Now: func() time.Time { return now }})
+	s := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: newPlaces(), Now: func() time.Time { return now }})
 	cats := map[string]Category{}
 	for _, code := range benchCodes {
 		if _, ok := cats[code]; ok {

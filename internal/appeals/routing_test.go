@@ -125,7 +125,7 @@ func TestDecide(t *testing.T) {
 // withDistricts rebuilds the test's service over places that know muni
 // A's districts.
 func withDistricts(e *env) {
-	e.svc = New(Deps{DB: e.d, Audit: audit.New(e.d), Outbox: events.NewOutbox(e.d), Places: districtPlaces{},
+	e.svc = New(Deps{DB: e.d, Audit: audit.New(e.d), Outbox: events.NewOutbox(e.d), Places: districtPlaces{newPlaces()},
 		Officials: officials{"op-a-2": muniA.Path}, Now: func() time.Time { return e.now }})
 }
 

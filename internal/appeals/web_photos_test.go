@@ -77,7 +77,7 @@ func TestWebPhotos(t *testing.T) {
 		pot := e.pothole(true)
 		// A small photo limit, so that a body past the route's limit is
 		// quick to build; the route's limit follows it.
-		e.svc = New(Deps{DB: e.d, Audit: audit.New(e.d), Outbox: events.NewOutbox(e.d), Places: fakePlaces{},
+		e.svc = New(Deps{DB: e.d, Audit: audit.New(e.d), Outbox: events.NewOutbox(e.d), Places: newPlaces(),
 			PhotoMaxBytes: 1600 << 10, Now: func() time.Time { return e.now }})
 		h := testServer(t, e.svc, map[string]*auth.Actor{"r1": auth.From(resident("r1")), "r2": auth.From(resident("r2"))})
 		fields := map[string]string{"topic": "report:" + pot.ID, "description": "Глубокая яма у остановки «Школа».",

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
-	"log/slog"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -16,43 +15,17 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/i18n"
-	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // testServer mounts the appeals routes with the platform's error
 // handling; the X-Test-Actor header picks one of actors.
 func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s, cat)
-	Open311Routes(rt, s, fakeKeys{}, cat)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	srv := webtest.New(t, []fs.FS{Locales}, Templates)
+	Routes(srv.Router, srv.Render, s, srv.Catalog)
+	Open311Routes(srv.Router, s, fakeKeys{}, srv.Catalog)
+	return srv.Handler(actors, 64<<10)
 }
 
 // fakeKeys knows two API keys: one scoped to muni A, one to muni B.

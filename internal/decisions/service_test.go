@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/notify"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -22,22 +23,9 @@ var (
 	muniB = Municipality{ID: "muni-b", Path: "/region/muni-b/", Slug: "beta", Name: "Бета", TimeZone: "Europe/Moscow"}
 )
 
-type fakePlaces map[string]Municipality
-
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	if m, ok := p[id]; ok {
-		return m, nil
-	}
-	return Municipality{}, notFound()
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, notFound()
+// places are the municipalities ms, found by id and slug as territory would.
+func places(ms ...Municipality) placetest.Places[Municipality] {
+	return placetest.New(func(m Municipality) (string, string) { return m.ID, m.Slug }, notFound, ms...)
 }
 
 type fakeEvidence []Evidence
@@ -57,7 +45,7 @@ func as(a *auth.Actor) context.Context { return auth.With(context.Background(), 
 func newService(d *db.DB) (*Service, *notify.Service) {
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	n := notify.New(notify.Deps{DB: d})
-	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Notify: n,
+	return New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Notify: n,
 		Evidence: []EvidenceSource{fakeEvidence{{Kind: "appeals.hotspot", Ref: "c1", Title: "ул. Ленина", Summary: "12 обращений", Link: "/m/alpha/appeals/map"}}},
 		Now:      func() time.Time { return now }}), n
 }

@@ -3,9 +3,7 @@ package metering
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -14,36 +12,17 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/testdb"
-	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // apiServer mounts the readings API with the platform's error handling;
 // X-Test-Actor picks one of actors (standing in for API keys).
 func apiServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
-	rt := web.NewRouter(srv)
-	APIRoutes(rt, s)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	srv := webtest.New(t, []fs.FS{Locales})
+	APIRoutes(srv.Router, s)
+	return srv.Handler(actors, 64<<10)
 }
 
 func TestReadingsAPI(t *testing.T) {

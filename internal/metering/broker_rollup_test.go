@@ -30,7 +30,7 @@ func TestMosquittoPubReadingsAreRolledUp(t *testing.T) {
 				s, c := newService(t, d)
 				m := muniA
 				m.Slug = fmt.Sprintf("r%d", time.Now().UnixNano()) // this test's own topics on the shared broker
-				s.places = fakePlaces{m.ID: m}
+				s.places = places(m)
 				s.munis = &muniCache{places: s.places}
 				w := seed(t, s, m, "SN-1")
 				addr, user, pass := external, "", ""

@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
@@ -23,26 +24,17 @@ var (
 	muniB = Municipality{ID: "muni-b", Path: "/region/muni-b/", Slug: "beta", OKTMO: "22222000", Name: "Бета", TimeZone: "Asia/Yekaterinburg"}
 )
 
-type fakePlaces map[string]Municipality
+// fakePlaces are the municipalities given to places, found by id, slug
+// and OKTMO code as territory would.
+type fakePlaces struct{ placetest.Places[Municipality] }
 
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	if m, ok := p[id]; ok {
-		return m, nil
-	}
-	return Municipality{}, ErrNotFound
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, ErrNotFound
+func places(ms ...Municipality) fakePlaces {
+	key := func(m Municipality) (string, string) { return m.ID, m.Slug }
+	return fakePlaces{placetest.New(key, func() error { return ErrNotFound }, ms...)}
 }
 
 func (p fakePlaces) MunicipalityByOKTMO(_ context.Context, code string) (Municipality, error) {
-	for _, m := range p {
+	for _, m := range p.All() {
 		if m.OKTMO == code {
 			return m, nil
 		}
@@ -68,7 +60,7 @@ var t0 = time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
 func newService(t testing.TB, d *db.DB) (*Service, *clock) {
 	t.Helper()
 	c := &clock{t: t0.Add(30 * 24 * time.Hour)}
-	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: c.now, Log: quiet}), c
+	return New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: c.now, Log: quiet}), c
 }
 
 // world is a small registry: a water network with one building, one
@@ -120,4 +112,28 @@ func mustZone(name string) *time.Location {
 		panic(err)
 	}
 	return l
+}
+
+// overMQTT subscribes s to the test broker with o (its URL filled in),
+// waits until the subscription is ready, and returns a sender of m's
+// readings to the broker; both close when the test ends.
+func overMQTT(t *testing.T, ctx context.Context, s *Service, m Municipality, o SubscribeOptions) func([]Input) error {
+	t.Helper()
+	o.URL = "mqtt://127.0.0.1:1883"
+	sub, err := s.Subscribe(ctx, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sub.Close() })
+	wait, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := sub.Ready(wait); err != nil {
+		t.Fatal(err)
+	}
+	send, closeMQTT, err := MQTTSender(ctx, o.URL, m.Slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { closeMQTT() })
+	return send
 }

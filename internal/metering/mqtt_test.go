@@ -117,7 +117,7 @@ func TestExternalBroker(t *testing.T) {
 		slug := fmt.Sprintf("t%d", time.Now().UnixNano())
 		own := muniA
 		own.Slug = slug
-		s.places = fakePlaces{own.ID: own, muniB.ID: muniB}
+		s.places = places(own, muniB)
 		s.munis = &muniCache{places: s.places}
 		seed(t, s, own, "SN-1")
 		sub, err := s.Subscribe(ctx, SubscribeOptions{URL: "mqtt://" + addr, ClientID: "muni-test-" + slug, Group: slug, SessionExpiry: time.Minute})

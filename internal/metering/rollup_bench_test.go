@@ -63,7 +63,7 @@ func bulk(b *testing.B, d *db.DB, table string, cols int, rows [][]any) {
 // and its zone rollup, and returns the service and the year's start.
 func zoneYear(b *testing.B, e db.Engine, n int) (*Service, time.Time) {
 	d := testdb.Open(b, e, sets...)
-	s := New(Deps{DB: d, Places: fakePlaces{muniA.ID: muniA}})
+	s := New(Deps{DB: d, Places: places(muniA)})
 	msk, _ := time.LoadLocation(muniA.TimeZone)
 	year := time.Date(2025, 1, 1, 0, 0, 0, 0, msk)
 	bulk(b, d, "metering_networks (id, tenant_id, code, resource, name, created_ms)", 6, [][]any{{"net", muniA.ID, "W", "water", "W", 0}})
@@ -145,7 +145,7 @@ func BenchmarkRollupChannelYear(b *testing.B) {
 	for _, e := range testdb.Engines(b) {
 		b.Run(string(e), func(b *testing.B) {
 			d := testdb.Open(b, e, sets...)
-			s := New(Deps{DB: d, Places: fakePlaces{muniA.ID: muniA}})
+			s := New(Deps{DB: d, Places: places(muniA)})
 			year := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
 			bulk(b, d, "metering_devices (id, tenant_id, serial, interval_s, created_ms)", 5, [][]any{{"dev", muniA.ID, "S", 900, 0}})
 			bulk(b, d, "metering_channels (id, tenant_id, device_id, name, quantity, unit, kind, created_ms)", 8, [][]any{{int64(1), muniA.ID, "dev", "v", "volume", "m3", "cumulative", 0}})

@@ -32,28 +32,14 @@ func TestSimulatorOverExternalMQTT(t *testing.T) {
 		own := fmt.Sprintf("sim%d", time.Now().UnixNano())
 		m := Municipality{ID: own, Path: "/region/" + own + "/", Slug: own, Name: "Сим", TimeZone: "Europe/Moscow"}
 		c := &clock{t: t0.Add(30 * 24 * time.Hour)}
-		s := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{m.ID: m}, Now: c.now})
+		s := New(Deps{DB: d, Audit: audit.New(d), Places: places(m), Now: c.now})
 		to := c.t.Truncate(time.Hour)
 		o := SimOptions{MunicipalityID: m.ID, Points: 3, ZoneSize: 3, From: to.Add(-24 * time.Hour), To: to, Seed: 9}
 		world, err := s.SimRegistry(ctx, adminOf(m), o)
 		if err != nil {
 			t.Fatal(err)
 		}
-		sub, err := s.Subscribe(ctx, SubscribeOptions{URL: "mqtt://127.0.0.1:1883", ClientID: "sim-test-" + t.Name(), Group: "sim" + time.Now().Format("150405.000000")})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sub.Close()
-		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := sub.Ready(wait); err != nil {
-			t.Fatal(err)
-		}
-		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", m.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer closeMQTT()
+		send := overMQTT(t, ctx, s, m, SubscribeOptions{ClientID: "sim-test-" + t.Name(), Group: "sim" + time.Now().Format("150405.000000")})
 		st, err := Simulate(o, world, time.UTC, send)
 		if err != nil {
 			t.Fatal(err)

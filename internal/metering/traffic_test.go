@@ -114,7 +114,7 @@ func TestTrafficOverMQTT(t *testing.T) {
 		own := fmt.Sprintf("traffic%d", time.Now().UnixNano()) // this run's own topics
 		m := Municipality{ID: own, Path: "/region/" + own + "/", Slug: own, Name: "Трафик", TimeZone: "Europe/Moscow"}
 		c := &clock{t: t0.Add(24 * time.Hour)}
-		s := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{m.ID: m}, Now: c.now, Log: quiet})
+		s := New(Deps{DB: d, Audit: audit.New(d), Places: places(m), Now: c.now, Log: quiet})
 		a := adminOf(m)
 		for _, err := range []error{
 			func() error {
@@ -143,27 +143,14 @@ func TestTrafficOverMQTT(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		sub, err := s.Subscribe(ctx, SubscribeOptions{URL: "mqtt://127.0.0.1:1883", ClientID: "traffic-test-" + own, Group: own})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer sub.Close()
-		wait, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
-		if err := sub.Ready(wait); err != nil {
-			t.Fatal(err)
-		}
-		send, closeMQTT, err := MQTTSender(ctx, "mqtt://127.0.0.1:1883", m.Slug)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer closeMQTT()
+		send := overMQTT(t, ctx, s, m, SubscribeOptions{ClientID: "traffic-test-" + own, Group: own})
 		at := t0.Add(8 * time.Hour)
 		if err := send([]Input{{Device: "RADAR-1", Channel: "l1.speed", At: at, Value: 27.5},
 			{Device: "RADAR-1", Channel: "l1.occupancy", At: at, Value: 31}}); err != nil {
 			t.Fatal(err)
 		}
 		var rs []TrafficReading
+		var err error
 		for deadline := time.Now().Add(20 * time.Second); len(rs) < 2; {
 			if time.Now().After(deadline) {
 				t.Fatalf("%d of 2 detector readings stored after MQTT", len(rs))

@@ -5,7 +5,6 @@ import (
 	"context"
 	"io"
 	"io/fs"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,40 +14,17 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/testdb"
-	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // pageServer mounts the pages with the platform's error handling;
 // X-Test-Actor picks one of actors.
 func pageServer(t *testing.T, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(1<<20), withActor)
+	srv := webtest.New(t, []fs.FS{Locales}, Templates)
+	Routes(srv.Router, srv.Render, s)
+	return srv.Handler(actors, 1<<20)
 }
 
 func multipartBody(t *testing.T, entity, csv string) (*bytes.Buffer, string) {

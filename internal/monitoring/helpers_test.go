@@ -9,6 +9,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
@@ -21,29 +22,18 @@ var (
 	muniC = Municipality{ID: "mon-c", Path: "/r/mon-c/", Slug: "mon-gamma", Name: "Гамма", TimeZone: "Europe/Moscow", Population: 500000, RegionID: "r"}
 )
 
-type fakePlaces []Municipality
+// fakePlaces are the municipalities given to places, found by id and
+// slug as territory would, and by region.
+type fakePlaces struct{ placetest.Places[Municipality] }
 
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	for _, m := range p {
-		if m.ID == id {
-			return m, nil
-		}
-	}
-	return Municipality{}, fault.ErrNotFound
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, fault.ErrNotFound
+func places(ms ...Municipality) fakePlaces {
+	key := func(m Municipality) (string, string) { return m.ID, m.Slug }
+	return fakePlaces{placetest.New(key, func() error { return fault.ErrNotFound }, ms...)}
 }
 
 func (p fakePlaces) Region(_ context.Context, m Municipality) ([]Municipality, error) {
 	var out []Municipality
-	for _, x := range p {
+	for _, x := range p.All() {
 		if x.RegionID == m.RegionID {
 			out = append(out, x)
 		}
@@ -55,7 +45,7 @@ var testNow = time.Date(2026, 3, 15, 9, 0, 0, 0, time.UTC)
 
 func newService(t testing.TB, d *db.DB, src Sources) *Service {
 	t.Helper()
-	s, err := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA, muniB, muniC}, Sources: src, Now: func() time.Time { return testNow }})
+	s, err := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB, muniC), Sources: src, Now: func() time.Time { return testNow }})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // testServer mounts the participation routes (all but the ballots') with
@@ -26,39 +26,15 @@ func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Ha
 // given, with every message set, as the app does.
 func serveAll(t testing.TB, s *Service, box *BallotBox, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales, BallotLocales, InitiativeLocales, ResultLocales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(testWriter{t}, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s)
+	srv := webtest.New(t, []fs.FS{Locales, BallotLocales, InitiativeLocales, ResultLocales}, Templates)
+	srv.Log = slog.New(slog.NewTextHandler(testWriter{t}, nil))
+	Routes(srv.Router, srv.Render, s)
 	if box != nil {
-		BallotRoutes(rt, srv.Render, s, box)
+		BallotRoutes(srv.Router, srv.Render, s, box)
 	}
-	ResultRoutes(rt, srv.Render, s)
-	InitiativeRoutes(rt, srv.Render, s)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	ResultRoutes(srv.Router, srv.Render, s)
+	InitiativeRoutes(srv.Router, srv.Render, s)
+	return srv.Handler(actors, 64<<10)
 }
 
 type webCase struct {

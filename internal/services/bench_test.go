@@ -23,7 +23,7 @@ const benchApplications = 10000
 func BenchmarkStats(b *testing.B) {
 	for _, engine := range testdb.Engines(b) {
 		d := testdb.Open(b, engine, sets...)
-		svc := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: fakePlaces{}})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: newPlaces()})
 		seedBench(b, svc)
 		ctx := context.Background()
 		b.Run(string(engine)+"/baseline-count", func(b *testing.B) {

@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/pdf/pdftest"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -25,24 +26,13 @@ var (
 	depB  = Department{ID: "dep-b", MunicipalityID: "muni-b", Name: "Отдел архитектуры"}
 )
 
-type fakePlaces struct{}
+// fakePlaces know muniA and muniB, found by id and slug as territory
+// would, and their departments.
+type fakePlaces struct{ placetest.Places[Municipality] }
 
-func (fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	for _, m := range []Municipality{muniA, muniB} {
-		if m.ID == id {
-			return m, nil
-		}
-	}
-	return Municipality{}, fault.ErrNotFound
-}
-
-func (fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range []Municipality{muniA, muniB} {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, fault.ErrNotFound
+func newPlaces() fakePlaces {
+	key := func(m Municipality) (string, string) { return m.ID, m.Slug }
+	return fakePlaces{placetest.New(key, func() error { return fault.ErrNotFound }, muniA, muniB)}
 }
 
 func (fakePlaces) Departments(_ context.Context, muniID string) ([]Department, error) {
@@ -74,7 +64,7 @@ var start = time.Date(2026, 12, 29, 7, 0, 0, 0, time.UTC)
 func run(t *testing.T, body func(t *testing.T, e *env)) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		e := &env{t: t, d: d, now: start}
-		e.svc = New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: fakePlaces{},
+		e.svc = New(Deps{DB: d, Audit: audit.New(d), Outbox: events.NewOutbox(d), Places: newPlaces(),
 			People: fakePeople{"res-a": "Иванова Мария Сергеевна"}, Fonts: pdftest.Fonts(t), Now: func() time.Time { return e.now }})
 		body(t, e)
 	})

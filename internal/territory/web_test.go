@@ -3,7 +3,7 @@ package territory
 import (
 	"encoding/json"
 	"io"
-	"log/slog"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,43 +12,17 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // testServer mounts the territory routes with the platform's error
 // handling; the X-Test-Actor header picks one of actors.
 func testServer(t testing.TB, s *Service, actors map[string]*auth.Actor, sections ...HomeSection) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	if err := cat.Load(web.Locales, "locales"); err != nil {
-		t.Fatal(err)
-	}
-	if err := cat.Load(Locales, "locales"); err != nil {
-		t.Fatal(err)
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	Routes(rt, srv.Render, s, sections...)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(64<<10), withActor)
+	srv := webtest.New(t, []fs.FS{Locales}, Templates)
+	Routes(srv.Router, srv.Render, s, sections...)
+	return srv.Handler(actors, 64<<10)
 }
 
 type scenario struct {

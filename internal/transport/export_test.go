@@ -55,14 +55,7 @@ func TestExportRoundTrip(t *testing.T) {
 		if err := svc.Export(as(adminOf(muniB)), first.ID, &bytes.Buffer{}); err == nil {
 			t.Fatal("another municipality exported the feed")
 		}
-		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		second, err := svc.Import(as(adminOf(muniA)), muniA.ID, "export.zip", src)
-		if err != nil {
-			t.Fatal(err)
-		}
+		second := importZip(t, svc, muniA, "export.zip", buf.Bytes())
 		if !reflect.DeepEqual(first.Counts, second.Counts) || !reflect.DeepEqual(first.Info, second.Info) {
 			t.Errorf("counts %v → %v, info %+v → %+v", first.Counts, second.Counts, first.Info, second.Info)
 		}

@@ -3,6 +3,7 @@ package transport
 import (
 	"archive/zip"
 	"bufio"
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
@@ -23,22 +25,9 @@ var (
 	muniB = Municipality{ID: "muni-b", Path: "/region/muni-b/", Slug: "beta", Name: "Бета", TimeZone: "Asia/Yekaterinburg"}
 )
 
-type fakePlaces map[string]Municipality
-
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	if m, ok := p[id]; ok {
-		return m, nil
-	}
-	return Municipality{}, notFound()
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, notFound()
+// places are the municipalities ms, found by id and slug as territory would.
+func places(ms ...Municipality) placetest.Places[Municipality] {
+	return placetest.New(func(m Municipality) (string, string) { return m.ID, m.Slug }, notFound, ms...)
 }
 
 func adminOf(m Municipality) *auth.Actor {
@@ -51,7 +40,7 @@ func operatorOf(m Municipality) *auth.Actor {
 
 func newService(d *db.DB) *Service {
 	now := time.Date(2019, 5, 6, 9, 0, 0, 0, time.UTC)
-	return New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+	return New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
 }
 
 func as(a *auth.Actor) context.Context { return auth.With(context.Background(), a) }
@@ -149,7 +138,22 @@ func importDir(t *testing.T, svc *Service, m Municipality, dir string) Feed {
 		t.Fatal(err)
 	}
 	defer src.Close()
-	f, err := svc.Import(as(adminOf(m)), m.ID, filepath.Base(dir), src)
+	return importSource(t, svc, m, filepath.Base(dir), src)
+}
+
+// importZip imports the zipped feed b as m's administrator.
+func importZip(t *testing.T, svc *Service, m Municipality, name string, b []byte) Feed {
+	t.Helper()
+	src, err := ZipSource(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return importSource(t, svc, m, name, src)
+}
+
+func importSource(t *testing.T, svc *Service, m Municipality, name string, src Source) Feed {
+	t.Helper()
+	f, err := svc.Import(as(adminOf(m)), m.ID, name, src)
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}

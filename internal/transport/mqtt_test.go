@@ -252,14 +252,10 @@ func TestVehiclePositionFeedsPunctuality(t *testing.T) {
 	}
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		var now time.Time
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA}, Now: func() time.Time { return now }, Log: quietLog()})
-		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src)
-		if err != nil || f.Status != StatusActive {
-			t.Fatalf("import: %v %+v", err, f.Notices)
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA), Now: func() time.Time { return now }, Log: quietLog()})
+		f := importZip(t, svc, muniA, "gen.zip", buf.Bytes())
+		if f.Status != StatusActive {
+			t.Fatalf("import: %+v", f.Notices)
 		}
 		trips, _, err := svc.st.qualityTrips(context.Background(), f.No)
 		if err != nil || len(trips) == 0 {

@@ -87,7 +87,7 @@ func TestCentreAccess(t *testing.T) {
 	friday := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		pop := centred{people{pts: centrePoints, centre: &[2]float64{58.737, 29.846}}}
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Population: pop,
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Population: pop,
 			Now: func() time.Time { return friday }})
 		if _, err := svc.CentreAccess(context.Background(), "alpha", friday); !errors.Is(err, fault.ErrNotFound) {
 			t.Fatalf("before any feed: %v, want not found", err)
@@ -144,7 +144,7 @@ func TestCentreAccess(t *testing.T) {
 			t.Errorf("after the calendar ends: without %d of %d, %v (want everyone but the centre)", late.Without, late.Population, err)
 		}
 		// Without the centre's point the indicator is not measured.
-		svc2 := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA}, Population: centred{people{pts: centrePoints}}})
+		svc2 := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA), Population: centred{people{pts: centrePoints}}})
 		if c, err := svc2.CentreAccess(context.Background(), "alpha", friday); err != nil || c.HasCentre || len(c.Settlements) != 0 {
 			t.Errorf("no centre: %+v %v", c.HasCentre, err)
 		}

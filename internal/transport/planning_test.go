@@ -30,7 +30,7 @@ func TestCoverage(t *testing.T) {
 		t.Fatalf("distance %f", d)
 	}
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Population: pop})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Population: pop})
 		f := importDir(t, svc, muniA, dir)
 		if _, err := svc.Activate(as(adminOf(muniA)), f.ID); err != nil {
 			t.Fatal(err)

@@ -155,14 +155,10 @@ func TestQualityFromRealtime(t *testing.T) {
 	// Wednesday 25 November 2026, 12:00 in Moscow: every trip is due.
 	now := time.Date(2026, 11, 25, 12, 0, 0, 0, moscow)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
-		src, err := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		f, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src)
-		if err != nil || f.Status != StatusActive {
-			t.Fatalf("import: %v %+v", err, f.Notices)
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
+		f := importZip(t, svc, muniA, "gen.zip", buf.Bytes())
+		if f.Status != StatusActive {
+			t.Fatalf("import: %+v", f.Notices)
 		}
 		trips, _, err := svc.st.qualityTrips(context.Background(), f.No)
 		if err != nil {
@@ -303,11 +299,8 @@ func TestDemoObservations(t *testing.T) {
 	}
 	now := time.Date(2026, 11, 25, 23, 30, 0, 0, moscow)
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
-		src, _ := ZipSource(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
-		if _, err := svc.Import(as(adminOf(muniA)), muniA.ID, "gen.zip", src); err != nil {
-			t.Fatal(err)
-		}
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
+		importZip(t, svc, muniA, "gen.zip", buf.Bytes())
 		if _, err := svc.DemoObservations(as(operatorOf(muniB)), muniA.ID, 2); !errors.Is(err, ErrForbidden) {
 			t.Errorf("another municipality's operator played the demo: %v", err)
 		}

@@ -31,7 +31,7 @@ func TestRealtime(t *testing.T) {
 	warsaw, _ := time.LoadLocation("Europe/Warsaw")
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		now := time.Date(2019, 5, 6, 15, 0, 0, 0, warsaw)
-		svc := New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Now: func() time.Time { return now }})
+		svc := New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Now: func() time.Time { return now }})
 		f := importDir(t, svc, muniA, dir)
 		if _, err := svc.Activate(as(adminOf(muniA)), f.ID); err != nil {
 			t.Fatal(err)

@@ -48,7 +48,7 @@ func (f *fakeDetectors) DetectorReadings(_ context.Context, muni string, points 
 var trafficNow = time.Date(2026, 11, 26, 7, 30, 0, 0, time.UTC)
 
 func newTraffic(d *db.DB, det DetectorReadings) *Traffic {
-	return NewTraffic(TrafficDeps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB}, Readings: det,
+	return NewTraffic(TrafficDeps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB), Readings: det,
 		Now: func() time.Time { return trafficNow }})
 }
 

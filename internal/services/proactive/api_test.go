@@ -2,9 +2,7 @@ package proactive
 
 import (
 	"encoding/json"
-	"io"
 	"io/fs"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -12,9 +10,9 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
-	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 	"github.com/muni-platform/muni/internal/platform/web"
+	"github.com/muni-platform/muni/internal/platform/webtest"
 )
 
 // server mounts the API and the pages with the platform's error
@@ -22,35 +20,10 @@ import (
 // and sessions).
 func server(t testing.TB, s *Service, actors map[string]*auth.Actor) http.Handler {
 	t.Helper()
-	cat := i18n.New()
-	for _, l := range []fs.FS{web.Locales, Locales} {
-		if err := cat.Load(l, "locales"); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if missing := cat.Missing(); len(missing) > 0 {
-		t.Fatalf("messages missing from a language: %v", missing)
-	}
-	assets, err := web.NewAssets()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := &web.Server{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Catalog: cat}
-	if srv.Render, err = web.NewRenderer(cat, assets, Templates); err != nil {
-		t.Fatal(err)
-	}
-	rt := web.NewRouter(srv)
-	APIRoutes(rt, s)
-	Routes(rt, srv.Render, s)
-	withActor := func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if a, ok := actors[r.Header.Get("X-Test-Actor")]; ok {
-				r = r.WithContext(auth.With(r.Context(), a))
-			}
-			next.ServeHTTP(w, r)
-		})
-	}
-	return web.Chain(rt.Mux(), srv.Languages, srv.LimitBody(1<<20), withActor)
+	srv := webtest.New(t, []fs.FS{Locales}, Templates)
+	APIRoutes(srv.Router, s)
+	Routes(srv.Router, srv.Render, s)
+	return srv.Handler(actors, 1<<20)
 }
 
 type call struct {

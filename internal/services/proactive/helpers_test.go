@@ -16,6 +16,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/notify"
+	"github.com/muni-platform/muni/internal/platform/placetest"
 )
 
 var sets = []db.Migrations{audit.Migrations, Migrations}
@@ -26,22 +27,9 @@ var (
 	muniB = Municipality{ID: "muni-b", Path: "/region/muni-b/", Slug: "beta", Name: "Бета", TimeZone: "Asia/Yekaterinburg"}
 )
 
-type fakePlaces map[string]Municipality
-
-func (p fakePlaces) Municipality(_ context.Context, id string) (Municipality, error) {
-	if m, ok := p[id]; ok {
-		return m, nil
-	}
-	return Municipality{}, notFound()
-}
-
-func (p fakePlaces) MunicipalityBySlug(_ context.Context, slug string) (Municipality, error) {
-	for _, m := range p {
-		if m.Slug == slug {
-			return m, nil
-		}
-	}
-	return Municipality{}, notFound()
+// places are the municipalities ms, found by id and slug as territory would.
+func places(ms ...Municipality) placetest.Places[Municipality] {
+	return placetest.New(func(m Municipality) (string, string) { return m.ID, m.Slug }, notFound, ms...)
 }
 
 // fakePeople knows accounts by e-mail.
@@ -118,7 +106,7 @@ const (
 func newEnv(t testing.TB, d *db.DB) *env {
 	t.Helper()
 	e := &env{d: d, clock: &clock{time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)}, starter: &fakeStarter{}, notes: &fakeNotify{}}
-	e.s = New(Deps{DB: d, Audit: audit.New(d), Places: fakePlaces{muniA.ID: muniA, muniB.ID: muniB},
+	e.s = New(Deps{DB: d, Audit: audit.New(d), Places: places(muniA, muniB),
 		People: fakePeople{annaEmail: annaID, petrEmail: petrID}, Starter: e.starter, Notify: e.notes, Now: e.clock.now})
 	return e
 }
