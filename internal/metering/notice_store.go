@@ -44,20 +44,7 @@ func (st *store) strings(ctx context.Context, q string, args ...any) ([]string, 
 	if db.InTxNow(ctx) {
 		querier = st.db.Q(ctx)
 	}
-	rows, err := querier.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return db.Strings(ctx, querier, q, args...)
 }
 
 func bit(b bool) int {
