@@ -9,6 +9,7 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/notify"
+	"github.com/muni-platform/muni/internal/platform/tick"
 	"github.com/muni-platform/muni/internal/services/proactive"
 	"github.com/muni-platform/muni/internal/territory"
 )
@@ -75,21 +76,14 @@ func (p proactiveNotify) Notify(ctx context.Context, n notify.Notice) error {
 // an hour; the rules that count ages see a new local day within an hour
 // of midnight.
 func (a *App) sweepProactive(ctx context.Context) {
-	t := time.NewTicker(time.Hour)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			res, err := a.Proactive.Sweep(AsSystem(ctx))
-			if err != nil && !errors.Is(err, context.Canceled) {
-				a.Log.Warn("proactive sweep failed", "err", err)
-			} else if res.Offers+res.Expired > 0 {
-				a.Log.Info("proactive sweep", "offers", res.Offers, "expired", res.Expired, "residents", res.Residents)
-			}
+	tick.Every(ctx, time.Hour, false, func(ctx context.Context) {
+		res, err := a.Proactive.Sweep(AsSystem(ctx))
+		if err != nil && !errors.Is(err, context.Canceled) {
+			a.Log.Warn("proactive sweep failed", "err", err)
+		} else if res.Offers+res.Expired > 0 {
+			a.Log.Info("proactive sweep", "offers", res.Offers, "expired", res.Expired, "residents", res.Residents)
 		}
-	}
+	})
 }
 
 // SweepProactive runs the proactive sweep now, as muni itself (the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/tick"
 )
 
 // Serve runs the HTTP server and the outbox relay until ctx ends, then
@@ -98,28 +99,21 @@ func (a *App) drain() error {
 // housekeeping purges expired sessions and escalates appeal deadlines
 // every few minutes.
 func (a *App) housekeeping(ctx context.Context) {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if n, err := auth.PurgeSessions(ctx, a.DB); err != nil {
-				a.Log.Warn("session purge failed", "err", err)
-			} else if n > 0 {
-				a.Log.Debug("expired sessions purged", "count", n)
-			}
-			if n, err := a.Identity.Purge(ctx); err != nil {
-				a.Log.Warn("identity purge failed", "err", err)
-			} else if n > 0 {
-				a.Log.Debug("old sign-in records and e-mail links purged", "count", n)
-			}
-			if n, err := a.Appeals.Housekeep(AsSystem(ctx), time.Now()); err != nil {
-				a.Log.Warn("appeals housekeeping failed", "err", err)
-			} else if n > 0 {
-				a.Log.Info("appeal deadlines escalated", "count", n)
-			}
+	tick.Every(ctx, 5*time.Minute, false, func(ctx context.Context) {
+		if n, err := auth.PurgeSessions(ctx, a.DB); err != nil {
+			a.Log.Warn("session purge failed", "err", err)
+		} else if n > 0 {
+			a.Log.Debug("expired sessions purged", "count", n)
 		}
-	}
+		if n, err := a.Identity.Purge(ctx); err != nil {
+			a.Log.Warn("identity purge failed", "err", err)
+		} else if n > 0 {
+			a.Log.Debug("old sign-in records and e-mail links purged", "count", n)
+		}
+		if n, err := a.Appeals.Housekeep(AsSystem(ctx), time.Now()); err != nil {
+			a.Log.Warn("appeals housekeeping failed", "err", err)
+		} else if n > 0 {
+			a.Log.Info("appeal deadlines escalated", "count", n)
+		}
+	})
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
+	"github.com/muni-platform/muni/internal/platform/tick"
 )
 
 // Watch is the operational side of metering: it runs the detectors over
@@ -205,9 +206,7 @@ func (w *Watch) Alarm(ctx context.Context, a *auth.Actor, muniID, id string) (Al
 // network each interval, until ctx ends; failures are logged and
 // retried on the next round.
 func (w *Watch) Run(ctx context.Context, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
+	tick.Every(ctx, interval, true, func(ctx context.Context) {
 		tenants, err := w.st.strings(ctx, `SELECT DISTINCT tenant_id FROM metering_networks ORDER BY tenant_id`)
 		if err != nil {
 			w.log.Error("metering detectors", "err", err)
@@ -220,10 +219,5 @@ func (w *Watch) Run(ctx context.Context, interval time.Duration) {
 					"outages_opened", rep.OutagesOpened, "outages_ended", rep.OutagesEnd)
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/metering/engine"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/tick"
 )
 
 // rollupChannel is what recomputing a channel's buckets needs to know.
@@ -227,10 +228,8 @@ func (s *Service) RollupPending(ctx context.Context, limit int) (int, error) {
 // and purges raw readings older than keepRaw (0: kept for ever) once a
 // day. Errors are logged and retried on the next tick.
 func (s *Service) RunRollups(ctx context.Context, interval, keepRaw time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
 	var lastPurge time.Time
-	for {
+	tick.Every(ctx, interval, true, func(ctx context.Context) {
 		for {
 			n, err := s.RollupPending(ctx, 500)
 			if err != nil {
@@ -248,12 +247,7 @@ func (s *Service) RunRollups(ctx context.Context, interval, keepRaw time.Duratio
 				s.log.Info("metering purge", "readings", n)
 			}
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
+	})
 }
 
 // PurgeRaw deletes raw readings older than before, after rolling up

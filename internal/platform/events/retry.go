@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/tick"
 )
 
 // retryLease is how long a claimed retry stays invisible to other
@@ -42,18 +43,11 @@ func (b *InProcess) scheduleRetry(ctx context.Context, consumer string, e Event,
 
 // retryLoop runs due retries every retry interval until ctx ends.
 func (b *InProcess) retryLoop(ctx context.Context) {
-	t := time.NewTicker(b.retry)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if _, err := b.RetryDue(ctx); err != nil && ctx.Err() == nil {
-				b.log.Warn("events: retries", "err", err)
-			}
+	tick.Every(ctx, b.retry, false, func(ctx context.Context) {
+		if _, err := b.RetryDue(ctx); err != nil && ctx.Err() == nil {
+			b.log.Warn("events: retries", "err", err)
 		}
-	}
+	})
 }
 
 type dueRetry struct {
