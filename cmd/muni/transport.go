@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/app"
+	"github.com/muni-platform/muni/internal/platform/tick"
 )
 
 const transportUsage = "usage: muni transport import FILE -municipality SLUG | muni transport poll URL -municipality SLUG [-every 30s]"
@@ -81,21 +82,15 @@ func transportPoll(ctx context.Context, env *cmdEnv, args []string) error {
 		return err
 	}
 	client := &http.Client{Timeout: 20 * time.Second}
-	tick := time.NewTicker(*every)
-	defer tick.Stop()
-	for {
+	tick.Every(ctx, *every, true, func(context.Context) {
 		res, err := a.Transport.PollRealtime(sys, client, m.ID, urls[0])
 		if err != nil {
 			fmt.Fprintf(env.out, "%s poll failed: %v\n", time.Now().Format(time.RFC3339), err)
 		} else {
 			fmt.Fprintf(env.out, "%s %d trip updates, %d vehicles\n", time.Now().Format(time.RFC3339), res.Trips, res.Vehicles)
 		}
-		select {
-		case <-ctx.Done():
-			return nil
-		case <-tick.C:
-		}
-	}
+	})
+	return nil
 }
 
 // parseMixed parses args with fs where flags may come before or after the
