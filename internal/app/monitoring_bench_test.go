@@ -14,10 +14,14 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 )
 
-// scaleAppeals copies every demo appeal (and its deadlines) times-1 more
-// times, each copy a little to the north-east, so the demo's appeals are
-// scaled ×times: the situation centre counts and maps them all.
-func scaleAppeals(b *testing.B, d *db.DB, times int) int {
+// scaleDemo copies the rows every tile of the situation centre reads —
+// appeals (with their deadlines), service applications, alarms, outages,
+// road works and the transport observations punctuality is computed
+// from — times-1 more times, so the demo is scaled ×times. Copies get
+// keys of their own (and alarms targets of their own, since one target
+// has one open alarm); copied appeals sit a little to the north-east.
+// It returns the number of appeals after scaling.
+func scaleDemo(b *testing.B, d *db.DB, times int) int {
 	b.Helper()
 	ctx := context.Background()
 	cols := func(table string) []string {
@@ -32,27 +36,32 @@ func scaleAppeals(b *testing.B, d *db.DB, times int) int {
 		}
 		return cs
 	}
-	copyRows := func(table, key string, k int) {
+	// copyRows copies the original rows of table once more, suffixing the
+	// key columns (the first one tells originals from copies).
+	copyRows := func(table string, k int, keys ...string) {
 		cs := cols(table)
 		exprs := slices.Clone(cs)
 		for i, c := range cs {
-			switch c {
-			case key:
+			switch {
+			case slices.Contains(keys, c):
 				exprs[i] = fmt.Sprintf("%s || '-x%d'", c, k)
-			case "lat", "lon":
-				if table == "appeals" {
-					exprs[i] = fmt.Sprintf("%s + %f", c, 0.002*float64(k))
-				}
+			case table == "appeals" && (c == "lat" || c == "lon"):
+				exprs[i] = fmt.Sprintf("%s + %f", c, 0.002*float64(k))
 			}
 		}
-		q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE %s NOT LIKE '%%-x%%'`, table, strings.Join(cs, ", "), strings.Join(exprs, ", "), table, key)
+		q := fmt.Sprintf(`INSERT INTO %s (%s) SELECT %s FROM %s WHERE %s NOT LIKE '%%-x%%'`, table, strings.Join(cs, ", "), strings.Join(exprs, ", "), table, keys[0])
 		if _, err := d.Writer().ExecContext(ctx, q); err != nil {
 			b.Fatalf("%s: %v", table, err)
 		}
 	}
 	for k := 1; k < times; k++ {
-		copyRows("appeals", "id", k)
-		copyRows("appeals_deadlines", "appeal_id", k)
+		copyRows("appeals", k, "id")
+		copyRows("appeals_deadlines", k, "appeal_id")
+		copyRows("services_applications", k, "id", "number")
+		copyRows("metering_alarms", k, "id", "target_id")
+		copyRows("metering_outages", k, "id")
+		copyRows("transport_road_works", k, "id")
+		copyRows("transport_observations", k, "trip_id")
 	}
 	var n int
 	if err := d.Writer().QueryRowContext(ctx, `SELECT COUNT(*) FROM appeals`).Scan(&n); err != nil {
@@ -75,7 +84,7 @@ func percentiles(b *testing.B, took []time.Duration) {
 
 // BenchmarkSituationData serves the situation centre's JSON to the demo
 // municipality's administrator, in process: over the demo as seeded
-// (the baseline), then with its appeals scaled ×10; /healthz is the
+// (the baseline), then with its data scaled ×10 (scaleDemo); /healthz is the
 // floor of the middleware chain. Each request reads every tile afresh
 // (no ?since), as the first poll of a screen does.
 func BenchmarkSituationData(b *testing.B) {
@@ -115,7 +124,7 @@ func BenchmarkSituationData(b *testing.B) {
 	}
 	run("healthz", "/healthz")
 	run("demo", path)
-	n := scaleAppeals(b, a.DB, 10)
+	n := scaleDemo(b, a.DB, 10)
 	b.Logf("appeals after scaling: %d", n)
 	run("demo-x10", path)
 }
