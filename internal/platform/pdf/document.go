@@ -109,6 +109,7 @@ func (d *Document) Bytes() ([]byte, error) {
 	f.SetTitle(d.title, true)
 	f.SetAuthor(d.author, true)
 	f.SetCreator("muni", true)
+	f.SetCatalogSort(true) // resources in a fixed order: the same document, the same bytes
 	if !d.date.IsZero() {
 		f.SetCreationDate(d.date)
 		f.SetModificationDate(d.date)
