@@ -44,7 +44,7 @@ func TestSimulatorOverExternalMQTT(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for deadline := time.Now().Add(20 * time.Second); countReadings(t, d) < st.Readings; {
+		for deadline := time.Now().Add(60 * time.Second); countReadings(t, d) < st.Readings; { // a loaded machine retries stores with back-off
 			if time.Now().After(deadline) {
 				t.Fatalf("stored %d of %d readings sent over MQTT", countReadings(t, d), st.Readings)
 			}
