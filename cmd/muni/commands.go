@@ -109,6 +109,10 @@ func run(ctx context.Context, args, environ []string) error {
 		return usageError{"no command given"}
 	}
 	name := top.Arg(0)
+	if name == "help" { // -h and --help end in flag.ErrHelp above
+		usage(os.Stdout)
+		return nil
+	}
 	for _, c := range commands() {
 		if c.name == name {
 			return c.run(ctx, env, top.Args()[1:])

@@ -27,4 +27,10 @@ func TestUserCreate(t *testing.T) {
 	if err := run(ctx, []string{"user"}, environ); exitCode(err) != 2 {
 		t.Errorf("no subcommand: %v", err)
 	}
+	if err := run(ctx, []string{"help"}, environ); err != nil {
+		t.Errorf("muni help: %v", err)
+	}
+	if err := run(ctx, []string{"helpp"}, environ); exitCode(err) != 2 {
+		t.Errorf("unknown command: %v", err)
+	}
 }
