@@ -184,7 +184,7 @@ func (s *Service) demoWalk(ctx, author context.Context, a Appeal, i int, m DemoM
 	if dept == "" {
 		dept = m.Departments["appeals"]
 	}
-	plan := demoPlan(a.Regime, i)
+	plan := demoPlan(a.Regime, i, now.Sub(*clock) > demoSettled)
 	for k, act := range plan {
 		*clock = clock.Add(time.Duration(20+(i+k)%30) * time.Hour)
 		if clock.After(now) {
@@ -201,10 +201,20 @@ func (s *Service) demoWalk(ctx, author context.Context, a Appeal, i int, m DemoM
 	return nil
 }
 
+// demoSettled is the age past which most demo items have been dealt with:
+// an administration answers the bulk of what it received over two weeks
+// ago, so only a few such items are left open (and overdue).
+const demoSettled = 14 * 24 * time.Hour
+
 // demoPlan is the steps of the i-th demo item: the rotation slot i % 10
-// picks how far it goes; returns and no-answers alternate in slot 8.
-func demoPlan(r Regime, i int) []Action {
+// picks how far it goes; returns and no-answers alternate in slot 8. An
+// old item in one of the open slots is mostly taken to its answer or fix;
+// one in four stays open, so the demo still has long-overdue items.
+func demoPlan(r Regime, i int, old bool) []Action {
 	slot := i % 10
+	if old && slot <= 4 && (i/10)%4 != 0 {
+		slot = 5
+	}
 	early := []Action{ActRegister, ActAssign, ActStart}
 	if r == RegimeAppeal {
 		plans := [][]Action{{}, {ActRegister}, early[:2], early, append(early[:3:3], ActExtend),
