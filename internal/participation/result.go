@@ -282,12 +282,9 @@ func (s *Service) linkProject(ctx context.Context, p Process, r *Result) error {
 	return errNotWinner
 }
 
-// errNotWinner: the project is not a winner of a budget of the process.
-var errNotWinner = errors.New("participation: not a winning project")
-
-// UpdateResult changes a result's status, progress, money and text; the
-// audit entry keeps what it was and what it became.
-func (s *Service) UpdateResult(ctx context.Context, id string, in ResultUpdate) (Result, error) {
+// officialResult reads a result for a change by an official of its
+// municipality: anyone else is refused.
+func (s *Service) officialResult(ctx context.Context, id string) (Result, error) {
 	r, err := s.st.result(ctx, id)
 	if err != nil {
 		return Result{}, err
@@ -297,6 +294,19 @@ func (s *Service) UpdateResult(ctx context.Context, id string, in ResultUpdate) 
 		return Result{}, err
 	}
 	if _, err := requireOfficial(ctx, m.Path); err != nil {
+		return Result{}, err
+	}
+	return r, nil
+}
+
+// errNotWinner: the project is not a winner of a budget of the process.
+var errNotWinner = errors.New("participation: not a winning project")
+
+// UpdateResult changes a result's status, progress, money and text; the
+// audit entry keeps what it was and what it became.
+func (s *Service) UpdateResult(ctx context.Context, id string, in ResultUpdate) (Result, error) {
+	r, err := s.officialResult(ctx, id)
+	if err != nil {
 		return Result{}, err
 	}
 	old := r
@@ -339,15 +349,8 @@ func (s *Service) UpdateResult(ctx context.Context, id string, in ResultUpdate) 
 
 // AddMilestone appends a dated milestone to a result.
 func (s *Service) AddMilestone(ctx context.Context, resultID string, in MilestoneInput) (Milestone, error) {
-	r, err := s.st.result(ctx, resultID)
+	r, err := s.officialResult(ctx, resultID)
 	if err != nil {
-		return Milestone{}, err
-	}
-	m, err := s.municipality(ctx, r.TenantID)
-	if err != nil {
-		return Milestone{}, err
-	}
-	if _, err := requireOfficial(ctx, m.Path); err != nil {
 		return Milestone{}, err
 	}
 	ms := Milestone{ID: db.NewID(), ResultID: r.ID, Title: strings.TrimSpace(in.Title), Due: strings.TrimSpace(in.Due),
@@ -382,15 +385,8 @@ func (s *Service) AddMilestone(ctx context.Context, resultID string, in Mileston
 
 // MarkMilestone marks a result's milestone done or not done.
 func (s *Service) MarkMilestone(ctx context.Context, resultID, milestoneID string, done bool) (Milestone, error) {
-	r, err := s.st.result(ctx, resultID)
+	r, err := s.officialResult(ctx, resultID)
 	if err != nil {
-		return Milestone{}, err
-	}
-	m, err := s.municipality(ctx, r.TenantID)
-	if err != nil {
-		return Milestone{}, err
-	}
-	if _, err := requireOfficial(ctx, m.Path); err != nil {
 		return Milestone{}, err
 	}
 	i := slices.IndexFunc(r.Milestones, func(x Milestone) bool { return x.ID == milestoneID })
