@@ -12,7 +12,9 @@ func (h *handler) apiRoutes(rt *web.Router) {
 	rt.Handle("POST /api/v1/municipalities/{slug}/decisions", h.apiCreateDecision)
 	rt.Handle("GET /api/v1/decisions/{id}", h.apiDecision)
 	rt.Handle("POST /api/v1/decisions/{id}/publish", h.apiPublish)
-	rt.Handle("POST /api/v1/decisions/{id}/status", h.apiStatus)
+	rt.Handle("POST /api/v1/decisions/{id}/status", web.JSONCall(http.StatusOK, func(r *http.Request, in statusChange) (Decision, error) {
+		return h.svc.SetStatus(r.Context(), r.PathValue("id"), in.Status, in.Note)
+	}))
 	rt.Handle("POST /api/v1/municipalities/{slug}/decision-cases", h.apiCreateCase)
 	rt.Handle("GET /api/v1/decision-cases/{id}", h.apiCase)
 }
@@ -114,19 +116,10 @@ func (h *handler) apiPublish(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, d)
 }
 
-func (h *handler) apiStatus(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Status Status `json:"status"`
-		Note   string `json:"note"`
-	}
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	d, err := h.svc.SetStatus(r.Context(), r.PathValue("id"), in.Status, in.Note)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, d)
+// statusChange is the body of a decision's status change.
+type statusChange struct {
+	Status Status `json:"status"`
+	Note   string `json:"note"`
 }
 
 // apiCreateCase takes a whole case (title, question and model) and

@@ -31,10 +31,22 @@ func ResultRoutes(rt *web.Router, render *web.Renderer, svc *Service) {
 	rt.Handle("GET /api/v1/participation/processes/{id}/export.csv", h.exportCSV)
 	rt.Handle("GET /api/v1/participation/processes/{id}/export.json", h.exportJSON)
 	rt.Handle("GET /api/v1/participation/results/{id}", h.apiResult)
-	rt.Handle("POST /api/v1/participation/processes/{id}/results", h.apiCreateResult)
-	rt.Handle("PUT /api/v1/participation/results/{id}", h.apiUpdateResult)
-	rt.Handle("POST /api/v1/participation/results/{id}/milestones", h.apiAddMilestone)
-	rt.Handle("PUT /api/v1/participation/results/{id}/milestones/{milestone}", h.apiMarkMilestone)
+	rt.Handle("POST /api/v1/participation/processes/{id}/results", web.JSONCall(http.StatusCreated,
+		func(r *http.Request, in ResultInput) (Result, error) {
+			return h.svc.CreateResult(r.Context(), r.PathValue("id"), in)
+		}))
+	rt.Handle("PUT /api/v1/participation/results/{id}", web.JSONCall(http.StatusOK,
+		func(r *http.Request, in ResultUpdate) (Result, error) {
+			return h.svc.UpdateResult(r.Context(), r.PathValue("id"), in)
+		}))
+	rt.Handle("POST /api/v1/participation/results/{id}/milestones", web.JSONCall(http.StatusCreated,
+		func(r *http.Request, in MilestoneInput) (Milestone, error) {
+			return h.svc.AddMilestone(r.Context(), r.PathValue("id"), in)
+		}))
+	rt.Handle("PUT /api/v1/participation/results/{id}/milestones/{milestone}", web.JSONCall(http.StatusOK,
+		func(r *http.Request, in milestoneMark) (Milestone, error) {
+			return h.svc.MarkMilestone(r.Context(), r.PathValue("id"), r.PathValue("milestone"), in.Done)
+		}))
 	rt.HandleBody("POST /api/v1/participation/results/{id}/photos", MaxPhotoBytes+1<<10, h.apiAddPhoto)
 }
 
@@ -264,54 +276,9 @@ func (h *handler) apiResult(w http.ResponseWriter, r *http.Request) error {
 	return web.JSON(w, http.StatusOK, res)
 }
 
-func (h *handler) apiCreateResult(w http.ResponseWriter, r *http.Request) error {
-	var in ResultInput
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	res, err := h.svc.CreateResult(r.Context(), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusCreated, res)
-}
-
-func (h *handler) apiUpdateResult(w http.ResponseWriter, r *http.Request) error {
-	var in ResultUpdate
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	res, err := h.svc.UpdateResult(r.Context(), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, res)
-}
-
-func (h *handler) apiAddMilestone(w http.ResponseWriter, r *http.Request) error {
-	var in MilestoneInput
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.AddMilestone(r.Context(), r.PathValue("id"), in)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusCreated, m)
-}
-
-func (h *handler) apiMarkMilestone(w http.ResponseWriter, r *http.Request) error {
-	var in struct {
-		Done bool `json:"done"`
-	}
-	if err := web.DecodeJSON(r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.MarkMilestone(r.Context(), r.PathValue("id"), r.PathValue("milestone"), in.Done)
-	if err != nil {
-		return err
-	}
-	return web.JSON(w, http.StatusOK, m)
+// milestoneMark is the body of a milestone's mark.
+type milestoneMark struct {
+	Done bool `json:"done"`
 }
 
 // apiAddPhoto takes the image as the raw request body; ?caption= names it.

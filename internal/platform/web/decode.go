@@ -87,3 +87,20 @@ func ParseForm(r *http.Request) (cleanup func(), err error) {
 	}
 	return cleanup, fault.New(fault.ErrInvalid, "invalid-form", "error.invalid")
 }
+
+// JSONCall is the shape most JSON write endpoints share: decode the
+// request body into an In (as DecodeJSON does), call do with it, and
+// answer with do's result and status — or with its error as problem+json.
+func JSONCall[In, Out any](status int, do func(r *http.Request, in In) (Out, error)) func(http.ResponseWriter, *http.Request) error {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in In
+		if err := DecodeJSON(r, &in); err != nil {
+			return err
+		}
+		out, err := do(r, in)
+		if err != nil {
+			return err
+		}
+		return JSON(w, status, out)
+	}
+}
