@@ -175,9 +175,9 @@ func (h appealsHome) Section(ctx context.Context, muni territory.Node, lang stri
 // demoAppeals is the demo step that files several hundred reports and
 // appeals, signed by the identity step's residents, across every state.
 func demoAppeals(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	users, err := demoResidents(ctx, a)
 	if err != nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/decisions"
-	"github.com/muni-platform/muni/internal/territory"
 )
 
 // demoDecisions tells the demo's one connected story to its end: the
@@ -17,9 +16,9 @@ import (
 // two more decisions of the council and the head. A municipality whose
 // register has entries keeps them.
 func demoDecisions(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	ctx = AsSystem(ctx)
 	svc := a.Decisions.Demo()

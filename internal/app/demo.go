@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/identity"
+	"github.com/muni-platform/muni/internal/territory"
 )
 
 // DemoLogin is one account the demo prints.
@@ -31,6 +32,15 @@ type DemoWorld struct {
 type demoStep struct {
 	name string
 	run  func(ctx context.Context, a *App, w *DemoWorld) error
+}
+
+// territory is what the territory step seeded, for the steps after it.
+func (w *DemoWorld) territory() (territory.Demo, error) {
+	td, ok := w.ids["territory"].(territory.Demo)
+	if !ok {
+		return td, fmt.Errorf("the territory step must run first")
+	}
+	return td, nil
 }
 
 // demoSteps is the one registration point of the demo, in dependency order.

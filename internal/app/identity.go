@@ -90,9 +90,9 @@ func (p identityPlaces) DepartmentsOf(ctx context.Context, muniID string) ([]ide
 // demoIdentity is the demo step that creates officials of every role and
 // 200+ residents with consents on the territory step's municipalities.
 func demoIdentity(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	in := identity.DemoInput{RegionID: td.Region.ID}
 	for _, m := range td.All() {

@@ -88,9 +88,9 @@ func (a *App) startMQTT(ctx context.Context) (stop func(), err error) {
 // demoMetering is the demo step that gives the main demo municipality a
 // water and a heat network with meters and two days of readings.
 func demoMetering(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	in := metering.DemoInput{MunicipalityID: td.Main.ID, Now: time.Now()}
 	if c := td.Main.Center; c != nil {

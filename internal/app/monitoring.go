@@ -387,9 +387,9 @@ func (h monitoringHome) Section(ctx context.Context, muni territory.Node, lang s
 // compare, and computes the platform's indicators of the main one for
 // last year and this year from the data the earlier steps seeded.
 func demoMonitoring(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	ctx = AsSystem(ctx)
 	year := time.Now().Year()

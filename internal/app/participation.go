@@ -121,9 +121,9 @@ const DemoVerifiedResident = "resident (verified)"
 // process in its proposals phase with proposals, supports, comments,
 // an official answer and a poll.
 func demoParticipation(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	sys := AsSystem(ctx)
 	m := td.Main

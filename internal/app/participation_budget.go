@@ -15,7 +15,6 @@ import (
 	"github.com/muni-platform/muni/internal/participation/pb"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
-	"github.com/muni-platform/muni/internal/territory"
 )
 
 // buildBallots makes the one ballot box of the process, so concurrent
@@ -71,9 +70,9 @@ const demoBudgetSlug = "budget-2027"
 // — except the one left untouched for people to try — chosen so that
 // greedy and Equal Shares pick different winners.
 func demoBudgets(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	sys, m := AsSystem(ctx), td.Main
 	svc := a.Participation.Demo()

@@ -8,7 +8,6 @@ import (
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
-	"github.com/muni-platform/muni/internal/territory"
 )
 
 // initiativeRoutes mounts the initiative projects' pages.
@@ -21,9 +20,9 @@ func (a *App) initiativeRoutes(rt *web.Router) {
 // commission scores and co-financing pledges and payments; one rejected,
 // its unpaid pledges cancelled and its payments refunded.
 func demoInitiatives(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	sys, m := AsSystem(ctx), td.Main
 	svc := a.Participation.Demo()

@@ -15,7 +15,6 @@ import (
 	"github.com/muni-platform/muni/internal/participation/pb"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/web"
-	"github.com/muni-platform/muni/internal/territory"
 )
 
 // resultRoutes mounts accountability (results of winning projects and
@@ -34,9 +33,9 @@ const demoResultsSlug = "budget-2026"
 // every stage — done with all milestones and a photo, in progress,
 // planned and cancelled.
 func demoResults(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	sys, m := AsSystem(ctx), td.Main
 	svc := a.Participation.Demo()

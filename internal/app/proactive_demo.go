@@ -8,7 +8,6 @@ import (
 	"github.com/muni-platform/muni/internal/identity"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/services/proactive"
-	"github.com/muni-platform/muni/internal/territory"
 )
 
 // demoProactiveRules are the demo municipality's proactive rules, one
@@ -74,9 +73,9 @@ func demoProactiveRules() []proactive.Rule {
 // every third resident consent, so the demo login finds offers, among
 // them kindergarten enrolment for a child born a fortnight ago.
 func demoProactive(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	sys := AsSystem(ctx)
 	m := td.Main

@@ -123,9 +123,9 @@ func (h servicesHome) Section(ctx context.Context, muni territory.Node, lang str
 // catalogue with eight services and files applications in every state in
 // the main one, signed by the identity step's residents.
 func demoServices(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	users, err := demoResidents(ctx, a)
 	if err != nil {

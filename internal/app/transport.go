@@ -102,9 +102,9 @@ func (a *App) ImportTransport(ctx context.Context, slug, path string) (transport
 // its centre and its settlements: generated GTFS, imported like any
 // operator's feed. A municipality that has a network keeps it.
 func demoTransport(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	ctx = AsSystem(ctx)
 	if _, err := a.Transport.Network(ctx, td.Main.Slug); err == nil {

@@ -12,7 +12,6 @@ import (
 
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/fault"
-	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 )
 
@@ -144,9 +143,9 @@ func offsetKm(lat, lon, east, north float64) [2]float64 {
 // four road works: one closing a lane now, one planned, a detour now and
 // one completed. A municipality that has segments keeps them.
 func demoTraffic(ctx context.Context, a *App, w *DemoWorld) error {
-	td, ok := w.ids["territory"].(territory.Demo)
-	if !ok {
-		return fmt.Errorf("the territory step must run first")
+	td, err := w.territory()
+	if err != nil {
+		return err
 	}
 	c := td.Main.Center
 	if c == nil {
