@@ -81,6 +81,20 @@ func (s *Service) List(ctx context.Context, lang, before string, limit int) ([]N
 	}
 	defer rows.Close()
 	out := []Notification{}
+	zones := map[string]string{} // a page's notices come from few municipalities: ask once each
+	zoneOf := func(tenant string) string {
+		z, ok := zones[tenant]
+		if !ok {
+			if s.d.Zone != nil && tenant != "" {
+				z = s.d.Zone(ctx, tenant)
+			}
+			if z == "" {
+				z = MoscowZone
+			}
+			zones[tenant] = z
+		}
+		return z
+	}
 	for rows.Next() {
 		var n Notification
 		var key, raw, tenant string
@@ -95,11 +109,7 @@ func (s *Service) List(ctx context.Context, lang, before string, limit int) ([]N
 		}
 		n.Title, n.Body = s.render(lang, key, m)
 		n.Created = db.Time(created)
-		if n.Zone = MoscowZone; s.d.Zone != nil && tenant != "" {
-			if z := s.d.Zone(ctx, tenant); z != "" {
-				n.Zone = z
-			}
-		}
+		n.Zone = zoneOf(tenant)
 		if read != nil {
 			t := db.Time(*read)
 			n.ReadAt = &t
