@@ -310,4 +310,3 @@ func round(v float64, digits int) float64 {
 	return math.Round(v*p) / p
 }
 
-var _ = time.Time{}
