@@ -2,7 +2,9 @@ package transport
 
 import (
 	"context"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
@@ -123,19 +125,29 @@ func measure(days []qDay, grain string, now time.Time, names map[string]string) 
 		}
 		return r
 	}
+	type lineStop struct {
+		route string
+		dir   int
+		stop  string
+	}
+	// The day's scheduled and observed times at each line stop. The maps
+	// and their slices are emptied, not made anew, for each day: a year's
+	// report reuses one day's worth of memory.
+	at := map[lineStop][]int64{}
+	seen := map[lineStop][]int64{}
+	agencyOf := map[string]string{}
+	nowMs := now.UnixMilli()
 	for _, d := range days {
 		period := d.date.Format("2006-01-02")
 		if grain == GrainMonth {
 			period = d.date.Format("2006-01")
 		}
-		type lineStop struct {
-			route string
-			dir   int
-			stop  string
+		for ls := range at {
+			at[ls] = at[ls][:0]
 		}
-		at := map[lineStop][]int64{}   // scheduled times
-		seen := map[lineStop][]int64{} // observed times
-		agencyOf := map[string]string{}
+		for ls := range seen {
+			seen[ls] = seen[ls][:0]
+		}
 		for _, t := range d.trips {
 			agencyOf[t.route] = t.agency
 			rr, ar := row(period, "route", t.route), row(period, "agency", t.agency)
@@ -143,7 +155,7 @@ func measure(days []qDay, grain string, now time.Time, names map[string]string) 
 			for _, s := range t.stops {
 				ls := lineStop{t.route, t.dir, s.stop}
 				sched := d.base.Add(time.Duration(s.sec) * time.Second).UnixMilli()
-				if sched <= now.UnixMilli() {
+				if sched <= nowMs {
 					at[ls] = append(at[ls], sched)
 				}
 				e, ok := d.obs[tripSeq{t.id, s.seq}]
@@ -218,13 +230,13 @@ func measure(days []qDay, grain string, now time.Time, names map[string]string) 
 
 // meanWait is the average wait of a passenger turning up at random
 // between the first and last of the times (ms): Σh² / (2 Σh) in seconds,
-// with the span Σh; false with fewer than two distinct times.
-func meanWait(times []int64) (wait, span float64, ok bool) {
-	if len(times) < 2 {
+// with the span Σh; false with fewer than two distinct times. It sorts
+// times in place.
+func meanWait(ts []int64) (wait, span float64, ok bool) {
+	if len(ts) < 2 {
 		return 0, 0, false
 	}
-	ts := append([]int64(nil), times...)
-	sort.Slice(ts, func(i, j int) bool { return ts[i] < ts[j] })
+	slices.Sort(ts)
 	var sum, sq float64
 	for i := 1; i < len(ts); i++ {
 		h := float64(ts[i]-ts[i-1]) / 1000
@@ -267,15 +279,31 @@ func (s *Service) Quality(ctx context.Context, slug string, from, to time.Time, 
 		return q, err
 	}
 	var days []qDay
+	// Days running the same services share one list of trips: a year has
+	// a handful of distinct service patterns, not 365.
+	byServices := map[string][]qTrip{}
 	for d := from; !d.After(to); d = time.Date(d.Year(), d.Month(), d.Day()+1, 0, 0, 0, 0, n.Zone) {
 		date := d.Format("20060102")
 		day := qDay{date: d, base: serviceDayStart(d, n.Zone), obs: obs[date], cancelled: cancelled[date]}
 		active := cal.Active(d)
-		for _, t := range trips {
-			if active[t.service] {
-				day.trips = append(day.trips, t.qTrip)
+		ids := make([]string, 0, len(active))
+		for id, on := range active {
+			if on {
+				ids = append(ids, id)
 			}
 		}
+		slices.Sort(ids)
+		key := strings.Join(ids, "\x00")
+		dayTrips, ok := byServices[key]
+		if !ok {
+			for _, t := range trips {
+				if active[t.service] {
+					dayTrips = append(dayTrips, t.qTrip)
+				}
+			}
+			byServices[key] = dayTrips
+		}
+		day.trips = dayTrips
 		days = append(days, day)
 	}
 	q.Routes, q.Agencies = measure(days, grain, s.now(), names)
