@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/muni-platform/muni/internal/appeals"
 	"github.com/muni-platform/muni/internal/decisions"
@@ -12,7 +11,6 @@ import (
 	"github.com/muni-platform/muni/internal/participation"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/i18n"
-	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/platform/web"
 	"github.com/muni-platform/muni/internal/territory"
 )
@@ -27,8 +25,7 @@ func (a *App) buildDecisions() *decisions.Service {
 
 // decisionRoutes mounts the register, the case workspace and the API.
 func (a *App) decisionRoutes(rt *web.Router) {
-	fonts := sync.OnceValues(func() (*pdf.Fonts, error) { return pdf.LoadFonts(a.Cfg.FontDir) })
-	decisions.Routes(rt, a.Decisions, decisions.WebDeps{Render: a.Web.Render, Catalog: a.Catalog, Fonts: fonts, BaseURL: a.Cfg.PublicURL()})
+	decisions.Routes(rt, a.Decisions, decisions.WebDeps{Render: a.Web.Render, Catalog: a.Catalog, Fonts: a.pdfFonts, BaseURL: a.Cfg.PublicURL()})
 }
 
 // decisionPlaces adapts the territory domain to decisions.Places.

@@ -13,7 +13,6 @@ import (
 	"github.com/muni-platform/muni/internal/monitoring"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
-	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 )
@@ -38,7 +37,7 @@ func (a *App) buildMonitoring() (*monitoring.Service, error) {
 // monitoringPDF is the indicator reports' PDF writer, or nil (no PDF
 // link) when the fonts of MUNI_FONT_DIR are missing.
 func (a *App) monitoringPDF() monitoring.PDF {
-	fonts, err := pdf.LoadFonts(a.Cfg.FontDir)
+	fonts, err := a.pdfFonts()
 	if err != nil {
 		a.Log.Warn("monitoring: no fonts for PDF reports", "err", err)
 		return nil

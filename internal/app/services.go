@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
-	"github.com/muni-platform/muni/internal/platform/pdf"
 	"github.com/muni-platform/muni/internal/services"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
@@ -16,7 +15,7 @@ import (
 // tree. Fonts for the result PDF come from MUNI_FONT_DIR; without them
 // muni still runs and says so when a result is asked for.
 func (a *App) buildServices() *services.Service {
-	fonts, err := pdf.LoadFonts(a.Cfg.FontDir)
+	fonts, err := a.pdfFonts()
 	if err != nil {
 		a.Log.Warn("services: no fonts for result documents", "err", err)
 		fonts = nil

@@ -101,11 +101,15 @@ func (d *Document) Bytes() ([]byte, error) {
 	if d.fonts == nil {
 		return nil, ErrNoFonts
 	}
+	faces, err := d.fonts.faces()
+	if err != nil {
+		return nil, err
+	}
 	f := fpdf.New("P", "mm", "A4", "")
 	f.SetMargins(margin, margin, margin)
 	f.SetAutoPageBreak(true, margin+5)
-	f.AddUTF8FontFromBytes(family, "", d.fonts.regular)
-	f.AddUTF8FontFromBytes(family, "B", d.fonts.bold)
+	f.AddUTF8FontFromBytes(family, "", faces[0])
+	f.AddUTF8FontFromBytes(family, "B", faces[1])
 	f.SetTitle(d.title, true)
 	f.SetAuthor(d.author, true)
 	f.SetCreator("muni", true)
