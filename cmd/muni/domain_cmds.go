@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 )
 
 // The commands that work through the domains: demo, user, territory.
@@ -27,6 +28,11 @@ func cmdDemo(ctx context.Context, env *cmdEnv, args []string) error {
 		fmt.Fprintln(env.out, "Seeded only (-seed-only): start it with `muni serve` or `muni demo`.")
 		return nil
 	}
+	// Seeding is a batch job (the indicators alone read a year of
+	// timetables and observations); hand its garbage back to the system
+	// before the long-running server starts, rather than letting the
+	// heap's high-water mark stay resident.
+	debug.FreeOSMemory()
 	fmt.Fprintf(env.out, "Serving on %s/ — stop with Ctrl+C.\n", a.Cfg.PublicURL())
 	a.Web.Render.Site.DemoNotice = true
 	return a.Serve(ctx, nil)
