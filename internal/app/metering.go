@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/metering"
+	"github.com/muni-platform/muni/internal/platform/tz"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/transport"
 )
@@ -108,7 +109,7 @@ func demoMetering(ctx context.Context, a *App, w *DemoWorld) error {
 	// Planned works residents can find on the public outage map: cold water
 	// off in the centre's zone tomorrow, 09:00–17:00 local time.
 	loc := time.UTC
-	if l, err := time.LoadLocation(td.Main.TimeZone); err == nil {
+	if l, err := tz.Load(td.Main.TimeZone); err == nil {
 		loc = l
 	}
 	y, m, d := time.Now().In(loc).AddDate(0, 0, 1).Date()

@@ -8,6 +8,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/config"
+	"github.com/muni-platform/muni/internal/platform/tz"
 	"github.com/muni-platform/muni/internal/territory"
 	"github.com/muni-platform/muni/internal/workplace"
 )
@@ -76,7 +77,7 @@ func (a *App) SimulateMeters(ctx context.Context, slug string, o metering.SimOpt
 	if c := n.Center; c != nil {
 		o.Lat, o.Lon = c.Lat, c.Lon
 	}
-	loc, err := time.LoadLocation(n.TimeZone)
+	loc, err := tz.Load(n.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -122,7 +123,7 @@ func (h meteringHome) Section(ctx context.Context, muni territory.Node, lang str
 	if err != nil {
 		return b, err
 	}
-	loc, err := time.LoadLocation(muni.TimeZone)
+	loc, err := tz.Load(muni.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}

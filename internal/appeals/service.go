@@ -13,6 +13,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/events"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 //go:embed migrations
@@ -102,7 +103,7 @@ func (s *Service) record(ctx context.Context, e audit.Entry, event string, paylo
 
 // zone loads the municipality's time zone, in which deadlines count.
 func zone(m Municipality) (*time.Location, error) {
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := tz.Load(m.TimeZone)
 	if err != nil {
 		return nil, fmt.Errorf("appeals: time zone of %s: %w", m.ID, err)
 	}

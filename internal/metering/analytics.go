@@ -7,6 +7,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering/engine"
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // ZoneDay is a zone's balance on one local day.
@@ -33,7 +34,7 @@ func (s *Service) ZoneDays(ctx context.Context, a *auth.Actor, muniID, zoneCode 
 
 // locationOf is the municipality's zone, UTC when it has none.
 func locationOf(m Municipality) *time.Location {
-	if loc, err := time.LoadLocation(m.TimeZone); err == nil && m.TimeZone != "" {
+	if loc, err := tz.Load(m.TimeZone); err == nil && m.TimeZone != "" {
 		return loc
 	}
 	return time.UTC

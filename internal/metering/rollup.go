@@ -9,6 +9,7 @@ import (
 	"github.com/muni-platform/muni/internal/metering/engine"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/tick"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // rollupChannel is what recomputing a channel's buckets needs to know.
@@ -81,7 +82,7 @@ func (s *Service) location(ctx context.Context, tenant string, cache map[string]
 	if err != nil {
 		return nil, err
 	}
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := tz.Load(m.TimeZone)
 	if err != nil || m.TimeZone == "" {
 		loc = time.UTC
 	}

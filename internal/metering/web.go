@@ -12,6 +12,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/tz"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -292,7 +293,7 @@ func (h *handler) swapMeter(w http.ResponseWriter, r *http.Request) error {
 
 // localTime reads a datetime-local field in the municipality's zone.
 func localTime(s, zone string) (time.Time, bool) {
-	loc, err := time.LoadLocation(zone)
+	loc, err := tz.Load(zone)
 	if err != nil {
 		loc = time.UTC
 	}
@@ -488,7 +489,7 @@ func (h *handler) updateDevice(w http.ResponseWriter, r *http.Request) error {
 
 // mustLocation is a municipality's zone, UTC when unknown.
 func mustLocation(zone string) *time.Location {
-	loc, err := time.LoadLocation(zone)
+	loc, err := tz.Load(zone)
 	if err != nil {
 		return time.UTC
 	}

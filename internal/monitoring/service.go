@@ -10,6 +10,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Deps are what the service is built over. Now defaults to the wall
@@ -93,7 +94,7 @@ func (s *Service) staff(ctx context.Context, slug string, role auth.Role) (Munic
 
 // zoneOf is the municipality's time zone, UTC when unknown.
 func zoneOf(m Municipality) *time.Location {
-	if loc, err := time.LoadLocation(m.TimeZone); err == nil && m.TimeZone != "" {
+	if loc, err := tz.Load(m.TimeZone); err == nil && m.TimeZone != "" {
 		return loc
 	}
 	return time.UTC

@@ -8,6 +8,7 @@ import (
 
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Eligible reports whether the actor may take the action in the process
@@ -100,7 +101,7 @@ func (s *Service) eligibleIn(ctx context.Context, actor auth.Actor, p Process, p
 		if err != nil {
 			return err
 		}
-		loc, err := time.LoadLocation(m.TimeZone)
+		loc, err := tz.Load(m.TimeZone)
 		if err != nil {
 			loc = time.UTC
 		}

@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Initiative projects (art. 26.1 of 131-FZ). A verified resident registers
@@ -405,7 +406,7 @@ func (s *Service) ConsiderInitiative(ctx context.Context, id string) (Initiative
 	if err != nil {
 		return it, err
 	}
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := tz.Load(m.TimeZone)
 	if err != nil {
 		loc = time.UTC
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/auth"
+	"github.com/muni-platform/muni/internal/platform/tz"
 	"github.com/muni-platform/muni/internal/platform/web"
 )
 
@@ -149,8 +150,8 @@ func (h *handler) adminProcess(w http.ResponseWriter, r *http.Request) error {
 
 // localTime reads a datetime-local value in the municipality's zone; zero
 // when empty or malformed (the service then names the field).
-func localTime(s, tz string) time.Time {
-	loc, err := time.LoadLocation(tz)
+func localTime(s, zone string) time.Time {
+	loc, err := tz.Load(zone)
 	if err != nil {
 		loc = time.UTC
 	}

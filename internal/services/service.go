@@ -14,6 +14,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/fault"
 	"github.com/muni-platform/muni/internal/platform/i18n"
 	"github.com/muni-platform/muni/internal/platform/pdf"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Municipality is what the domain needs to know of a municipal formation.
@@ -115,7 +116,7 @@ func (s *Service) MunicipalityBySlug(ctx context.Context, slug string) (Municipa
 
 // zone is the municipality's time zone, in which deadlines count.
 func zone(m Municipality) *time.Location {
-	loc, err := time.LoadLocation(m.TimeZone)
+	loc, err := tz.Load(m.TimeZone)
 	if err != nil || m.TimeZone == "" {
 		return time.UTC
 	}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // offsetZones maps the "UTC+N" offsets of Russian cities to one IANA zone
@@ -25,11 +27,11 @@ func ZoneForOffset(offset string) string {
 // CheckTimeZone returns the i18n key of what is wrong with an IANA zone
 // name, or "". "Local" and "UTC" offsets are refused: a municipality lives
 // in a named zone.
-func CheckTimeZone(tz string) string {
-	if tz == "" || tz == "Local" || !strings.Contains(tz, "/") {
+func CheckTimeZone(zone string) string {
+	if zone == "" || zone == "Local" || !strings.Contains(zone, "/") {
 		return "territory.timezone.invalid"
 	}
-	if _, err := time.LoadLocation(tz); err != nil {
+	if _, err := tz.Load(zone); err != nil {
 		return "territory.timezone.invalid"
 	}
 	return ""
@@ -46,7 +48,7 @@ type ZoneOffsets struct {
 // "МСК+2 (UTC+5)" rather than an IANA name. Russia keeps no summer time,
 // so the offset of the present moment is the zone's.
 func (n Node) Offsets() ZoneOffsets {
-	loc, err := time.LoadLocation(n.TimeZone)
+	loc, err := tz.Load(n.TimeZone)
 	if err != nil || n.TimeZone == "" {
 		return ZoneOffsets{}
 	}

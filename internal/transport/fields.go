@@ -5,9 +5,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	_ "time/tzdata" // feeds name zones the host may lack
+
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // ParseTime reads a GTFS time "H:MM:SS" or "HH:MM:SS" as seconds after
@@ -40,21 +41,16 @@ func ParseDate(s string) (time.Time, bool) {
 	return t, err == nil
 }
 
-var zones sync.Map // name → *time.Location
-
-// LoadZone is time.LoadLocation, cached, refusing "" and "Local".
+// LoadZone is tz.Load (cached) refusing "", "Local" and UTC spelt in
+// another case: a feed's zone must name a place.
 func LoadZone(name string) (*time.Location, bool) {
-	if v, ok := zones.Load(name); ok {
-		return v.(*time.Location), true
-	}
 	if name == "" || name == "Local" || strings.EqualFold(name, "utc") && name != "UTC" {
 		return nil, false
 	}
-	loc, err := time.LoadLocation(name)
+	loc, err := tz.Load(name)
 	if err != nil {
 		return nil, false
 	}
-	zones.Store(name, loc)
 	return loc, true
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Notification is a stored notice as its recipient reads it.
@@ -33,7 +34,7 @@ func (n Notification) Moscow() bool { return n.Zone == MoscowZone }
 
 // Offset is the notice zone's UTC offset at its time ("UTC+05:00").
 func (n Notification) Offset() string {
-	loc, err := time.LoadLocation(n.Zone)
+	loc, err := tz.Load(n.Zone)
 	if err != nil {
 		loc = time.UTC
 	}

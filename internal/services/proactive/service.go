@@ -9,6 +9,7 @@ import (
 	"github.com/muni-platform/muni/internal/platform/auth"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/notify"
+	"github.com/muni-platform/muni/internal/platform/tz"
 )
 
 // Municipality is the tenant as this domain needs it.
@@ -112,9 +113,9 @@ func resident(ctx context.Context) (*auth.Actor, error) {
 
 // today is the calendar day of now in the municipality's zone: ages
 // change at local midnight.
-func today(now time.Time, tz string) time.Time {
-	loc, err := time.LoadLocation(tz)
-	if err != nil || tz == "" {
+func today(now time.Time, zone string) time.Time {
+	loc, err := tz.Load(zone)
+	if err != nil || zone == "" {
 		loc = time.UTC
 	}
 	y, m, d := now.In(loc).Date()
