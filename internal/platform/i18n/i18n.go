@@ -20,8 +20,14 @@ import (
 var Languages = []string{"ru", "en"}
 
 // Catalog is the union of every domain's messages.
+//
+// Most messages are fixed text; they are kept as plain strings. Only the
+// messages with plural forms or template actions ({{.Name}}) go into the
+// go-i18n bundle, which builds a template for each message it holds: with
+// every message there, the catalogs took 7.7 MB of heap for 0.4 MB of text.
 type Catalog struct {
-	memo    sync.Map // lang + "\x00" + key -> string, for messages without arguments
+	memo    sync.Map // lang + "\x00" + key -> string, for bundle messages asked without arguments
+	plain   map[string]map[string]string // lang -> key -> fixed text
 	bundle  *goi18n.Bundle
 	keys    map[string]map[string]bool // lang -> keys
 	matcher language.Matcher
@@ -35,7 +41,7 @@ func New() *Catalog {
 	for i, l := range Languages {
 		tags[i] = language.MustParse(l)
 	}
-	return &Catalog{bundle: b, keys: map[string]map[string]bool{}, matcher: language.NewMatcher(tags)}
+	return &Catalog{bundle: b, plain: map[string]map[string]string{}, keys: map[string]map[string]bool{}, matcher: language.NewMatcher(tags)}
 }
 
 // Load reads dir/<lang>.json for every language from fsys.
@@ -46,18 +52,35 @@ func (c *Catalog) Load(fsys fs.FS, dir string) error {
 		if err != nil {
 			return fmt.Errorf("i18n: %w", err)
 		}
-		mf, err := c.bundle.ParseMessageFileBytes(data, p)
+		mf, err := goi18n.ParseMessageFileBytes(data, p, nil)
 		if err != nil {
 			return fmt.Errorf("i18n: %s: %w", p, err)
 		}
 		if c.keys[lang] == nil {
 			c.keys[lang] = map[string]bool{}
+			c.plain[lang] = map[string]string{}
 		}
+		var templated []*goi18n.Message
 		for _, m := range mf.Messages {
 			c.keys[lang][m.ID] = true
+			if fixed(m) {
+				c.plain[lang][m.ID] = strings.TrimSpace(m.Other)
+				continue
+			}
+			delete(c.plain[lang], m.ID)
+			templated = append(templated, m)
+		}
+		if err := c.bundle.AddMessages(mf.Tag, templated...); err != nil {
+			return fmt.Errorf("i18n: %s: %w", p, err)
 		}
 	}
 	return nil
+}
+
+// fixed reports whether m is one text with nothing to fill in.
+func fixed(m *goi18n.Message) bool {
+	return m.Zero == "" && m.One == "" && m.Two == "" && m.Few == "" && m.Many == "" &&
+		m.LeftDelim == "" && m.RightDelim == "" && !strings.Contains(m.Other, "{{")
 }
 
 // Missing lists keys present in one language and absent in another, as
@@ -105,14 +128,15 @@ func (c *Catalog) Match(choice, acceptLanguage string) string {
 
 // Localizer translates for one language.
 type Localizer struct {
-	Lang string
-	l    *goi18n.Localizer
-	memo *sync.Map
+	Lang  string
+	l     *goi18n.Localizer
+	plain map[string]string
+	memo  *sync.Map
 }
 
 // Localizer returns a translator for lang.
 func (c *Catalog) Localizer(lang string) *Localizer {
-	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang), memo: &c.memo}
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(c.bundle, lang), plain: c.plain[lang], memo: &c.memo}
 }
 
 // T translates key. args are name/value pairs for the template
@@ -120,8 +144,11 @@ func (c *Catalog) Localizer(lang string) *Localizer {
 // An unknown key comes back as itself so a missing string is visible, and
 // the catalog test catches it.
 func (l *Localizer) T(key string, args ...any) string {
-	// A page asks for dozens of fixed strings; go-i18n resolves each one
-	// through its template machinery, so remember the plain ones.
+	if s, ok := l.plain[key]; ok {
+		return s
+	}
+	// go-i18n resolves a message through its template machinery; remember
+	// what a message without arguments comes to.
 	if len(args) == 0 {
 		mk := l.Lang + "\x00" + key
 		if s, ok := l.memo.Load(mk); ok {

@@ -37,3 +37,43 @@ func TestPluralsMatchAndMissing(t *testing.T) {
 		}
 	}
 }
+
+// TestFixedAndTemplatedMessages: fixed texts are served from the plain
+// table, messages with actions through go-i18n, and both read the same.
+func TestFixedAndTemplatedMessages(t *testing.T) {
+	fs := fstest.MapFS{
+		"l/ru.json": {Data: []byte(`{"a.fixed": " Главная ", "a.hello": "Здравствуйте, {{.Name}}!", "a.nested": {"leaf": "лист"}}`)},
+		"l/en.json": {Data: []byte(`{"a.fixed": "Home", "a.hello": "Hello, {{.Name}}!", "a.nested": {"leaf": "leaf"}}`)},
+	}
+	c := New()
+	if err := c.Load(fs, "l"); err != nil {
+		t.Fatal(err)
+	}
+	ru, en := c.Localizer("ru"), c.Localizer("en")
+	for _, tc := range []struct {
+		l    *Localizer
+		key  string
+		args []any
+		want string
+	}{
+		{ru, "a.fixed", nil, "Главная"},
+		{en, "a.fixed", nil, "Home"},
+		{ru, "a.fixed", []any{"Name", "x"}, "Главная"},
+		{ru, "a.hello", []any{"Name", "Анна"}, "Здравствуйте, Анна!"},
+		{en, "a.hello", []any{"Name", "Anna"}, "Hello, Anna!"},
+		{ru, "a.nested.leaf", nil, "лист"},
+	} {
+		if got := tc.l.T(tc.key, tc.args...); got != tc.want {
+			t.Errorf("%s %s %v = %q, want %q", tc.l.Lang, tc.key, tc.args, got, tc.want)
+		}
+	}
+	if _, ok := c.plain["ru"]["a.hello"]; ok {
+		t.Error("a templated message was kept as fixed text")
+	}
+	if _, ok := c.plain["ru"]["a.fixed"]; !ok {
+		t.Error("a fixed message was not kept as fixed text")
+	}
+	if !c.Has("en", "a.nested.leaf") || len(c.Missing()) != 0 {
+		t.Errorf("Has/Missing wrong: %v", c.Missing())
+	}
+}
