@@ -78,7 +78,7 @@ func TestMonitoringAccess(t *testing.T) {
 	asResident := signedClient(t, ts.URL, resident.Email, resident.Password)
 	asOperator := signedClient(t, ts.URL, operator.Email, operator.Password)
 
-	for _, p := range []string{"/m/" + slug + "/now", "/m/" + slug + "/indicators", "/m/" + slug + "/indicators/region?code=607.36",
+	for _, p := range []string{"/m/" + slug + "/now", "/m/" + slug + "/indicators", "/m/" + slug + "/indicators/region?code=607.37",
 		"/api/v1/municipalities/" + slug + "/indicators?year=2024&set=607"} {
 		if code, _, body := getRaw(t, anon, ts.URL+p); code != http.StatusOK {
 			t.Errorf("anonymous %s: %d %.200s", p, code, body)
@@ -157,14 +157,14 @@ func TestIndicatorEntryAndExport(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	if code, body := post(url.Values{"code": {"607.36"}, "period": {"2031"}, "kind": {"actual"}, "value": {"много"}}); code != http.StatusUnprocessableEntity ||
+	if code, body := post(url.Values{"code": {"607.37"}, "period": {"2031"}, "kind": {"actual"}, "value": {"много"}}); code != http.StatusUnprocessableEntity ||
 		!strings.Contains(body, `id="f-value-error"`) {
 		t.Fatalf("bad value: %d %.300s", code, body)
 	}
 	if rep, _ := a.Monitoring.Report(context.Background(), slug, 2031, "607"); rep.Filled != 0 {
 		t.Fatal("a refused value was stored")
 	}
-	if code, _ := post(url.Values{"code": {"607.36"}, "period": {"2031"}, "kind": {"actual"}, "value": {"61,5"}}); code != http.StatusSeeOther {
+	if code, _ := post(url.Values{"code": {"607.37"}, "period": {"2031"}, "kind": {"actual"}, "value": {"61,5"}}); code != http.StatusSeeOther {
 		t.Fatalf("good value: %d", code)
 	}
 	var buf bytes.Buffer
@@ -196,11 +196,11 @@ func TestIndicatorEntryAndExport(t *testing.T) {
 	found := map[string]string{}
 	for _, r := range rows {
 		r = append(r, "", "", "", "", "", "", "") // trailing empty cells are left out
-		if r[0] == "607.36" || r[0] == "607.1" {
+		if r[0] == "607.37" || r[0] == "607.1" {
 			found[r[0]] = r[5] + "/" + r[6]
 		}
 	}
-	if found["607.36"] != "61.5/" || found["607.1"] != "333/350" {
+	if found["607.37"] != "61.5/" || found["607.1"] != "333/350" {
 		t.Fatalf("xlsx rows: %v (header %v)", found, rows[2])
 	}
 
@@ -270,7 +270,7 @@ func TestSituationCentreInBrowser(t *testing.T) {
 	for _, p := range []struct{ path, page string }{
 		{"/m/" + slug + "/now", "monitoring/now"},
 		{"/m/" + slug + "/indicators?year=" + strconv.Itoa(time.Now().Year()-1), "monitoring/indicators"},
-		{"/m/" + slug + "/indicators/region?code=607.22&year=" + strconv.Itoa(time.Now().Year()-1), "monitoring/region"},
+		{"/m/" + slug + "/indicators/region?code=607.23&year=" + strconv.Itoa(time.Now().Year()-1), "monitoring/region"},
 		{"/m/" + slug + "/indicators/edit", "monitoring/edit"},
 		{"/m/" + slug + "/situation", "monitoring/situation"},
 	} {

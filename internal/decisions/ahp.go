@@ -9,15 +9,19 @@ import (
 // MaxCR is the largest consistency ratio AHP accepts (Saaty's 10 %).
 const MaxCR = 0.10
 
-// randomIndex is Saaty's random consistency index RI for n = 1..10: the
-// mean CI of random reciprocal matrices of that order.
+// randomIndex is the random consistency index RI for n = 1..10, the mean
+// CI of random reciprocal matrices of that order, as tabulated by T. L.
+// Saaty, The Analytic Hierarchy Process (McGraw-Hill, 1980): 0, 0, 0.58,
+// 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49. Tables from later simulations
+// differ in the second decimal, and so does CR = CI/RI computed with them;
+// muni uses the 1980 table throughout.
 var randomIndex = []float64{0, 0, 0.58, 0.90, 1.12, 1.24, 1.32, 1.41, 1.45, 1.49}
 
 // MaxCriteria bounds the order of a comparison matrix: the RI table ends
 // at 10, and people cannot judge more pairs consistently anyway.
 const MaxCriteria = 10
 
-// RandomIndex is Saaty's RI for order n (0 outside 1..10).
+// RandomIndex is RI for order n from Saaty's 1980 table (0 outside 1..10).
 func RandomIndex(n int) float64 {
 	if n < 1 || n > len(randomIndex) {
 		return 0

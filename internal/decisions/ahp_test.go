@@ -17,11 +17,15 @@ func near(t *testing.T, what string, got, want, tol float64) {
 
 // Saaty's "relative wealth of nations" matrix (US, USSR, China, France,
 // UK, Japan, West Germany), published with its eigenvector .427, .230,
-// .021, .052, .052, .123, .094 and λmax = 7.61, CR = 0.08 in T. L. Saaty,
-// "How to make a decision: the analytic hierarchy process", European
-// Journal of Operational Research 48 (1990) 9–26, table 2 (and in
-// Saaty, The Analytic Hierarchy Process, 1980). The published figures
-// are rounded to 3 decimals (λmax and CR to 2), hence the tolerances.
+// .021, .052, .052, .123, .094, λmax = 7.61 and CR = 0.08 (T. L. Saaty,
+// The Analytic Hierarchy Process, 1980; also cited to his "How to make a
+// decision: the analytic hierarchy process", European Journal of
+// Operational Research 48 (1990) 9–26). The matrix agrees entry by entry
+// with an independent transcription in a public repository; the published
+// vector, λmax and CR were not checked against a copy of the book or the
+// paper. Exact arithmetic gives .4271, .2303, .0208, .0524, .0524, .1227,
+// .0943, λmax = 7.6077 and CR = 0.0767 with RI(7) = 1.32, which round to
+// the quoted figures; the tolerances are half a unit of that rounding.
 func TestWeighSaatyWealthOfNations(t *testing.T) {
 	m := [][]float64{
 		{1, 4, 9, 6, 6, 5, 5},
@@ -37,12 +41,23 @@ func TestWeighSaatyWealthOfNations(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, want := range []float64{.427, .230, .021, .052, .052, .123, .094} {
-		near(t, "w", a.Weights[i], want, 1e-3)
+		near(t, "w", a.Weights[i], want, 5e-4)
 	}
 	near(t, "λmax", a.LambdaMax, 7.61, 5e-3)
 	near(t, "CR", a.CR, 0.08, 5e-3)
 	if !a.Consistent() {
 		t.Errorf("CR %.3f refused", a.CR)
+	}
+}
+
+// CR divides by Saaty's 1980 random index (0, 0, 0.58, 0.90, 1.12, 1.24,
+// 1.32, 1.41, 1.45, 1.49 for n = 1..10), the table the consistency
+// threshold of 0.10 was set against.
+func TestRandomIndexIsSaaty1980(t *testing.T) {
+	for n, want := range map[int]float64{0: 0, 1: 0, 2: 0, 3: 0.58, 4: 0.90, 5: 1.12, 6: 1.24, 7: 1.32, 8: 1.41, 9: 1.45, 10: 1.49, 11: 0} {
+		if got := RandomIndex(n); got != want {
+			t.Errorf("RI(%d) = %v, want %v", n, got, want)
+		}
 	}
 }
 

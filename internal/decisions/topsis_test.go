@@ -10,12 +10,19 @@ import (
 
 // The fighter-aircraft example of C.-L. Hwang and K. Yoon, Multiple
 // Attribute Decision Making: Methods and Applications (Springer, 1981),
-// the TOPSIS chapter: four aircraft on maximum speed (Mach), ferry range
-// (NM), maximum payload (lb), acquisition cost ($M, a cost), reliability
-// and manoeuvrability (qualitative, on the interval scale low = 3,
-// average = 5, high = 7, very high = 9), weights .2 .1 .1 .1 .2 .3. The
-// published relative closeness is A1 .643, A2 .268, A3 .613, A4 .312,
-// ranking A1 > A3 > A4 > A2.
+// the worked TOPSIS example (pp. 133–134): four aircraft on maximum speed
+// (Mach), ferry range (NM), maximum payload (lb), acquisition cost ($M,
+// the only cost criterion), reliability and manoeuvrability (qualitative,
+// on the interval scale low = 3, average = 5, high = 7, very high = 9),
+// weights .2 .1 .1 .1 .2 .3, vector normalisation. The book publishes
+// the separations S* .0545 .1197 .0580 .1009 and S⁻ .0983 .0439 .0920
+// .0458 and the relative closeness A1 .643, A2 .268, A3 .613, A4 .312
+// (A1 > A3 > A4 > A2). Matrix, weights, directions and figures as
+// reproduced in ldss-hse/ldss-benchmark, tasks/1_aircraft/task.json and
+// benchmark/methods/topsis/test_core.py. The book computes from
+// intermediates rounded to four decimals, so exact arithmetic differs in
+// the last published digit (C3 = .6135, S*1 = .05456): the tolerances are
+// one unit of the published precision.
 func TestTOPSISHwangYoonFighters(t *testing.T) {
 	x := [][]float64{
 		{2.0, 1500, 20000, 5.5, 5, 9},
@@ -27,10 +34,37 @@ func TestTOPSISHwangYoonFighters(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for i, want := range []float64{.0545, .1197, .0580, .1009} {
+		near(t, "S*", r.DPlus[i], want, 1e-4)
+	}
+	for i, want := range []float64{.0983, .0439, .0920, .0458} {
+		near(t, "S⁻", r.DMinus[i], want, 1e-4)
+	}
 	for i, want := range []float64{.643, .268, .613, .312} {
 		near(t, "C", r.Closeness[i], want, 1e-3)
 	}
 	if !slices.Equal(r.Order, []int{0, 2, 3, 1}) {
+		t.Errorf("order %v", r.Order)
+	}
+}
+
+// The TOPSIS example of G.-H. Tzeng and J.-J. Huang, Multiple Attribute
+// Decision Making: Methods and Applications (CRC Press, 2011): four
+// options on three benefit criteria, weights .3 .4 .3, vector
+// normalisation, closeness .5037 .6581 .7482 .3340 (A3 > A2 > A1 > A4),
+// as used by scikit-criteria's test suite (quatrope/scikit-criteria,
+// tests/madm/test_similarity.py, test_TOPSIS_tzeng2011multiple, which
+// checks the closeness to 1e-4).
+func TestTOPSISTzengHuang(t *testing.T) {
+	x := [][]float64{{5, 8, 4}, {7, 6, 8}, {8, 8, 6}, {7, 4, 6}}
+	r, err := TOPSIS(x, []float64{.3, .4, .3}, []Kind{Benefit, Benefit, Benefit})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []float64{.5037, .6581, .7482, .3340} {
+		near(t, "C", r.Closeness[i], want, 1e-4)
+	}
+	if !slices.Equal(r.Order, []int{2, 1, 0, 3}) {
 		t.Errorf("order %v", r.Order)
 	}
 }

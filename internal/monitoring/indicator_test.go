@@ -13,8 +13,9 @@ func TestDefaultCatalog(t *testing.T) {
 		t.Fatal(err)
 	}
 	federal := c.Set("607")
-	// Decree 607's 40 items, some with sub-items (wages, culture, housing,
-	// land, energy): every item number 1–40 must be present.
+	// The items 1–40 of the Decree 1317 report form, some with sub-items
+	// (wages, culture, housing, land, energy): every number is present
+	// except 12, which the form excludes.
 	seen := map[string]bool{}
 	for _, i := range federal {
 		n, _, _ := strings.Cut(strings.TrimPrefix(i.Code, "607."), ".")
@@ -23,10 +24,13 @@ func TestDefaultCatalog(t *testing.T) {
 			t.Errorf("%s: unit or section missing", i.Code)
 		}
 	}
-	for n := 1; n <= 40; n++ {
-		if !seen[strconv.Itoa(n)] {
-			t.Errorf("Decree 607 item %d is missing", n)
+	for n := 1; n <= 41; n++ {
+		if want := n != 12 && n != 41; seen[strconv.Itoa(n)] != want {
+			t.Errorf("Decree 607 item %d: present %v, want %v", n, seen[strconv.Itoa(n)], want)
 		}
+	}
+	if i, _ := c.Indicator(CodeNoBusService); !strings.Contains(i.NameRU, "не имеющих регулярного автобусного и (или) железнодорожного сообщения с административным центром") {
+		t.Errorf("item 7 is %q", i.NameRU)
 	}
 	for _, code := range []string{"P.APPEALS.MEDIAN", "P.APPEALS.OVERDUE", "P.TRANSPORT.ONTIME", "P.METERING.LOSS.WATER", CodeNoBusService} {
 		if i, ok := c.Indicator(code); !ok || i.Source != Computed {

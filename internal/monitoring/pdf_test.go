@@ -24,7 +24,7 @@ func TestPDFReport(t *testing.T) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		s := newService(t, d, Sources{})
 		admin := as(grant(muniA, auth.RoleMunicipalAdmin))
-		for _, in := range []ValueInput{{Code: "607.36", Period: "2025", Kind: Actual, Value: "57,3"}, {Code: "607.36", Period: "2026", Kind: Target, Value: "63"}} {
+		for _, in := range []ValueInput{{Code: "607.37", Period: "2025", Kind: Actual, Value: "57,3"}, {Code: "607.37", Period: "2026", Kind: Target, Value: "63"}} {
 			if _, err := s.SetValue(admin, muniA.Slug, in); err != nil {
 				t.Fatal(err)
 			}
@@ -39,7 +39,7 @@ func TestPDFReport(t *testing.T) {
 		}
 		text := strings.Join(strings.Fields(pdftest.Text(t, b)), " ")
 		for _, want := range []string{"Альфа: показатели эффективности, 2025", "Организация муниципального управления",
-			"607.36 Удовлетворенность", "2025: 57,3", "2026: 63", "Указ Президента РФ от 28.04.2008 № 607"} {
+			"607.37 Удовлетворенность", "2025: 57,3", "2026: 63", "Указ Президента РФ от 28.04.2008 № 607"} {
 			if !strings.Contains(text, want) {
 				t.Errorf("the PDF lacks %q", want)
 			}

@@ -34,15 +34,15 @@ func TestSetValue(t *testing.T) {
 	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
 		s := newService(t, d, Sources{})
 		admin := as(grant(muniA, auth.RoleMunicipalAdmin))
-		v, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.36", Period: "2025", Kind: Actual, Value: "54,2", Note: "опрос"})
+		v, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.37", Period: "2025", Kind: Actual, Value: "54,2", Note: "опрос"})
 		if err != nil || v.Value != 54.2 || v.Source != Manual {
 			t.Fatalf("set: %+v %v", v, err)
 		}
-		if _, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.36", Period: "2025", Kind: Target, Value: "60"}); err != nil {
+		if _, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.37", Period: "2025", Kind: Target, Value: "60"}); err != nil {
 			t.Fatal(err)
 		}
 		// A second figure for the same period replaces the first.
-		if _, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.36", Period: "2025", Kind: Actual, Value: "55"}); err != nil {
+		if _, err := s.SetValue(admin, muniA.Slug, ValueInput{Code: "607.37", Period: "2025", Kind: Actual, Value: "55"}); err != nil {
 			t.Fatal(err)
 		}
 		vals, err := s.st.values(context.Background(), muniA.ID)
@@ -104,7 +104,7 @@ func TestImport(t *testing.T) {
 		if vals, _ := s.st.values(context.Background(), muniA.ID); len(vals) != 0 {
 			t.Fatalf("a refused import stored %+v", vals)
 		}
-		res, err = s.Import(admin, muniA.Slug, strings.NewReader("\ufeff607.1;2024;300,5;320\n607.36;2025;51;\n607.36;2026;;65\n"))
+		res, err = s.Import(admin, muniA.Slug, strings.NewReader("\ufeff607.1;2024;300,5;320\n607.37;2025;51;\n607.37;2026;;65\n"))
 		if err != nil || res.Stored != 4 || len(res.Errors) != 0 {
 			t.Fatalf("import: %+v %v", res, err)
 		}
@@ -229,7 +229,7 @@ func TestReportAndRegion(t *testing.T) {
 		put(muniB, "607.6", Actual, "2025", "12")
 		put(muniB, "607.6", Actual, "2024", "14")
 		put(muniC, "607.6", Actual, "2025", "40")
-		put(muniB, "607.36", Actual, "2025", "70")
+		put(muniB, "607.37", Actual, "2025", "70")
 
 		r, err := s.Report(context.Background(), muniA.Slug, 2025, "607")
 		if err != nil {
@@ -240,7 +240,7 @@ func TestReportAndRegion(t *testing.T) {
 			if x.Indicator.Code == "607.6" {
 				row = x
 			}
-			if x.Indicator.Code == "607.36" && x.Actual[2] != nil {
+			if x.Indicator.Code == "607.37" && x.Actual[2] != nil {
 				t.Errorf("another municipality's figure in the report: %+v", x)
 			}
 			if x.Indicator.Set != "607" {

@@ -233,7 +233,7 @@ func (h *handler) region(w http.ResponseWriter, r *http.Request) error {
 	}
 	code := r.URL.Query().Get("code")
 	if code == "" {
-		code = "607.36"
+		code = "607.37"
 	}
 	rg, err := h.svc.Region(r.Context(), r.PathValue("slug"), code, y)
 	if err != nil {

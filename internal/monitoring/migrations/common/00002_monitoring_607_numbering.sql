@@ -1,0 +1,91 @@
+-- +goose Up
+-- Decree 607 codes follow the numbering of the Decree 1317 report form,
+-- in which item 12 is excluded: the items muni had numbered 12–39 are
+-- 13–40 of the form. Stored figures move with their indicator, highest
+-- first so that no code is taken twice. Figures of the dropped "607.40"
+-- (an independent quality assessment no source gave a number) stay
+-- under that code, which no indicator has any more.
+UPDATE monitoring_values SET code = '607.40.5' WHERE code = '607.39.5';
+UPDATE monitoring_values SET code = '607.40.4' WHERE code = '607.39.4';
+UPDATE monitoring_values SET code = '607.40.3' WHERE code = '607.39.3';
+UPDATE monitoring_values SET code = '607.40.2' WHERE code = '607.39.2';
+UPDATE monitoring_values SET code = '607.40.1' WHERE code = '607.39.1';
+UPDATE monitoring_values SET code = '607.39.5' WHERE code = '607.38.5';
+UPDATE monitoring_values SET code = '607.39.4' WHERE code = '607.38.4';
+UPDATE monitoring_values SET code = '607.39.3' WHERE code = '607.38.3';
+UPDATE monitoring_values SET code = '607.39.2' WHERE code = '607.38.2';
+UPDATE monitoring_values SET code = '607.39.1' WHERE code = '607.38.1';
+UPDATE monitoring_values SET code = '607.38' WHERE code = '607.37';
+UPDATE monitoring_values SET code = '607.37' WHERE code = '607.36';
+UPDATE monitoring_values SET code = '607.36' WHERE code = '607.35';
+UPDATE monitoring_values SET code = '607.35' WHERE code = '607.34';
+UPDATE monitoring_values SET code = '607.34' WHERE code = '607.33';
+UPDATE monitoring_values SET code = '607.33' WHERE code = '607.32';
+UPDATE monitoring_values SET code = '607.32' WHERE code = '607.31';
+UPDATE monitoring_values SET code = '607.31' WHERE code = '607.30';
+UPDATE monitoring_values SET code = '607.30' WHERE code = '607.29';
+UPDATE monitoring_values SET code = '607.29' WHERE code = '607.28';
+UPDATE monitoring_values SET code = '607.28' WHERE code = '607.27';
+UPDATE monitoring_values SET code = '607.27' WHERE code = '607.26';
+UPDATE monitoring_values SET code = '607.26.2' WHERE code = '607.25.2';
+UPDATE monitoring_values SET code = '607.26.1' WHERE code = '607.25.1';
+UPDATE monitoring_values SET code = '607.25.2' WHERE code = '607.24.2';
+UPDATE monitoring_values SET code = '607.25.1' WHERE code = '607.24.1';
+UPDATE monitoring_values SET code = '607.24.2' WHERE code = '607.23.2';
+UPDATE monitoring_values SET code = '607.24.1' WHERE code = '607.23.1';
+UPDATE monitoring_values SET code = '607.23' WHERE code = '607.22';
+UPDATE monitoring_values SET code = '607.22' WHERE code = '607.21';
+UPDATE monitoring_values SET code = '607.21' WHERE code = '607.20';
+UPDATE monitoring_values SET code = '607.20.3' WHERE code = '607.19.3';
+UPDATE monitoring_values SET code = '607.20.2' WHERE code = '607.19.2';
+UPDATE monitoring_values SET code = '607.20.1' WHERE code = '607.19.1';
+UPDATE monitoring_values SET code = '607.19' WHERE code = '607.18';
+UPDATE monitoring_values SET code = '607.18' WHERE code = '607.17';
+UPDATE monitoring_values SET code = '607.17' WHERE code = '607.16';
+UPDATE monitoring_values SET code = '607.16' WHERE code = '607.15';
+UPDATE monitoring_values SET code = '607.15' WHERE code = '607.14';
+UPDATE monitoring_values SET code = '607.14' WHERE code = '607.13';
+UPDATE monitoring_values SET code = '607.13' WHERE code = '607.12';
+
+-- +goose Down
+UPDATE monitoring_values SET code = '607.12' WHERE code = '607.13';
+UPDATE monitoring_values SET code = '607.13' WHERE code = '607.14';
+UPDATE monitoring_values SET code = '607.14' WHERE code = '607.15';
+UPDATE monitoring_values SET code = '607.15' WHERE code = '607.16';
+UPDATE monitoring_values SET code = '607.16' WHERE code = '607.17';
+UPDATE monitoring_values SET code = '607.17' WHERE code = '607.18';
+UPDATE monitoring_values SET code = '607.18' WHERE code = '607.19';
+UPDATE monitoring_values SET code = '607.19.1' WHERE code = '607.20.1';
+UPDATE monitoring_values SET code = '607.19.2' WHERE code = '607.20.2';
+UPDATE monitoring_values SET code = '607.19.3' WHERE code = '607.20.3';
+UPDATE monitoring_values SET code = '607.20' WHERE code = '607.21';
+UPDATE monitoring_values SET code = '607.21' WHERE code = '607.22';
+UPDATE monitoring_values SET code = '607.22' WHERE code = '607.23';
+UPDATE monitoring_values SET code = '607.23.1' WHERE code = '607.24.1';
+UPDATE monitoring_values SET code = '607.23.2' WHERE code = '607.24.2';
+UPDATE monitoring_values SET code = '607.24.1' WHERE code = '607.25.1';
+UPDATE monitoring_values SET code = '607.24.2' WHERE code = '607.25.2';
+UPDATE monitoring_values SET code = '607.25.1' WHERE code = '607.26.1';
+UPDATE monitoring_values SET code = '607.25.2' WHERE code = '607.26.2';
+UPDATE monitoring_values SET code = '607.26' WHERE code = '607.27';
+UPDATE monitoring_values SET code = '607.27' WHERE code = '607.28';
+UPDATE monitoring_values SET code = '607.28' WHERE code = '607.29';
+UPDATE monitoring_values SET code = '607.29' WHERE code = '607.30';
+UPDATE monitoring_values SET code = '607.30' WHERE code = '607.31';
+UPDATE monitoring_values SET code = '607.31' WHERE code = '607.32';
+UPDATE monitoring_values SET code = '607.32' WHERE code = '607.33';
+UPDATE monitoring_values SET code = '607.33' WHERE code = '607.34';
+UPDATE monitoring_values SET code = '607.34' WHERE code = '607.35';
+UPDATE monitoring_values SET code = '607.35' WHERE code = '607.36';
+UPDATE monitoring_values SET code = '607.36' WHERE code = '607.37';
+UPDATE monitoring_values SET code = '607.37' WHERE code = '607.38';
+UPDATE monitoring_values SET code = '607.38.1' WHERE code = '607.39.1';
+UPDATE monitoring_values SET code = '607.38.2' WHERE code = '607.39.2';
+UPDATE monitoring_values SET code = '607.38.3' WHERE code = '607.39.3';
+UPDATE monitoring_values SET code = '607.38.4' WHERE code = '607.39.4';
+UPDATE monitoring_values SET code = '607.38.5' WHERE code = '607.39.5';
+UPDATE monitoring_values SET code = '607.39.1' WHERE code = '607.40.1';
+UPDATE monitoring_values SET code = '607.39.2' WHERE code = '607.40.2';
+UPDATE monitoring_values SET code = '607.39.3' WHERE code = '607.40.3';
+UPDATE monitoring_values SET code = '607.39.4' WHERE code = '607.40.4';
+UPDATE monitoring_values SET code = '607.39.5' WHERE code = '607.40.5';
