@@ -19,13 +19,15 @@ if [ "${ENGINE:-sqlite}" = postgres ]; then
   MUNI_DATABASE_URL="postgres://postgres@127.0.0.1:5432/muni_bench?sslmode=disable"
   engine="PostgreSQL $(psql -tA -h 127.0.0.1 -U postgres -c 'SHOW server_version' postgres)"
 fi
-export MUNI_LISTEN="127.0.0.1:$port" MUNI_LOG_LEVEL=warn MUNI_DATA_DIR="$tmp"
-bin/muni demo -seed-only >"$tmp/seed.log"
-slug=$(sed -n 's#.*(municipality: .*/m/\([^/]*\)/).*#\1#p' "$tmp/seed.log" | head -1)
+export MUNI_LISTEN="127.0.0.1:$port" MUNI_LOG_LEVEL=warn MUNI_DATA_DIR="$tmp" MUNI_MQTT_LISTEN="127.0.0.1:$((port + 1))"
+# As a newcomer's `make demo` does: one process seeds the empty database,
+# then serves it.
 bin/muni demo >"$tmp/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+for _ in $(seq 600); do curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.5; done
+sleep 5 # the outbox relay delivers the seed's events
+slug=$(sed -n 's#.*(municipality: .*/m/\([^/]*\)/).*#\1#p' "$tmp/serve.log" | head -1)
 rss() { awk '/VmRSS/ {printf "%.1f MB", $2/1024}' "/proc/$pid/status"; }
 echo "date: $(date -u +%F) · machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo) · engine: $engine"
 echo "RSS after start: $(rss)"
@@ -43,5 +45,8 @@ for run in "/healthz" "$page" "$page cookie"; do
   p99=$(awk '$1=="99%" {print $2}' "$tmp/wrk.txt")
   errs=$(awk '/Non-2xx|Socket errors/ {print}' "$tmp/wrk.txt")
   echo "wrk -t2 -c$conns -d${secs}s ${header[*]:+(uncached: ${header[*]}) }$path: $rps req/s, p50 $p50, p99 $p99 ${errs:+($errs)}"
+  echo "  RSS after this run: $(rss)"
 done
 echo "RSS after load: $(rss)"
+sleep 30
+echo "RSS 30 s after load: $(rss)"
