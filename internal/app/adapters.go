@@ -83,6 +83,7 @@ func municipalTools(slug string) []workplace.Tool {
 		tool("resources", "/m/"+slug+"/resources"),
 		tool("transport", "/m/"+slug+"/transport/feeds"),
 		tool("road_works", "/m/"+slug+"/transport/works"),
+		tool("road_segments", "/m/"+slug+"/transport/segments"),
 		tool("decisions", "/m/"+slug+"/decision-cases"),
 		tool("services", "/admin/m/"+slug+"/services"),
 		tool("proactive", "/m/"+slug+"/proactive"),

@@ -38,7 +38,7 @@ func TestAdminIndexListsTheMunicipalityTools(t *testing.T) {
 		t.Fatalf("/admin/: %d", code)
 	}
 	tools := []string{"/admin/m/%s/departments", "/m/%s/appeals/routing", "/m/%s/appeals/replies", "/appeals/moderation",
-		"/admin/m/%s/participation", "/admin/m/%s/verification", "/m/%s/metering", "/m/%s/resources", "/m/%s/transport/feeds",
+		"/admin/m/%s/participation", "/admin/m/%s/verification", "/m/%s/metering", "/m/%s/resources", "/m/%s/transport/feeds", "/m/%s/transport/segments",
 		"/m/%s/situation", "/m/%s/indicators/edit"}
 	slug := world.Municipality
 	if !strings.Contains(body, `href="/m/`+slug+`/resources"`) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -80,6 +81,16 @@ func (p transportPlaces) Centre(ctx context.Context, municipalityID string) (str
 		return "", 0, 0, false, err
 	}
 	return n.NameRU, n.Center.Lat, n.Center.Lon, true, nil
+}
+
+// Boundary is the municipality's boundary from the territory register,
+// nil when it has none.
+func (p transportPlaces) Boundary(ctx context.Context, municipalityID string) (json.RawMessage, error) {
+	n, err := p.t.Node(ctx, municipalityID)
+	if err != nil {
+		return nil, err
+	}
+	return n.Boundary, nil
 }
 
 // ImportTransport reads a GTFS zip or folder at path as a new version of

@@ -19,7 +19,7 @@ import (
 // territory tree, reading detectors through metering.
 func (a *App) buildTraffic() *transport.Traffic {
 	return transport.NewTraffic(transport.TrafficDeps{DB: a.DB, Audit: a.Audit, Places: transportPlaces{a.Territory},
-		Readings: trafficReadings{a.Metering}, Log: a.Log})
+		Readings: trafficReadings{a.Metering}, Boundaries: transportPlaces{a.Territory}, Log: a.Log})
 }
 
 // trafficReadings adapts metering's read API to transport's detectors: a
@@ -54,6 +54,20 @@ func (t trafficReadings) DetectorReadings(ctx context.Context, municipalityID st
 // traffic networks.
 func (t trafficReadings) KnownDetectors(ctx context.Context, municipalityID string, codes []string) ([]string, error) {
 	return t.m.TrafficPoints(ctx, municipalityID, codes)
+}
+
+// Detectors lists the points in service of the municipality's traffic
+// networks.
+func (t trafficReadings) Detectors(ctx context.Context, municipalityID string) ([]transport.Detector, error) {
+	ps, err := t.m.TrafficPointList(ctx, municipalityID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]transport.Detector, len(ps))
+	for i, p := range ps {
+		out[i] = transport.Detector{Code: p.Code, Name: p.Name}
+	}
+	return out, nil
 }
 
 // demoRoad is one demo road segment: its detectors' points, its shape

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 
 	"github.com/muni-platform/muni/internal/app"
 	"github.com/muni-platform/muni/internal/identity"
@@ -375,4 +378,107 @@ func TestRoadWorksInBrowser(t *testing.T) {
 	b.Submit(`main form button[type=submit]`)
 	b.Contains("main", "Ремонт ливневой канализации на ул. Кирова", "объезд", "По ул. Садовой", "Изменить сведения о работах")
 	b.NoHorizontalScroll()
+}
+
+// TestRoadSegmentsInBrowser: an official finds road segments in the
+// administration index, draws a new segment by clicking the map (one
+// click too many, taken back), picks its detector and saves it; the list
+// shows it, the official renames it, and removes it after confirming.
+// The pages pass axe and are screenshotted at phone and desktop width.
+func TestRoadSegmentsInBrowser(t *testing.T) {
+	a, world, ts, m := trafficDemo(t)
+	slug := world.Municipality
+	list := "/m/" + slug + "/transport/segments"
+
+	b := browsertest.New(t)
+	b.Open(ts.URL + "/login")
+	b.Fill("#email", adminEmail(t, world))
+	b.Fill("#password", "muni-demo-2026")
+	b.Submit(`form[action="/login"] button[type=submit]`)
+	b.Open(ts.URL + "/admin/")
+	b.Follow(`a[href="` + list + `"]`)
+	b.Contains("main", "Участки дорог", "ул. Ленина: центр — вокзал", "S-03", "TD-03, TD-04")
+	b.Both("segments")
+
+	b.Follow(`a[href="` + list + `/new"]`)
+	b.Contains("main", "Добавить участок", "Линия участка", "TD-01")
+	var box struct{ X, Y, W, H float64 }
+	// Leaflet loads deferred: wait until it has drawn the map.
+	b.EvalInto(`(async () => {
+		const el = document.querySelector("#line-map");
+		for (let i = 0; i < 200 && !el.classList.contains("leaflet-container"); i++) await new Promise(r => setTimeout(r, 25));
+		el.scrollIntoView({block: "center"});
+		const r = el.getBoundingClientRect();
+		return {X: r.x, Y: r.y, W: r.width, H: r.height};
+	})()`, &box)
+	if box.W == 0 || box.H == 0 || !b.Has("#line-tools:not([hidden])") {
+		t.Fatal("the segment form shows no map to draw on")
+	}
+	for _, f := range [][2]float64{{0.3, 0.7}, {0.45, 0.55}, {0.6, 0.5}, {0.8, 0.2}} {
+		b.Do(chromedp.MouseClickXY(box.X+f[0]*box.W, box.Y+f[1]*box.H))
+	}
+	b.Do(chromedp.Click(chromedp.CSS(`#line-tools [data-line=undo]`)))
+	var points string
+	b.EvalInto(`document.querySelector("#geometry").value`, &points)
+	if n := len(strings.Split(strings.TrimSpace(points), "\n")); n != 3 {
+		t.Fatalf("the map put %d points in the form, want 3:\n%s", n, points)
+	}
+	b.Contains("#line-status", "Точек: 3")
+	b.Fill("#code", "S-10")
+	b.Fill("#name", "ул. Кирова: школа — парк")
+	b.Fill("#free_flow_kmh", "40")
+	b.Both("segment-form")
+	b.Submit(`main form button[type=submit]`)
+	b.Contains("main", "Исправьте отмеченные поля", "Нужно от 1 до 20 детекторов")
+	b.Axe("transport/segment_form with errors")
+	b.Screenshot("segment-form-errors")
+	b.Check(`input[name=detectors][value="TD-02"]`)
+	b.Submit(`main form button[type=submit]`)
+	b.Contains("main", "Участок «ул. Кирова: школа — парк» сохранён.", "S-10", "TD-02")
+
+	s, err := a.Traffic.Segment(app.AsSystem(context.Background()), m.ID, "S-10")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var line [][2]float64
+	if err := json.Unmarshal(s.Geometry.Coordinates, &line); err != nil || len(line) != 3 || s.LengthM < 10 {
+		t.Fatalf("the drawn segment: %s, %v m, %v", s.Geometry.Coordinates, s.LengthM, err)
+	}
+	for _, p := range line { // the map was framed by the municipality: the points are near Luga
+		if p[0] < 27.5 || p[0] > 32 || p[1] < 57.5 || p[1] > 60 {
+			t.Errorf("a drawn point far from the municipality: %v", p)
+		}
+	}
+
+	b.Resize(browsertest.Phone)
+	b.Follow(`a[href="` + list + `/S-10/edit"]`)
+	b.Contains("main", "Участок S-10")
+	b.Fill("#name", "ул. Кирова: школа — стадион")
+	b.Submit(`main form button[type=submit]`)
+	b.Contains("main", "Участок «ул. Кирова: школа — стадион» сохранён.")
+	b.NoHorizontalScroll()
+	b.Screenshot("segments-after-edit")
+	if s, err := a.Traffic.Segment(app.AsSystem(context.Background()), m.ID, "S-10"); err != nil || s.Name != "ул. Кирова: школа — стадион" ||
+		string(s.Geometry.Coordinates) != string(mustJSON(t, line)) {
+		t.Errorf("after the edit: %+v %v", s, err)
+	}
+
+	b.Open(ts.URL + list + "/S-10/edit")
+	b.Follow(`a[href="` + list + `/S-10/delete"]`)
+	b.Contains("main", "Удалить участок «ул. Кирова: школа — стадион»?")
+	b.Both("segment-delete")
+	b.Submit(`main form button.danger`)
+	b.Contains("main", "Участок удалён.")
+	if _, err := a.Traffic.Segment(app.AsSystem(context.Background()), m.ID, "S-10"); !errors.Is(err, transport.ErrNotFound) {
+		t.Errorf("after removal: %v", err)
+	}
+}
+
+func mustJSON(t *testing.T, v any) []byte {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

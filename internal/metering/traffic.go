@@ -99,3 +99,35 @@ func (s *Service) TrafficPoints(ctx context.Context, tenantID string, codes []st
 		WHERE p.tenant_id = $1 AND p.code IN (`+strings.Join(marks, ", ")+`) ORDER BY p.code`, args...)
 	return out, wrap("traffic points", err)
 }
+
+// TrafficPoint is a point of a traffic network: where a detector
+// measures a road.
+type TrafficPoint struct {
+	Code, Name string
+}
+
+// maxTrafficList bounds the points TrafficPointList returns.
+const maxTrafficList = 1000
+
+// TrafficPointList returns the municipality's points in service on its
+// traffic networks, by code: the detectors officials choose from when
+// they describe a road segment. Like TrafficReadings it needs no actor:
+// where road traffic is measured is public.
+func (s *Service) TrafficPointList(ctx context.Context, tenantID string) ([]TrafficPoint, error) {
+	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT p.code, p.name FROM metering_points p
+		JOIN metering_networks n ON n.id = p.network_id AND n.resource = $2
+		WHERE p.tenant_id = $1 AND p.retired_ms IS NULL ORDER BY p.code LIMIT `+itoa(maxTrafficList), tenantID, string(Traffic))
+	if err != nil {
+		return nil, wrap("traffic point list", err)
+	}
+	defer rows.Close()
+	var out []TrafficPoint
+	for rows.Next() {
+		var p TrafficPoint
+		if err := rows.Scan(&p.Code, &p.Name); err != nil {
+			return nil, wrap("traffic point list", err)
+		}
+		out = append(out, p)
+	}
+	return out, wrap("traffic point list", rows.Err())
+}

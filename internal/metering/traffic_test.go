@@ -97,6 +97,20 @@ func TestTrafficReadings(t *testing.T) {
 		if ps, err := s.TrafficPoints(ctx, muniB.ID, []string{"P1", "TD-1"}); err != nil || len(ps) != 0 {
 			t.Errorf("traffic points of B (a water point, A's detector): %v %v", ps, err)
 		}
+		// The list officials choose detectors from: A's points in service
+		// on traffic networks, by code; none in B.
+		if ps, err := s.TrafficPointList(ctx, muniA.ID); err != nil || len(ps) != 2 || ps[0] != (TrafficPoint{"TD-1", "Детектор 1"}) || ps[1].Code != "TD-2" {
+			t.Errorf("traffic point list of A: %+v %v", ps, err)
+		}
+		if err := s.Retire(ctx, a, muniA.ID, "point", "TD-2"); err != nil {
+			t.Fatal(err)
+		}
+		if ps, err := s.TrafficPointList(ctx, muniA.ID); err != nil || len(ps) != 1 || ps[0].Code != "TD-1" {
+			t.Errorf("traffic point list of A after TD-2 was retired: %+v %v", ps, err)
+		}
+		if ps, err := s.TrafficPointList(ctx, muniB.ID); err != nil || len(ps) != 0 {
+			t.Errorf("traffic point list of B: %+v %v", ps, err)
+		}
 	})
 }
 

@@ -10,7 +10,9 @@ package transport
 // deduplicated and stored by metering; transport never writes telemetry.
 // Transport keeps what metering has no notion of: road segments (a
 // GeoJSON line, length, free-flow speed and the codes of the detector
-// points that measure it), and reads the detectors' raw readings through
+// points that measure it), which officials keep on their pages (the line
+// drawn on a map) or over the JSON API through the same service methods,
+// and reads the detectors' raw readings through
 // the DetectorReadings interface, which internal/app implements over
 // metering's TrafficReadings (domains do not import each other).
 //
@@ -47,6 +49,21 @@ type DetectorReadings interface {
 	// KnownDetectors returns which of the codes are detector points of
 	// the municipality.
 	KnownDetectors(ctx context.Context, municipalityID string, codes []string) ([]string, error)
+	// Detectors lists the municipality's detector points in service, by
+	// code: what officials choose from when they describe a segment.
+	Detectors(ctx context.Context, municipalityID string) ([]Detector, error)
+}
+
+// Detector is a detector point a segment may name.
+type Detector struct {
+	Code, Name string
+}
+
+// Boundaries gives a municipality's boundary (GeoJSON Polygon or
+// MultiPolygon, nil when unknown) to frame the officials' map on which
+// they draw a segment; the app adapts the territory domain.
+type Boundaries interface {
+	Boundary(ctx context.Context, municipalityID string) (json.RawMessage, error)
 }
 
 // TrafficDeps are what the traffic service is built over.
@@ -55,8 +72,11 @@ type TrafficDeps struct {
 	Audit    *audit.Log
 	Places   Places
 	Readings DetectorReadings
-	Now      func() time.Time
-	Log      *slog.Logger
+	// Boundaries is optional: without it the segment form's map is
+	// framed by the segments alone.
+	Boundaries Boundaries
+	Now        func() time.Time
+	Log        *slog.Logger
 }
 
 // Traffic keeps road segments and their congestion, and the road works
@@ -68,6 +88,7 @@ type Traffic struct {
 	audit    *audit.Log
 	places   Places
 	readings DetectorReadings
+	bounds   Boundaries
 	now      func() time.Time
 	log      *slog.Logger
 }
@@ -80,7 +101,8 @@ func NewTraffic(d TrafficDeps) *Traffic {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Traffic{db: d.DB, st: &trafficStore{db: d.DB}, audit: d.Audit, places: d.Places, readings: d.Readings, now: d.Now, log: d.Log}
+	return &Traffic{db: d.DB, st: &trafficStore{db: d.DB}, audit: d.Audit, places: d.Places, readings: d.Readings, bounds: d.Boundaries,
+		now: d.Now, log: d.Log}
 }
 
 // Municipality resolves a slug.
@@ -175,12 +197,22 @@ type SegmentInput struct {
 // maxDetectors bounds the detectors of one segment.
 const maxDetectors = 20
 
-func (in SegmentInput) check(code string) (RoadSegment, error) {
+// lineKeys are the messages of a refused line, by what is wrong.
+var lineKeys = map[geoProblem]string{
+	geoShape:  "transport.traffic.error.line",
+	geoShort:  "transport.traffic.error.line_short",
+	geoRange:  "transport.traffic.error.line_range",
+	geoTooBig: "transport.traffic.error.line_size",
+}
+
+// check validates the input for the segment code, collecting the message
+// key of the first problem per field.
+func (in SegmentInput) check(code string) (RoadSegment, fieldErrs) {
 	f := fieldErrs{}
 	f.check(codeValid(code), "code", "transport.traffic.error.code")
 	f.check(textValid(in.Name, 200), "name", "transport.traffic.error.name")
-	g, ok := parseGeometry(in.Geometry, GeoLine)
-	f.check(ok, "geometry", "transport.traffic.error.line")
+	g, problem := readGeometry(in.Geometry, GeoLine)
+	f.check(problem == geoOK, "geometry", lineKeys[problem])
 	f.check(in.FreeFlowKmh >= 5 && in.FreeFlowKmh <= 200, "free_flow_kmh", "transport.traffic.error.free_flow")
 	f.check(in.LengthM == 0 || in.LengthM >= 10 && in.LengthM <= 100_000, "length_m", "transport.traffic.error.length")
 	f.check(len(in.Detectors) >= 1 && len(in.Detectors) <= maxDetectors, "detectors", "transport.traffic.error.detectors")
@@ -193,34 +225,55 @@ func (in SegmentInput) check(code string) (RoadSegment, error) {
 		}
 	}
 	length := in.LengthM
-	if ok && length == 0 {
+	if problem == geoOK && length == 0 {
 		length = math.Round(lineLength(g.line()))
 		f.check(length >= 10 && length <= 100_000, "length_m", "transport.traffic.error.length")
 	}
-	if len(f) > 0 {
-		return RoadSegment{}, invalidFields("transport-segment-invalid", f)
-	}
-	return RoadSegment{Code: code, Name: strings.TrimSpace(in.Name), Geometry: g, LengthM: length, FreeFlowKmh: in.FreeFlowKmh, Detectors: dets}, nil
+	return RoadSegment{Code: code, Name: strings.TrimSpace(in.Name), Geometry: g, LengthM: length, FreeFlowKmh: in.FreeFlowKmh, Detectors: dets}, f
 }
+
+// How putSegment treats a code: the API's PUT creates or replaces, the
+// officials' forms create a new code or change an existing one.
+type segmentMode int
+
+const (
+	createOrReplace segmentMode = iota
+	createNew
+	replaceExisting
+)
 
 // SaveSegment creates the segment with the code or replaces it.
 func (t *Traffic) SaveSegment(ctx context.Context, municipalityID, code string, in SegmentInput) (RoadSegment, error) {
+	return t.putSegment(ctx, municipalityID, code, in, createOrReplace)
+}
+
+// CreateSegment adds a segment with a new code; a code the municipality
+// already has is refused as invalid input on the field "code".
+func (t *Traffic) CreateSegment(ctx context.Context, municipalityID, code string, in SegmentInput) (RoadSegment, error) {
+	return t.putSegment(ctx, municipalityID, code, in, createNew)
+}
+
+// UpdateSegment replaces the description of an existing segment (its
+// code stays); an unknown code is not found.
+func (t *Traffic) UpdateSegment(ctx context.Context, municipalityID, code string, in SegmentInput) (RoadSegment, error) {
+	return t.putSegment(ctx, municipalityID, code, in, replaceExisting)
+}
+
+// codeTaken is the refusal of a new segment whose code is in use.
+func codeTaken() error {
+	return invalidFields("transport-segment-invalid", map[string]string{"code": "transport.traffic.error.code_taken"})
+}
+
+// putSegment validates the input, then writes the segment and its audit
+// entry in one transaction.
+func (t *Traffic) putSegment(ctx context.Context, municipalityID, code string, in SegmentInput, mode segmentMode) (RoadSegment, error) {
 	m, err := t.manage(ctx, municipalityID)
 	if err != nil {
 		return RoadSegment{}, err
 	}
-	s, err := in.check(code)
+	s, err := t.checkSegment(ctx, m, code, in, mode)
 	if err != nil {
-		return s, err
-	}
-	if t.readings != nil {
-		known, err := t.readings.KnownDetectors(ctx, m.ID, s.Detectors)
-		if err != nil {
-			return RoadSegment{}, err
-		}
-		if len(known) < len(s.Detectors) {
-			return RoadSegment{}, invalidFields("transport-segment-invalid", map[string]string{"detectors": "transport.traffic.error.unknown_detectors"})
-		}
+		return RoadSegment{}, err
 	}
 	now := t.now().UTC().Truncate(time.Millisecond)
 	s.TenantID, s.ID, s.CreatedAt, s.UpdatedAt = m.ID, db.NewID(), now, now
@@ -228,11 +281,15 @@ func (t *Traffic) SaveSegment(ctx context.Context, municipalityID, code string, 
 		old, err := t.st.segment(ctx, m.ID, code)
 		action := "transport.segment_created"
 		switch {
+		case err == nil && mode == createNew: // taken since checkSegment looked
+			return codeTaken()
 		case err == nil:
 			s.ID, s.CreatedAt, action = old.ID, old.CreatedAt, "transport.segment_updated"
 			err = t.st.updateSegment(ctx, s)
-		case errors.Is(err, fault.ErrNotFound):
-			err = t.st.insertSegment(ctx, s)
+		case errors.Is(err, fault.ErrNotFound) && mode != replaceExisting:
+			if err = t.st.insertSegment(ctx, s); db.IsUnique(err) {
+				return codeTaken()
+			}
 		}
 		if err != nil {
 			return err
@@ -240,7 +297,35 @@ func (t *Traffic) SaveSegment(ctx context.Context, municipalityID, code string, 
 		return t.audit.Record(ctx, audit.Entry{Action: action, ObjectType: "transport_road_segment", ObjectID: s.ID, TenantID: m.ID,
 			Detail: map[string]any{"code": s.Code, "name": s.Name, "length_m": s.LengthM, "free_flow_kmh": s.FreeFlowKmh, "detectors": s.Detectors}})
 	})
-	return s, err
+	if err != nil {
+		return RoadSegment{}, err
+	}
+	return s, nil
+}
+
+// checkSegment validates every field at once: the input's own rules, the
+// detectors being the municipality's, and for a new segment its code
+// being free.
+func (t *Traffic) checkSegment(ctx context.Context, m Municipality, code string, in SegmentInput, mode segmentMode) (RoadSegment, error) {
+	s, f := in.check(code)
+	if _, bad := f["detectors"]; !bad && t.readings != nil {
+		known, err := t.readings.KnownDetectors(ctx, m.ID, s.Detectors)
+		if err != nil {
+			return s, err
+		}
+		f.check(len(known) >= len(s.Detectors), "detectors", "transport.traffic.error.unknown_detectors")
+	}
+	if _, bad := f["code"]; !bad && mode == createNew {
+		_, err := t.st.segment(ctx, m.ID, code)
+		if err != nil && !errors.Is(err, fault.ErrNotFound) {
+			return s, err
+		}
+		f.check(err != nil, "code", "transport.traffic.error.code_taken")
+	}
+	if len(f) > 0 {
+		return s, invalidFields("transport-segment-invalid", f)
+	}
+	return s, nil
 }
 
 // DeleteSegment removes a segment (its detectors' data stays in metering).
@@ -260,6 +345,44 @@ func (t *Traffic) DeleteSegment(ctx context.Context, municipalityID, code string
 		return t.audit.Record(ctx, audit.Entry{Action: "transport.segment_deleted", ObjectType: "transport_road_segment", ObjectID: s.ID,
 			TenantID: m.ID, Detail: map[string]any{"code": s.Code}})
 	})
+}
+
+// Segments lists the municipality's segments by name for those who
+// manage them.
+func (t *Traffic) Segments(ctx context.Context, municipalityID string) ([]RoadSegment, error) {
+	m, err := t.manage(ctx, municipalityID)
+	if err != nil {
+		return nil, err
+	}
+	return t.st.segments(ctx, m.ID)
+}
+
+// Segment returns one segment of the municipality for those who manage
+// it.
+func (t *Traffic) Segment(ctx context.Context, municipalityID, code string) (RoadSegment, error) {
+	m, err := t.manage(ctx, municipalityID)
+	if err != nil {
+		return RoadSegment{}, err
+	}
+	return t.st.segment(ctx, m.ID, code)
+}
+
+// DetectorChoices lists the detectors a segment of the municipality may
+// name, for those who manage its segments.
+func (t *Traffic) DetectorChoices(ctx context.Context, municipalityID string) ([]Detector, error) {
+	m, err := t.manage(ctx, municipalityID)
+	if err != nil || t.readings == nil {
+		return nil, err
+	}
+	return t.readings.Detectors(ctx, m.ID)
+}
+
+// Boundary is the municipality's boundary as GeoJSON, nil when unknown.
+func (t *Traffic) Boundary(ctx context.Context, municipalityID string) (json.RawMessage, error) {
+	if t.bounds == nil {
+		return nil, nil
+	}
+	return t.bounds.Boundary(ctx, municipalityID)
 }
 
 // SegmentState is a segment with its congestion in the last hour.
@@ -334,6 +457,7 @@ type SegmentDay struct {
 	Hours        []Bucket
 	Summary      DaySummary
 	Week         []DaySummary // the seven days ending with Day, oldest first
+	CanManage    bool         // the visitor may change the segment
 }
 
 // SegmentPage computes a segment's hourly congestion on the local day
@@ -356,7 +480,7 @@ func (t *Traffic) SegmentPage(ctx context.Context, slug, code string, day time.T
 	if err != nil {
 		return SegmentDay{}, err
 	}
-	p := SegmentDay{Municipality: m, Segment: s, Day: midnight}
+	p := SegmentDay{Municipality: m, Segment: s, Day: midnight, CanManage: t.CanManage(ctx, m)}
 	for d := first; d.Before(end); d = d.AddDate(0, 0, 1) {
 		next := d.AddDate(0, 0, 1)
 		hours := Congestion(rs, s.FreeFlowKmh, d, time.Hour, int(next.Sub(d)/time.Hour)) // 23 or 25 hours on a DST day

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 )
 
 // Geometry is a GeoJSON geometry as road segments and works keep it:
@@ -45,53 +46,79 @@ func (p position) ok() bool {
 // maxPositions bounds a geometry's size.
 const maxPositions = 5000
 
+// geoProblem says why a geometry is refused, so the message can say what
+// to fix; geoOK is none.
+type geoProblem int
+
+const (
+	geoOK     geoProblem = iota
+	geoShape             // not GeoJSON of an allowed type, or malformed positions
+	geoShort             // a line of fewer than two positions, a ring of fewer than four or not closed
+	geoRange             // a position outside -180..180 longitude, -90..90 latitude
+	geoTooBig            // more than maxPositions positions
+)
+
 // parseGeometry reads raw GeoJSON and checks it is one of the allowed
 // types with valid positions: a point, a line of at least two positions,
 // a polygon of closed rings of at least four. It returns the geometry in
 // its compact form.
 func parseGeometry(raw []byte, allowed ...string) (Geometry, bool) {
+	g, p := readGeometry(raw, allowed...)
+	return g, p == geoOK
+}
+
+// readGeometry is parseGeometry that says what is wrong.
+func readGeometry(raw []byte, allowed ...string) (Geometry, geoProblem) {
 	var g Geometry
-	if err := json.Unmarshal(raw, &g); err != nil {
-		return g, false
-	}
-	okType := false
-	for _, t := range allowed {
-		okType = okType || g.Type == t
-	}
-	if !okType {
-		return g, false
+	if err := json.Unmarshal(raw, &g); err != nil || !slices.Contains(allowed, g.Type) {
+		return g, geoShape
 	}
 	var n int
 	switch g.Type {
 	case GeoPoint:
 		var p position
-		if json.Unmarshal(g.Coordinates, &p) != nil || !p.ok() {
-			return g, false
+		if json.Unmarshal(g.Coordinates, &p) != nil {
+			return g, geoShape
+		}
+		if !p.ok() {
+			return g, geoRange
 		}
 		n = 1
 	case GeoLine:
 		var ps []position
-		if json.Unmarshal(g.Coordinates, &ps) != nil || len(ps) < 2 || !allOK(ps) {
-			return g, false
+		if json.Unmarshal(g.Coordinates, &ps) != nil {
+			return g, geoShape
+		}
+		if len(ps) < 2 {
+			return g, geoShort
+		}
+		if !allOK(ps) {
+			return g, geoRange
 		}
 		n = len(ps)
 	case GeoPolygon:
 		var rings [][]position
-		if json.Unmarshal(g.Coordinates, &rings) != nil || len(rings) == 0 {
-			return g, false
+		if json.Unmarshal(g.Coordinates, &rings) != nil {
+			return g, geoShape
+		}
+		if len(rings) == 0 {
+			return g, geoShort
 		}
 		for _, r := range rings {
-			if len(r) < 4 || r[0] != r[len(r)-1] || !allOK(r) {
-				return g, false
+			if len(r) < 4 || r[0] != r[len(r)-1] {
+				return g, geoShort
+			}
+			if !allOK(r) {
+				return g, geoRange
 			}
 			n += len(r)
 		}
 	}
 	if n > maxPositions {
-		return g, false
+		return g, geoTooBig
 	}
 	g.Coordinates = compact(g.Coordinates)
-	return g, true
+	return g, geoOK
 }
 
 func allOK(ps []position) bool {

@@ -33,6 +33,14 @@ func (f *fakeDetectors) KnownDetectors(_ context.Context, muni string, codes []s
 	return out, nil
 }
 
+func (f *fakeDetectors) Detectors(_ context.Context, muni string) ([]Detector, error) {
+	var out []Detector
+	for _, c := range f.known[muni] {
+		out = append(out, Detector{Code: c, Name: "Детектор " + c})
+	}
+	return out, nil
+}
+
 func (f *fakeDetectors) DetectorReadings(_ context.Context, muni string, points []string, from, to time.Time) ([]DetectorReading, error) {
 	f.asked = append(f.asked, slices.Clone(points))
 	var out []DetectorReading
@@ -210,6 +218,97 @@ func TestRoadSegments(t *testing.T) {
 			t.Errorf("after delete: %d segments", n)
 		}
 	})
+}
+
+// TestSegmentCreateAndUpdate: the forms' service methods share the API's
+// validation; creating refuses a code in use, updating an unknown one is
+// not found, a line's problem is named, and only officials of the
+// municipality list segments and their detectors to choose from.
+func TestSegmentCreateAndUpdate(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		det := &fakeDetectors{known: map[string][]string{muniA.ID: {"TD-1", "TD-2"}, muniB.ID: {"TD-B"}}}
+		tr := newTraffic(d, det)
+		ctx := as(operatorOf(muniA))
+		if _, err := tr.CreateSegment(ctx, muniA.ID, "S-1", segmentIn("Тверская", "TD-1")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.CreateSegment(ctx, muniA.ID, "S-1", segmentIn("Другая", "TD-2")); fields(err)["code"] != "transport.traffic.error.code_taken" {
+			t.Errorf("a code in use: %v", err)
+		}
+		// B may use the same code: codes are per municipality.
+		if _, err := tr.CreateSegment(as(operatorOf(muniB)), muniB.ID, "S-1", segmentIn("Ленина", "TD-B")); err != nil {
+			t.Errorf("B's S-1: %v", err)
+		}
+		if _, err := tr.UpdateSegment(ctx, muniA.ID, "S-9", segmentIn("Нет такого", "TD-1")); !errors.Is(err, ErrNotFound) {
+			t.Errorf("update of an unknown code: %v", err)
+		}
+		s, err := tr.UpdateSegment(ctx, muniA.ID, "S-1", segmentIn("Тверская ул.", "TD-2"))
+		if err != nil || s.Name != "Тверская ул." || !slices.Equal(s.Detectors, []string{"TD-2"}) {
+			t.Fatalf("update: %+v %v", s, err)
+		}
+		if auditCount(t, d, "transport.segment_created") != 2 || auditCount(t, d, "transport.segment_updated") != 1 {
+			t.Error("creations and the update not audited once each")
+		}
+		for raw, key := range map[string]string{
+			`{"type":"LineString","coordinates":[[37.6,55.75]]}`:              "transport.traffic.error.line_short",
+			`{"type":"LineString","coordinates":[]}`:                          "transport.traffic.error.line_short",
+			`{"type":"LineString","coordinates":[[37.6,95],[37.62,55.75]]}`:   "transport.traffic.error.line_range",
+			`{"type":"LineString","coordinates":[[190,55],[37.62,55.75]]}`:    "transport.traffic.error.line_range",
+			`{"type":"LineString","coordinates":[["x",55],[37.62,55.75]]}`:    "transport.traffic.error.line",
+			`{"type":"Point","coordinates":[37.6,55.75]}`:                     "transport.traffic.error.line",
+			`{"type":"LineString","coordinates":` + manyPositions(5001) + `}`: "transport.traffic.error.line_size",
+		} {
+			in := segmentIn("Линия", "TD-1")
+			in.Geometry = json.RawMessage(raw)
+			if _, err := tr.CreateSegment(ctx, muniA.ID, "S-2", in); fields(err)["geometry"] != key {
+				t.Errorf("%.60s: %v, want %s", raw, err, key)
+			}
+		}
+		if n := rows(t, d, "transport_road_segments"); n != 2 {
+			t.Errorf("%d segments after refused input, want 2", n)
+		}
+
+		if segs, err := tr.Segments(ctx, muniA.ID); err != nil || len(segs) != 1 || segs[0].Name != "Тверская ул." {
+			t.Errorf("A's segments: %+v %v", segs, err)
+		}
+		if got, err := tr.Segment(ctx, muniA.ID, "S-1"); err != nil || got.Name != "Тверская ул." {
+			t.Errorf("A's S-1: %+v %v", got, err)
+		}
+		dets, err := tr.DetectorChoices(ctx, muniA.ID)
+		if err != nil || len(dets) != 2 || dets[0].Code != "TD-1" {
+			t.Errorf("A's detectors: %+v %v", dets, err)
+		}
+		for name, c := range map[string]context.Context{"a resident": residentCtx(), "B's operator": as(operatorOf(muniB))} {
+			if _, err := tr.Segments(c, muniA.ID); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s listed A's segments: %v", name, err)
+			}
+			if _, err := tr.Segment(c, muniA.ID, "S-1"); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s opened A's segment: %v", name, err)
+			}
+			if _, err := tr.DetectorChoices(c, muniA.ID); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s listed A's detectors: %v", name, err)
+			}
+			if _, err := tr.CreateSegment(c, muniA.ID, "S-3", segmentIn("x", "TD-1")); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s created in A: %v", name, err)
+			}
+			if _, err := tr.UpdateSegment(c, muniA.ID, "S-1", segmentIn("x", "TD-1")); !errors.Is(err, ErrForbidden) {
+				t.Errorf("%s changed A's segment: %v", name, err)
+			}
+		}
+		if _, err := tr.Segment(ctx, muniA.ID, "S-404"); !errors.Is(err, ErrNotFound) {
+			t.Errorf("an unknown segment: %v", err)
+		}
+	})
+}
+
+// manyPositions is a JSON array of n positions along a parallel.
+func manyPositions(n int) string {
+	ps := make([][2]float64, n)
+	for i := range ps {
+		ps[i] = [2]float64{37 + float64(i)*1e-5, 55.75}
+	}
+	b, _ := json.Marshal(ps)
+	return string(b)
 }
 
 func workIn(title string, from, to time.Duration) WorkInput {

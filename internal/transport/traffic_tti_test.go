@@ -177,23 +177,28 @@ func TestParseGeometry(t *testing.T) {
 	cases := []struct {
 		raw     string
 		allowed []string
-		ok      bool
+		problem geoProblem
 	}{
-		{`{"type":"Point","coordinates":[29.85, 58.74]}`, []string{GeoPoint}, true},
-		{`{"type":"Point","coordinates":[190, 58]}`, []string{GeoPoint}, false},
-		{`{"type":"Point","coordinates":[29.85]}`, []string{GeoPoint}, false},
-		{`{"type":"LineString","coordinates":[[29.8,58.7],[29.9,58.8]]}`, []string{GeoLine}, true},
-		{`{"type":"LineString","coordinates":[[29.8,58.7]]}`, []string{GeoLine}, false},
-		{`{"type":"LineString","coordinates":[[29.8,58.7],[29.9,58.8]]}`, []string{GeoPoint}, false},
-		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}`, []string{GeoPolygon}, true},
-		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`, []string{GeoPolygon}, false}, // not closed
-		{`{"type":"MultiPoint","coordinates":[[0,0]]}`, []string{GeoPoint, GeoLine, GeoPolygon}, false},
-		{`not json`, []string{GeoPoint}, false},
-		{``, []string{GeoPoint}, false},
+		{`{"type":"Point","coordinates":[29.85, 58.74]}`, []string{GeoPoint}, geoOK},
+		{`{"type":"Point","coordinates":[190, 58]}`, []string{GeoPoint}, geoRange},
+		{`{"type":"Point","coordinates":[29.85]}`, []string{GeoPoint}, geoShape},
+		{`{"type":"LineString","coordinates":[[29.8,58.7],[29.9,58.8]]}`, []string{GeoLine}, geoOK},
+		{`{"type":"LineString","coordinates":[[29.8,58.7]]}`, []string{GeoLine}, geoShort},
+		{`{"type":"LineString","coordinates":[[29.8,58.7],[29.9,-90.5]]}`, []string{GeoLine}, geoRange},
+		{`{"type":"LineString","coordinates":[[29.8,58.7],[29.9,58.8]]}`, []string{GeoPoint}, geoShape},
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,0]]]}`, []string{GeoPolygon}, geoOK},
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1]]]}`, []string{GeoPolygon}, geoShort}, // not closed
+		{`{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,91],[0,0]]]}`, []string{GeoPolygon}, geoRange},
+		{`{"type":"MultiPoint","coordinates":[[0,0]]}`, []string{GeoPoint, GeoLine, GeoPolygon}, geoShape},
+		{`not json`, []string{GeoPoint}, geoShape},
+		{``, []string{GeoPoint}, geoShape},
 	}
 	for _, c := range cases {
-		if _, ok := parseGeometry([]byte(c.raw), c.allowed...); ok != c.ok {
-			t.Errorf("%s: ok %v, want %v", c.raw, ok, c.ok)
+		if _, p := readGeometry([]byte(c.raw), c.allowed...); p != c.problem {
+			t.Errorf("%s: problem %v, want %v", c.raw, p, c.problem)
+		}
+		if _, ok := parseGeometry([]byte(c.raw), c.allowed...); ok != (c.problem == geoOK) {
+			t.Errorf("%s: ok %v", c.raw, ok)
 		}
 	}
 	// A degree of latitude is about 111.2 km.

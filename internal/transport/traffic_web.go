@@ -21,9 +21,9 @@ type trafficHandler struct {
 	render *web.Renderer
 }
 
-// TrafficRoutes mounts the congestion map and segment pages, the road
-// works registry (public map and list, officials' forms) and their JSON
-// API.
+// TrafficRoutes mounts the congestion map and segment pages, the
+// officials' segment pages, the road works registry (public map and
+// list, officials' forms) and their JSON API.
 func TrafficRoutes(rt *web.Router, render *web.Renderer, t *Traffic) {
 	h := &trafficHandler{t: t, render: render}
 	rt.Handle("GET /m/{slug}/transport/traffic", h.trafficMap)
@@ -39,6 +39,7 @@ func TrafficRoutes(rt *web.Router, render *web.Renderer, t *Traffic) {
 	rt.Handle("POST /m/{slug}/transport/works/{id}", h.updateWork)
 	rt.Handle("GET /api/v1/municipalities/{slug}/transport/works", h.apiWorks)
 	rt.HandleBody("POST /api/v1/municipalities/{slug}/transport/works", maxSegmentBytes, h.apiCreateWork)
+	h.segmentRoutes(rt)
 }
 
 // levelColors colour segments on the map by congestion level.
@@ -299,7 +300,8 @@ func (h *trafficHandler) showForm(w http.ResponseWriter, r *http.Request, status
 }
 
 // official resolves the municipality and checks the actor may manage its
-// works, sending a visitor who is not signed in to sign in.
+// road works and segments, sending a visitor who is not signed in to sign
+// in.
 func (h *trafficHandler) official(w http.ResponseWriter, r *http.Request) (Municipality, bool, error) {
 	if !web.SignIn(w, r) {
 		return Municipality{}, false, nil
