@@ -78,7 +78,8 @@ func (p servicePeople) Name(ctx context.Context, userID string) (string, error) 
 }
 
 // serviceQueue feeds the officials' work queue with open applications,
-// each with its regulated deadline and that deadline's legal basis.
+// each with its regulated deadline (none while its term is suspended in
+// time) and that deadline's legal basis.
 type serviceQueue struct {
 	svc *services.Service
 	t   *territory.Service
@@ -97,9 +98,15 @@ func (q serviceQueue) Queue(ctx context.Context, actor *auth.Actor, f workplace.
 	out := make([]workplace.Item, 0, len(apps))
 	for _, ap := range apps {
 		zone := zones.of(ctx, ap.TenantID)
+		state := "services.state." + string(ap.State)
+		if ap.Suspended() {
+			state = "services.state.suspended"
+		}
+		// A term suspended in time has no running deadline: the item is
+		// not overdue and sorts after those the official can work on.
 		out = append(out, workplace.Item{Source: "services", Kind: "services.kind.application", ID: ap.ID,
 			Title: ap.Number + " · " + ap.ServiceName, URL: "/services/applications/" + ap.ID, TenantID: ap.TenantID,
-			Zone: zone, State: "services.state." + string(ap.State), Due: ap.Due, Basis: ap.Basis})
+			Zone: zone, State: state, Due: ap.RunningDue(), Basis: ap.Basis})
 	}
 	return out, nil
 }
@@ -154,7 +161,8 @@ func demoServices(ctx context.Context, a *App, w *DemoWorld) error {
 	if err != nil {
 		return err
 	}
-	w.Notes = append(w.Notes, fmt.Sprintf("services: %d catalogue entries, %d applications", res.Services, res.Applications))
+	w.Notes = append(w.Notes, fmt.Sprintf("services: %d catalogue entries, %d applications (%d with a deadline moved by a suspended term)",
+		res.Services, res.Applications, res.Extended))
 	return nil
 }
 

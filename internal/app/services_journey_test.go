@@ -21,9 +21,11 @@ import (
 // kindergarten enrolment and completes the pre-filled application (a
 // draft saved as they type; a checksum-invalid SNILS and a text file
 // posing as a PDF refused with clear messages); an official accepts it
-// and asks for a missing document; the resident uploads it; the official
-// approves; the resident downloads the result PDF, whose text shows the
-// resident's name in Cyrillic.
+// and asks for a missing document (the service's term runs on: its
+// regulation does not suspend it) and sees a demo application whose
+// deadline a suspension moved; the resident uploads the document; the
+// official approves; the resident downloads the result PDF, whose text
+// shows the resident's name in Cyrillic.
 func TestServiceApplicationJourney(t *testing.T) {
 	a, world, ts := newDemoServer(t)
 	j := &journey{t: t, a: a, b: browsertest.New(t), base: ts.URL, world: world}
@@ -97,12 +99,22 @@ func TestServiceApplicationJourney(t *testing.T) {
 	j.open("/services/applications/" + id)
 	j.b.Submit("#act-accept")
 	j.b.Contains("#app-state", "На рассмотрении")
+	j.b.Contains("#request-suspends", "не предусматривает приостановления") // kindergarten registration's term runs
 	j.b.Submit("#act-request")
 	j.b.Contains("main", "Напишите, какой документ нужен")
 	j.fillText("#request-note", "Приложите свидетельство о рождении с отметкой о гражданстве, скан читаемый целиком.")
 	j.b.Submit("#act-request")
 	j.b.Contains("#app-state", "Нужен документ")
 	j.b.Both("service-document-requested")
+	// A demo application whose deadline a suspension of its term moved.
+	var moved string
+	if err := a.DB.Writer().QueryRow(`SELECT application_id FROM services_pauses WHERE days > 0
+		ORDER BY application_id LIMIT 1`).Scan(&moved); err != nil {
+		t.Fatal(err)
+	}
+	j.open("/services/applications/" + moved)
+	j.b.Contains("#pauses", "Срок приостановлен с", "новый срок")
+	j.b.Both("service-term-suspended")
 	j.signOut()
 
 	if err := a.Relay.Drain(t.Context()); err != nil { // deliver the events to the notification consumers

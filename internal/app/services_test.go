@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/muni-platform/muni/internal/app"
 	"github.com/muni-platform/muni/internal/services"
@@ -227,5 +228,77 @@ func TestServicesForms(t *testing.T) {
 	var n int
 	if err := a.DB.Writer().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = 'services.entry.update' AND object_id = $1`, after.ID).Scan(&n); err != nil || n != 1 {
 		t.Fatalf("audit entries of the edit: %d, %v", n, err)
+	}
+}
+
+// TestServicesSuspendedTermInTheDemo: the demo holds applications whose
+// deadline a suspension moved and others waiting with their term
+// suspended; the official sees the suspension on the application's page
+// and in the work queue, and the situation board's services figures
+// (monitoringServices) count open applications and, of them, the late
+// ones exactly as the application pages judge them.
+func TestServicesSuspendedTermInTheDemo(t *testing.T) {
+	a, world, ts := newDemoServer(t)
+	admin := signedInClient(t, ts.URL, demoLogin(t, world, "municipal_admin"))
+	var moved, waiting string
+	if err := a.DB.Writer().QueryRow(`SELECT application_id FROM services_pauses WHERE days > 0 AND to_ms IS NOT NULL
+		ORDER BY application_id LIMIT 1`).Scan(&moved); err != nil {
+		t.Fatalf("no demo application has a deadline moved by a suspension: %v", err)
+	}
+	if err := a.DB.Writer().QueryRow(`SELECT id FROM services_applications WHERE paused_ms IS NOT NULL
+		ORDER BY id LIMIT 1`).Scan(&waiting); err != nil {
+		t.Fatalf("no demo application waits with its term suspended: %v", err)
+	}
+	page := getPage(t, admin, ts.URL+"/services/applications/"+moved)
+	for _, want := range []string{"Приостановление срока", "Срок приостановлен с ", "; новый срок — ", "продлён на "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page of %s lacks %q", moved, want)
+		}
+	}
+	page = getPage(t, admin, ts.URL+"/services/applications/"+waiting)
+	if !strings.Contains(page, "до представления документа") || !strings.Contains(page, "Если документ поступит сегодня") {
+		t.Errorf("the page of %s does not show its term suspended", waiting)
+	}
+	if !strings.Contains(getPage(t, admin, ts.URL+"/work/?source=services"), "Нужен документ, срок приостановлен") {
+		t.Error("the work queue does not show a suspended term")
+	}
+
+	m, err := a.Services.MunicipalityBySlug(t.Context(), world.Municipality)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := a.DB.Writer().Query(`SELECT id FROM services_applications WHERE tenant_id = $1
+		AND state IN ('submitted', 'in_work', 'awaiting_documents')`, m.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for rows.Next() {
+		var id string
+		rows.Scan(&id)
+		ids = append(ids, id)
+	}
+	rows.Close()
+	now := time.Now()
+	open, late, suspended := len(ids), 0, 0
+	for _, id := range ids {
+		ap, err := a.Services.Application(app.AsSystem(t.Context()), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ap.Overdue(now) {
+			late++
+		}
+		if ap.Suspended() && !ap.Overdue(now) {
+			suspended++
+		}
+	}
+	var sit struct {
+		Services struct{ Open, Overdue int }
+	}
+	getJSON(t, admin, ts.URL+"/api/v1/municipalities/"+world.Municipality+"/situation", http.StatusOK, &sit)
+	if sit.Services.Open != open || sit.Services.Overdue != late || suspended == 0 {
+		t.Errorf("situation: %d open, %d late; the pages: %d open, %d late, %d suspended in time",
+			sit.Services.Open, sit.Services.Overdue, open, late, suspended)
 	}
 }

@@ -87,20 +87,38 @@ type Application struct {
 	Created       time.Time `json:"created_at"`
 	Updated       time.Time `json:"updated_at"`
 	Submitted     time.Time `json:"submitted_at,omitzero"`
-	Due           time.Time `json:"due_at,omitzero"`
+	Due           time.Time `json:"due_at,omitzero"`    // the deadline, lengthened by every ended suspension of the term
 	Calendar      string    `json:"calendar,omitempty"` // the production calendar the deadline was counted with
+	Term          Term      `json:"term,omitzero"`      // the service's term when it was submitted, which the deadline counts
+	Paused        time.Time `json:"paused_at,omitzero"` // since when its term is suspended; zero while it runs
 	Decided       time.Time `json:"decided_at,omitzero"`
 	RefusalCode   string    `json:"refusal_code,omitempty"`
 	Request       string    `json:"document_request,omitempty"` // what the official last asked for
 	Note          string    `json:"note,omitempty"`             // the decision's text
 	Source        string    `json:"source,omitempty"`           // "offer" when started from a proactive offer
 	History       []Step    `json:"history,omitempty"`
-	Basis         string    `json:"-"` // the service's legal basis, which sets the deadline
+	Pauses        []Pause   `json:"pauses,omitempty"` // the suspensions of its term, in order
+	Basis         string    `json:"-"`                // the service's legal basis, which sets the deadline
 }
 
-// Overdue reports whether an open application is past its deadline.
+// Overdue reports whether an open application is past its deadline. One
+// whose term is suspended is not, unless the deadline had passed before
+// the suspension began.
 func (a Application) Overdue(now time.Time) bool {
-	return a.State.Open() && !a.Due.IsZero() && now.After(a.Due)
+	return a.State.Open() && late(a.Due, a.Paused, now)
+}
+
+// Suspended reports whether its term is suspended now.
+func (a Application) Suspended() bool { return !a.Paused.IsZero() }
+
+// RunningDue is the deadline a work queue sorts and flags by: none while
+// the term is suspended in time (it will move when the applicant
+// answers), the deadline otherwise.
+func (a Application) RunningDue() time.Time {
+	if a.Suspended() && !a.Paused.After(a.Due) {
+		return time.Time{}
+	}
+	return a.Due
 }
 
 // File returns the stored file of a field.

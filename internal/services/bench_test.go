@@ -79,7 +79,11 @@ func seedBench(b *testing.B, svc *Service) {
 				return err
 			}
 			a.State, a.Number, a.Submitted = states[i%len(states)], fmt.Sprintf("МУ-2026-%06d", i+1), at
+			a.Term = e.Term
 			a.Due, a.Calendar = svc.Due(e.Term, at, time.UTC)
+			if a.State == StateAwaiting && e.Term.Suspends { // waiting with the term suspended since two days after submission
+				a.Paused = at.Add(48 * time.Hour)
+			}
 			if a.State.Closed() {
 				a.Decided = at.Add(time.Duration(24+i%300) * time.Hour)
 				if a.State == StateRefused {

@@ -9,10 +9,14 @@ import (
 )
 
 // Term is a service's regulated deadline: N working or calendar days
-// from the day after submission.
+// from the day after submission. Suspends says the regulation stops the
+// term while the applicant is asked for a missing document
+// (приостановление срока) and lengthens it by the days stopped; a
+// regulation that does not provide for it keeps the term running.
 type Term struct {
-	Days    int  `json:"days"`
-	Working bool `json:"working"`
+	Days     int  `json:"days"`
+	Working  bool `json:"working"`
+	Suspends bool `json:"suspends"`
 }
 
 // Reason is one ground for refusal, as the service's regulation lists it.

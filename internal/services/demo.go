@@ -28,10 +28,16 @@ type DemoInput struct {
 	Now            time.Time
 }
 
-// DemoResult counts what the demo made.
+// DemoResult counts what the demo made: Extended counts the
+// applications whose deadline a suspension of their term moved.
 type DemoResult struct {
-	Services, Applications int
+	Services, Applications, Extended int
 }
+
+// demoLead moves the demo's applications back far enough that the last
+// one's steps (at most two official steps of 56 hours and a wait of 102)
+// are all in the past.
+const demoLead = 10 * 24 * time.Hour
 
 // demoPDF is a scanned document's stand-in: a small, whole PDF.
 var demoPDF = []byte("%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n" +
@@ -75,11 +81,12 @@ func SeedDemo(ctx context.Context, s *Service, in DemoInput) (DemoResult, error)
 			res.Services++
 		}
 		if m.Applications > 0 && len(have) == 0 && len(in.Residents) > 0 {
-			n, err := demoApplications(ctx, s, m, in)
+			n, ext, err := demoApplications(ctx, s, m, in)
 			if err != nil {
 				return res, err
 			}
 			res.Applications += n
+			res.Extended += ext
 		}
 	}
 	return res, nil
@@ -87,26 +94,28 @@ func SeedDemo(ctx context.Context, s *Service, in DemoInput) (DemoResult, error)
 
 // demoApplications files m.Applications applications, cycling through the
 // services and residents, and moves them on as officials would: most are
-// decided, some refused, some wait for a document, some are late.
-func demoApplications(ctx context.Context, s *Service, m DemoMunicipality, in DemoInput) (int, error) {
+// decided, some refused, some wait for a document (with their term
+// suspended where the service provides for it), some are late. It
+// returns how many it filed and how many of their deadlines a
+// suspension moved.
+func demoApplications(ctx context.Context, s *Service, m DemoMunicipality, in DemoInput) (made, extended int, err error) {
 	muni, err := s.municipality(ctx, m.ID)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	clock := in.Now
 	sim := *s
 	sim.now = func() time.Time { return clock.UTC().Truncate(time.Millisecond) }
 	cat := demoCatalogue()
-	made := 0
 	for i := range m.Applications {
 		d := cat[i%len(cat)]
 		r := in.Residents[i%len(in.Residents)]
-		clock = in.Now.Add(-time.Duration(m.Applications-i) * 7 * time.Hour) // spread over the last weeks
+		clock = in.Now.Add(-time.Duration(m.Applications-i)*7*time.Hour - demoLead) // spread over the last weeks
 		res := auth.With(ctx, &auth.Actor{Kind: auth.User, ID: r.ID, Name: r.Name,
 			Grants: []auth.Grant{{Role: auth.RoleResident, ScopeID: muni.ID, ScopePath: muni.Path}}})
 		app, err := sim.Start(res, m.ID, d.Code)
 		if err != nil {
-			return made, fmt.Errorf("services demo: start %s: %w", d.Code, err)
+			return made, extended, fmt.Errorf("services demo: start %s: %w", d.Code, err)
 		}
 		vals := map[string]string{}
 		for k, v := range demoValues[d.Code] {
@@ -119,15 +128,21 @@ func demoApplications(ctx context.Context, s *Service, m DemoMunicipality, in De
 		made++
 		if i%9 == 8 { // a draft the resident has not sent yet
 			if _, err := sim.SaveDraft(res, app.ID, vals, ups); err != nil {
-				return made, err
+				return made, extended, err
 			}
 			continue
 		}
-		if _, err := sim.Submit(res, app.ID, vals, ups); err != nil {
-			return made, fmt.Errorf("services demo: submit %s: %w", d.Code, err)
+		sent, err := sim.Submit(res, app.ID, vals, ups)
+		if err != nil {
+			return made, extended, fmt.Errorf("services demo: submit %s: %w", d.Code, err)
 		}
 		if err := demoProcess(ctx, res, &clock, &sim, app.ID, d, i); err != nil {
-			return made, err
+			return made, extended, err
+		}
+		if done, err := s.st.app(ctx, app.ID); err != nil {
+			return made, extended, err
+		} else if done.Due.After(sent.Due) {
+			extended++
 		}
 	}
 	// The first resident (whose login the demo prints) also has a draft
@@ -138,12 +153,12 @@ func demoApplications(ctx context.Context, s *Service, m DemoMunicipality, in De
 		Grants: []auth.Grant{{Role: auth.RoleResident, ScopeID: muni.ID, ScopePath: muni.Path}}})
 	app, err := sim.Start(res, m.ID, "kindergarten")
 	if err != nil {
-		return made, err
+		return made, extended, err
 	}
 	if _, err := sim.SaveDraft(res, app.ID, map[string]string{"child": "Смирнова Алиса Игоревна"}, nil); err != nil {
-		return made, err
+		return made, extended, err
 	}
-	return made + 1, nil
+	return made + 1, extended, nil
 }
 
 // demoProcess moves application i on by the officials' usual steps.
@@ -173,11 +188,11 @@ func demoProcess(ctx, res context.Context, clock *time.Time, sim *Service, id st
 			return err
 		}
 		return step(ActRefuse, "Документы не соответствуют требованиям регламента.", d.Reasons[0].Code)
-	default: // a document was asked for, came, and the result was issued
+	default: // a document was asked for, came days later (over a weekend for some), and the result was issued
 		if err := step(ActRequest, "Нужна копия документа с отметкой о регистрации.", ""); err != nil {
 			return err
 		}
-		*clock = clock.Add(30 * time.Hour)
+		*clock = clock.Add(time.Duration(30+i%4*24) * time.Hour)
 		var ups []Upload
 		for _, f := range d.Form.Files() {
 			ups = append(ups, Upload{Field: f.Code, Name: f.Code + "-2.pdf", Data: demoPDF})

@@ -3,6 +3,14 @@ package services
 // The demo catalogue: eight services a Russian municipal okrug provides,
 // with the forms, documents, terms and grounds for refusal of their usual
 // administrative regulations. dept names the demo department code.
+//
+// Term.Suspends follows what such regulations commonly provide (check
+// against the municipality's own регламент, it is data): the permits
+// (earthworks, tree felling), the commission's conclusion on housing and
+// the housing register stop their term while the applicant supplies a
+// missing document; kindergarten registration, addressing (whose Rules,
+// Government Decree 1221, list grounds for refusal and no suspension),
+// trading sites and archival certificates keep it running.
 type demoEntry struct {
 	Entry
 	dept string
@@ -80,7 +88,7 @@ func demoCatalogue() []demoEntry {
 			DescriptionRU: "Разрешение на раскопки на территории общего пользования: прокладка и ремонт сетей, благоустройство.",
 			DescriptionEN: "Permission to dig on public land: laying and repairing utilities, landscaping.",
 			LegalBasis:    "Федеральный закон от 06.10.2003 № 131-ФЗ, ст. 16 ч. 1 п. 25; Правила благоустройства территории округа",
-			Term:          Term{Days: 5, Working: true}, ResultRU: "Разрешение на осуществление земляных работ", ResultEN: "Earthworks permit",
+			Term:          Term{Days: 5, Working: true, Suspends: true}, ResultRU: "Разрешение на осуществление земляных работ", ResultEN: "Earthworks permit",
 			DocumentsRU: []string{"Проект или схема производства работ", "Календарный график работ", "Схема организации движения (при работах на дороге)"},
 			DocumentsEN: []string{"Work plan or scheme", "Work schedule", "Traffic management plan (for roadworks)"},
 			Form: Form{fApplicant, fINN, fOGRN,
@@ -99,7 +107,7 @@ func demoCatalogue() []demoEntry {
 			DescriptionRU: "Разрешение на вырубку, обрезку или пересадку деревьев и кустарников вне лесного фонда, с расчётом компенсационной стоимости.",
 			DescriptionEN: "Permission to fell, prune or move trees and shrubs outside forest land, with the compensation value.",
 			LegalBasis:    "Федеральный закон от 10.01.2002 № 7-ФЗ «Об охране окружающей среды», ст. 7; Правила благоустройства территории округа",
-			Term:          Term{Days: 15, Working: true}, FeeKopecks: 0, ResultRU: "Порубочный билет", ResultEN: "Tree-felling permit",
+			Term:          Term{Days: 15, Working: true, Suspends: true}, FeeKopecks: 0, ResultRU: "Порубочный билет", ResultEN: "Tree-felling permit",
 			DocumentsRU: []string{"Схема размещения насаждений", "Акт обследования (при аварийных деревьях)"},
 			DocumentsEN: []string{"Plan of the trees", "Survey report (for dangerous trees)"},
 			Form: Form{fApplicant, fSNILS,
@@ -115,7 +123,7 @@ func demoCatalogue() []demoEntry {
 			DescriptionRU: "Решение межведомственной комиссии о признании помещения жилым, непригодным для проживания или многоквартирного дома аварийным.",
 			DescriptionEN: "The inter-agency commission's decision on whether premises are residential, unfit for living, or a building is unsafe.",
 			LegalBasis:    "Жилищный кодекс РФ, ст. 15; Постановление Правительства РФ от 28.01.2006 № 47",
-			Term:          Term{Days: 30, Working: false}, ResultRU: "Заключение межведомственной комиссии", ResultEN: "Commission's conclusion",
+			Term:          Term{Days: 30, Working: false, Suspends: true}, ResultRU: "Заключение межведомственной комиссии", ResultEN: "Commission's conclusion",
 			DocumentsRU: []string{"Правоустанавливающие документы на помещение", "Технический план помещения", "Заключение специализированной организации (для аварийных домов)"},
 			DocumentsEN: []string{"Title documents", "Technical plan", "Specialist's report (for unsafe buildings)"},
 			Form: Form{fApplicant, fSNILS,
@@ -170,7 +178,7 @@ func demoCatalogue() []demoEntry {
 			DescriptionRU: "Постановка малоимущих граждан на учёт для предоставления жилья по договору социального найма.",
 			DescriptionEN: "Registering low-income residents for social housing.",
 			LegalBasis:    "Жилищный кодекс РФ, ст. 49–52; областной закон о порядке ведения учёта",
-			Term:          Term{Days: 30, Working: true}, ResultRU: "Решение о принятии на учёт", ResultEN: "Decision on registration",
+			Term:          Term{Days: 30, Working: true, Suspends: true}, ResultRU: "Решение о принятии на учёт", ResultEN: "Decision on registration",
 			DocumentsRU: []string{"Документы, удостоверяющие личность членов семьи", "Сведения о доходах за 12 месяцев", "Документы о жилых помещениях в собственности"},
 			DocumentsEN: []string{"Identity documents of the family", "Income for the last 12 months", "Documents on owned housing"},
 			Form: Form{fApplicant, fSNILS,

@@ -154,6 +154,9 @@ func (s *Service) complete(ctx context.Context, r appRow) (Application, error) {
 	if app.History, err = s.st.steps(ctx, app.ID); err != nil {
 		return app, wrap("history", err)
 	}
+	if app.Pauses, err = s.st.pauses(ctx, app.ID); err != nil {
+		return app, wrap("pauses", err)
+	}
 	app.Files = nonNil(app.Files)
 	return app, nil
 }
@@ -182,7 +185,7 @@ func (s *Service) names(ctx context.Context, rows []appRow) []Application {
 }
 
 // Queue lists the open applications the actor works on as an official,
-// nearest deadline first.
+// nearest running deadline first, those whose term is suspended last.
 func (s *Service) Queue(ctx context.Context) ([]Application, error) {
 	a, err := actor(ctx)
 	if err != nil {
@@ -203,7 +206,13 @@ func (s *Service) Queue(ctx context.Context) ([]Application, error) {
 			}
 		}
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Due.Before(out[j].Due) })
+	sort.SliceStable(out, func(i, j int) bool {
+		di, dj := out[i].RunningDue(), out[j].RunningDue()
+		if di.IsZero() || dj.IsZero() {
+			return !di.IsZero() && dj.IsZero()
+		}
+		return di.Before(dj)
+	})
 	return out, nil
 }
 

@@ -148,7 +148,7 @@ func (s *Service) writeEntry(ctx context.Context, muniID string, in Entry, creat
 		}
 		return s.record(ctx, audit.Entry{Action: action, ObjectType: "service", ObjectID: e.ID, TenantID: m.ID,
 			Detail: map[string]any{"code": e.Code, "term_days": e.Term.Days, "term_working": e.Term.Working,
-				"fee_kopecks": e.FeeKopecks, "extraterritorial": e.Extraterritorial, "active": e.Active, "fields": len(e.Form)}},
+				"term_suspends": e.Term.Suspends, "fee_kopecks": e.FeeKopecks, "extraterritorial": e.Extraterritorial, "active": e.Active, "fields": len(e.Form)}},
 			"", nil)
 	})
 	if err != nil {

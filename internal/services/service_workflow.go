@@ -186,10 +186,11 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 			return err
 		}
 		app.Number = fmt.Sprintf("МУ-%d-%06d", local.Year(), n)
-		app.Submitted = now
+		app.Submitted, app.Term = now, e.Term
 		app.Due, app.Calendar = s.Due(e.Term, now, loc)
 		return s.step(ctx, a, &app, ActSubmit, "", map[string]any{"number": app.Number, "due": app.Due.Format(time.RFC3339),
-			"calendar": app.Calendar, "term_days": e.Term.Days, "term_working": e.Term.Working, "fields": changed})
+			"calendar": app.Calendar, "term_days": e.Term.Days, "term_working": e.Term.Working,
+			"term_suspends": e.Term.Suspends, "fields": changed})
 	})
 	if err != nil {
 		return Application{}, wrap("submit", err)
@@ -197,8 +198,9 @@ func (s *Service) Submit(ctx context.Context, id string, values map[string]strin
 	return s.Application(ctx, id)
 }
 
-// step moves app by act, writing the row, the history step, the audit
-// entry and the event; ctx carries the transaction.
+// step moves app by act, suspending or resuming its term, writing the
+// row, the history step, the audit entry and the event; ctx carries the
+// transaction.
 func (s *Service) step(ctx context.Context, a *auth.Actor, app *Application, act Action, note string, detail map[string]any) error {
 	to, ok := Next(app.State, act)
 	if !ok {
@@ -206,6 +208,10 @@ func (s *Service) step(ctx context.Context, a *auth.Actor, app *Application, act
 	}
 	from := app.State
 	now := s.now()
+	clock, err := s.clock(ctx, app, act, note, now)
+	if err != nil {
+		return err
+	}
 	app.State, app.Updated = to, now
 	if err := s.st.updateApp(ctx, *app, from); err != nil {
 		return err
@@ -215,6 +221,9 @@ func (s *Service) step(ctx context.Context, a *auth.Actor, app *Application, act
 	}
 	if detail == nil {
 		detail = map[string]any{}
+	}
+	for k, v := range clock {
+		detail[k] = v
 	}
 	detail["from"], detail["to"] = string(from), string(to)
 	return s.record(ctx, audit.Entry{Action: "services.application." + string(act), ObjectType: "service_application",

@@ -15,7 +15,7 @@ type Stats struct {
 	Decided      int               `json:"decided"`  // approved or refused
 	Approved     int               `json:"approved"`
 	MedianHours  float64           `json:"median_hours"`  // submission to decision, over decided ones
-	Overdue      int               `json:"overdue"`       // decided late, or open past the deadline now
+	Overdue      int               `json:"overdue"`       // decided after the deadline, or open and late now (see late)
 	OverdueShare float64           `json:"overdue_share"` // of received
 	Refusals     map[string]int    `json:"refusals"`      // by reason code
 	RefusalTexts map[string]string `json:"-"`             // reason code -> text, for pages
@@ -52,7 +52,7 @@ func (s *Service) Stats(ctx context.Context, muniID string) ([]Stats, error) {
 			st.Received++
 			if a.state.Open() {
 				st.Open++
-				if now.After(a.due) {
+				if late(a.due, a.paused, now) {
 					st.Overdue++
 				}
 				continue
@@ -96,7 +96,8 @@ func median(xs []float64) float64 {
 }
 
 // Overdue counts a municipality's open applications past their deadline
-// now: the monitoring domain's indicator.
+// now (a term suspended in time is not): the monitoring domain's
+// indicator, the same count Stats makes of open applications.
 func (s *Service) Overdue(ctx context.Context, muniID string) (int, error) {
 	n, err := s.st.overdue(ctx, muniID, s.now())
 	return n, wrap("overdue", err)

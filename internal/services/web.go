@@ -318,6 +318,7 @@ type showPage struct {
 	Steps     []Action
 	Sent      bool
 	Overdue   bool
+	Projected time.Time // the deadline if the awaited document came now; zero while the term runs
 	Errors    map[string]string
 	Alert     string
 	Failed    Action
@@ -350,6 +351,7 @@ func (h *handler) showData(r *http.Request, id string) (showPage, error) {
 	a := auth.From(r.Context())
 	p := showPage{App: app, Entry: e, Muni: m, Applicant: isApplicant(a, app), Errors: map[string]string{},
 		Staff: canStaff(a, app.TenantPath, app.DepartmentID, auth.RoleOperator), Overdue: app.Overdue(h.svc.now())}
+	p.Projected, _ = h.svc.DueIfResumed(app, h.svc.now(), zone(m))
 	if p.Staff {
 		for _, act := range staffActions {
 			if _, ok := Next(app.State, act); ok {

@@ -74,7 +74,8 @@ func entryValues(e Entry) map[string]string {
 		"term_days": strconv.Itoa(e.Term.Days), "fee": strconv.FormatFloat(e.Fee(), 'f', 2, 64),
 		"documents_ru": strings.Join(e.DocumentsRU, "\n"), "documents_en": strings.Join(e.DocumentsEN, "\n"),
 		"result_ru": e.ResultRU, "result_en": e.ResultEN, "form": string(form), "reasons": string(reasons)}
-	for k, b := range map[string]bool{"term_working": e.Term.Working, "extraterritorial": e.Extraterritorial, "active": e.Active} {
+	for k, b := range map[string]bool{"term_working": e.Term.Working, "term_suspends": e.Term.Suspends,
+		"extraterritorial": e.Extraterritorial, "active": e.Active} {
 		if b {
 			v[k] = "on"
 		}
@@ -88,14 +89,14 @@ func parseEntry(r *http.Request) (Entry, map[string]string, map[string]string) {
 	v := map[string]string{}
 	for _, k := range []string{"code", "name_ru", "name_en", "description_ru", "description_en", "department_id", "legal_basis",
 		"term_days", "fee", "documents_ru", "documents_en", "result_ru", "result_en", "form", "reasons",
-		"term_working", "extraterritorial", "active"} {
+		"term_working", "term_suspends", "extraterritorial", "active"} {
 		v[k] = r.PostFormValue(k)
 	}
 	errs := map[string]string{}
 	e := Entry{Code: v["code"], NameRU: v["name_ru"], NameEN: v["name_en"], DescriptionRU: v["description_ru"],
 		DescriptionEN: v["description_en"], DepartmentID: v["department_id"], LegalBasis: v["legal_basis"],
 		DocumentsRU: strings.Split(v["documents_ru"], "\n"), DocumentsEN: strings.Split(v["documents_en"], "\n"),
-		ResultRU: v["result_ru"], ResultEN: v["result_en"], Term: Term{Working: v["term_working"] != ""},
+		ResultRU: v["result_ru"], ResultEN: v["result_en"], Term: Term{Working: v["term_working"] != "", Suspends: v["term_suspends"] != ""},
 		Extraterritorial: v["extraterritorial"] != "", Active: v["active"] != ""}
 	var err error
 	if e.Term.Days, err = strconv.Atoi(strings.TrimSpace(v["term_days"])); err != nil {
@@ -212,7 +213,9 @@ func (editPage) Inputs() []string {
 }
 
 // Checks are the editor's check boxes.
-func (editPage) Checks() []string { return []string{"term_working", "extraterritorial", "active"} }
+func (editPage) Checks() []string {
+	return []string{"term_working", "term_suspends", "extraterritorial", "active"}
+}
 
 // Areas are the editor's text areas; form and reasons are JSON.
 func (editPage) Areas() []string {
