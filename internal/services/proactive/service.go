@@ -34,9 +34,9 @@ type Starter interface {
 	StartPrefilled(ctx context.Context, userID, municipalityID, serviceCode string, values map[string]string) (applicationID string, err error)
 }
 
-// Notifier stores an in-app notification in the caller's transaction.
+// Notifier stores in-app notifications in the caller's transaction.
 type Notifier interface {
-	Notify(ctx context.Context, n notify.Notice) error
+	NotifyAll(ctx context.Context, ns []notify.Notice) error
 }
 
 // Deps are what the service is built over. Now defaults to the wall

@@ -156,29 +156,40 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	made := 0
 	for start := 0; start < len(todo); start += sweepBatch {
 		batch := todo[start:min(start+sweepBatch, len(todo))]
+		var n int
 		err := s.DB.InTx(ctx, func(ctx context.Context) error {
+			// A consent withdrawn since the register was read stops the
+			// offer: the check and the write share the transaction.
+			ok, err := s.st.consentedOf(ctx, userIDs(batch))
+			if err != nil {
+				return err
+			}
+			keep := make([]Offer, 0, len(batch))
 			for _, o := range batch {
-				// A consent withdrawn since the register was read stops
-				// the offer: the check and the write share the transaction.
-				if ok, err := s.st.consented(ctx, o.UserID); err != nil || !ok {
-					if err != nil {
-						return err
-					}
-					continue
-				}
-				ok, err := s.makeOffer(ctx, o)
-				if err != nil {
-					return err
-				}
-				if ok {
-					made++
+				if ok[o.UserID] {
+					keep = append(keep, o)
 				}
 			}
-			return nil
+			n, err = s.makeOffers(ctx, keep)
+			return err
 		})
 		if err != nil {
 			return seen, made, err
 		}
+		made += n
 	}
 	return seen, made, nil
+}
+
+// userIDs lists the accounts os are made to, each once.
+func userIDs(os []Offer) []string {
+	seen := make(map[string]bool, len(os))
+	var out []string
+	for _, o := range os {
+		if !seen[o.UserID] {
+			seen[o.UserID] = true
+			out = append(out, o.UserID)
+		}
+	}
+	return out
 }
