@@ -13,7 +13,8 @@ import (
 // trip per row on PostgreSQL and a statement execution per row on SQLite;
 // one INSERT … VALUES (…), (…) carries a chunk of them for the price of
 // one. ExecRows and QueryRows write any number of rows that way in the
-// transaction carried by the context.
+// transaction carried by the context; CopyRows and InsertNew (copy.go)
+// go by COPY on PostgreSQL when the rows are many.
 
 // maxChunkParams bounds the parameters of one multi-row statement:
 // SQLite's cost to prepare and bind a statement grows with its size
