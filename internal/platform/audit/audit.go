@@ -72,9 +72,6 @@ func (l *Log) Record(ctx context.Context, e Entry) error {
 	return l.RecordAll(ctx, []Entry{e})
 }
 
-// recordCols is how many values one entry's row carries.
-const recordCols = 13
-
 // RecordAll appends es in their order, as many Record calls would, with
 // one statement for many entries instead of three for each: for changes
 // made in bulk (a sweep's offers). It must run inside the transaction of
@@ -109,7 +106,7 @@ func (l *Log) RecordAll(ctx context.Context, es []Entry) error {
 		r.Hash = r.computeHash()
 		recs[i], prev = r, r.Hash
 	}
-	if _, err := l.db.ExecRows(ctx, `INSERT INTO audit_log (`+columns+`) VALUES `, "", len(recs), recordCols, func(args []any, i int) []any {
+	if _, err := l.db.CopyRows(ctx, "audit_log", columnList, len(recs), func(args []any, i int) []any {
 		r := &recs[i]
 		return append(args, r.Seq, r.ID, db.Millis(r.At), r.ActorKind, r.ActorID, r.Action, r.ObjectType, r.ObjectID, r.TenantID,
 			r.RequestID, r.Detail, r.PrevHash, r.Hash)
@@ -145,13 +142,19 @@ func actorKind(a *auth.Actor) string {
 }
 
 func (r Record) computeHash() string {
-	h := sha256.New()
+	var buf [512]byte
+	b := buf[:0]
 	for _, f := range []string{strconv.FormatInt(r.Seq, 10), r.ID, strconv.FormatInt(db.Millis(r.At), 10), r.ActorKind, r.ActorID,
 		r.Action, r.ObjectType, r.ObjectID, r.TenantID, r.RequestID, r.Detail, r.PrevHash} {
-		// Length-prefixing each field keeps "ab"+"c" apart from "a"+"bc".
-		fmt.Fprintf(h, "%d:%s|", len(f), f)
+		// Length-prefixing each field keeps "ab"+"c" apart from "a"+"bc":
+		// "<len>:<field>|".
+		b = strconv.AppendInt(b, int64(len(f)), 10)
+		b = append(b, ':')
+		b = append(b, f...)
+		b = append(b, '|')
 	}
-	return hex.EncodeToString(h.Sum(nil))
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // Filter narrows a listing.
@@ -224,6 +227,8 @@ func (l *Log) List(ctx context.Context, f Filter) ([]Record, error) {
 }
 
 const columns = `seq, id, at_ms, actor_kind, actor_id, action, object_type, object_id, tenant_id, request_id, detail, prev_hash, hash`
+
+var columnList = strings.Split(columns, ", ")
 
 type scanner interface{ Scan(dest ...any) error }
 
