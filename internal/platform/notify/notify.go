@@ -100,8 +100,8 @@ func (s *Service) Notify(ctx context.Context, n Notice) error {
 	return s.NotifyAll(ctx, []Notice{n})
 }
 
-// noticeCols is how many values one notification's row carries.
-const noticeCols = 8
+// noticeCols are the columns of a new notification.
+var noticeCols = []string{"id", "user_id", "tenant_id", "kind", "msg_key", "args", "link", "created_ms"}
 
 // NotifyAll is Notify for many notices, stored with one statement for
 // many rows: for changes made in bulk (a sweep's offers). A notice that
@@ -125,11 +125,10 @@ func (s *Service) NotifyAll(ctx context.Context, ns []Notice) error {
 		args[i] = string(b)
 	}
 	now := db.Millis(time.Now())
-	if _, err := s.d.DB.ExecRows(ctx, `INSERT INTO notifications (id, user_id, tenant_id, kind, msg_key, args, link, created_ms) VALUES `, "",
-		len(ns), noticeCols, func(vals []any, i int) []any {
-			n := &ns[i]
-			return append(vals, db.NewID(), n.UserID, n.TenantID, n.Kind, n.Key, args[i], n.Link, now)
-		}); err != nil {
+	if _, err := s.d.DB.CopyRows(ctx, "notifications", noticeCols, len(ns), func(vals []any, i int) []any {
+		n := &ns[i]
+		return append(vals, db.NewID(), n.UserID, n.TenantID, n.Kind, n.Key, args[i], n.Link, now)
+	}); err != nil {
 		return fmt.Errorf("notify: insert: %w", err)
 	}
 	if s.d.Mail != nil && s.d.Recipients != nil && len(ns) > 0 {
