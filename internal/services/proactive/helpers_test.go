@@ -67,14 +67,13 @@ func (f *fakeStarter) StartPrefilled(ctx context.Context, userID, muniID, servic
 }
 
 // fakeNotify keeps the notices, refusing any outside a transaction like
-// the real one; from its failFrom-th call on (counting from 1; 0 never)
-// it fails instead. during, if set, runs in each call's transaction.
+// the real one; it fails a call with a notice to failFor. during, if
+// set, runs in each call's transaction.
 type fakeNotify struct {
-	mu       sync.Mutex
-	notices  []notify.Notice
-	calls    int
-	failFrom int
-	during   func(ctx context.Context, ns []notify.Notice) error
+	mu      sync.Mutex
+	notices []notify.Notice
+	failFor string
+	during  func(ctx context.Context, ns []notify.Notice) error
 }
 
 func (f *fakeNotify) NotifyAll(ctx context.Context, ns []notify.Notice) error {
@@ -83,9 +82,10 @@ func (f *fakeNotify) NotifyAll(ctx context.Context, ns []notify.Notice) error {
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.calls++
-	if f.failFrom > 0 && f.calls >= f.failFrom {
-		return errors.New("notifications down")
+	for _, n := range ns {
+		if f.failFor != "" && n.UserID == f.failFor {
+			return errors.New("notifications down")
+		}
 	}
 	if f.during != nil {
 		if err := f.during(ctx, ns); err != nil {

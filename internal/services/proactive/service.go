@@ -60,7 +60,8 @@ type Deps struct {
 // audits every change in its transaction.
 type Service struct {
 	Deps
-	st *store
+	st           *store
+	sweepWriters int // on PostgreSQL; tests set 1 to order a sweep's batches
 }
 
 // New builds the service.
@@ -74,7 +75,7 @@ func New(d Deps) *Service {
 	if d.ApplicationPath == nil {
 		d.ApplicationPath = func(id string) string { return "/services/applications/" + id }
 	}
-	return &Service{Deps: d, st: &store{db: d.DB}}
+	return &Service{Deps: d, st: &store{db: d.DB}, sweepWriters: sweepWriters}
 }
 
 // Municipality resolves a slug for the pages and the API.

@@ -30,7 +30,8 @@ func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 }
 
 // offerNewCols are the columns of a new offer (not yet decided).
-const offerNewCols = `id, tenant_id, rule_id, resident_id, user_id, subject, subject_label, service_code, title, title_en, vals, status, created_ms, expires_ms`
+var offerNewCols = []string{"id", "tenant_id", "rule_id", "resident_id", "user_id", "subject", "subject_label", "service_code",
+	"title", "title_en", "vals", "status", "created_ms", "expires_ms"}
 
 // createOffers inserts os, except those whose rule already made an offer
 // to the resident about the subject, and returns the ids of the ones
@@ -41,22 +42,19 @@ func (s *store) createOffers(ctx context.Context, os []Offer) (map[string]bool, 
 		b, _ := json.Marshal(os[i].Values) // a map of strings always encodes
 		vals[i] = string(b)
 	}
-	made := make(map[string]bool, len(os))
-	err := s.db.QueryRows(ctx, `INSERT INTO proactive_offers (`+offerNewCols+`) VALUES `,
-		` ON CONFLICT (rule_id, resident_id, subject) DO NOTHING RETURNING id`, len(os), 14, func(args []any, i int) []any {
-			o := &os[i]
-			return append(args, o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.About, o.ServiceCode, o.Title, o.TitleEN,
-				vals[i], o.Status, db.Millis(o.Created), db.Millis(o.Expires))
-		}, func(rows *sql.Rows) error {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			made[id] = true
-			return nil
-		})
+	written, err := s.db.InsertNew(ctx, "proactive_offers", offerNewCols, "(rule_id, resident_id, subject)", len(os), func(args []any, i int) []any {
+		o := &os[i]
+		return append(args, o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.About, o.ServiceCode, o.Title, o.TitleEN,
+			vals[i], o.Status, db.Millis(o.Created), db.Millis(o.Expires))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("proactive: create offers: %w", err)
+	}
+	made := make(map[string]bool, len(os))
+	for i, ok := range written {
+		if ok {
+			made[os[i].ID] = true
+		}
 	}
 	return made, nil
 }
