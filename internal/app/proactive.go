@@ -67,9 +67,9 @@ func (p proactivePeople) UserByEmail(ctx context.Context, email string) (string,
 // proactiveNotify passes offers' notices to the notification service.
 type proactiveNotify struct{ a *App }
 
-// Notify stores n in the caller's transaction.
-func (p proactiveNotify) Notify(ctx context.Context, n notify.Notice) error {
-	return p.a.Notify.Notify(ctx, n)
+// NotifyAll stores ns in the caller's transaction.
+func (p proactiveNotify) NotifyAll(ctx context.Context, ns []notify.Notice) error {
+	return p.a.Notify.NotifyAll(ctx, ns)
 }
 
 // sweepProactive runs the proactive sweep (expiry, register rules) once

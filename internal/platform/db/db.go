@@ -169,7 +169,8 @@ type txKey struct{}
 
 type txState struct {
 	tx    *sql.Tx
-	q     Querier // tx itself, or on SQLite tx through the writer's statements
+	q     Querier   // tx itself, or on SQLite tx through the writer's statements
+	conn  *sql.Conn // PostgreSQL: the transaction's connection, for CopyRows
 	after []func()
 }
 
@@ -197,17 +198,18 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 	if _, ok := ctx.Value(txKey{}).(*txState); ok {
 		return fn(ctx)
 	}
-	tx, err := d.write.BeginTx(ctx, nil)
+	s, err := d.begin(ctx)
 	if err != nil {
-		return fmt.Errorf("db: begin: %w", err)
+		return err
 	}
+	tx := s.tx
 	defer func() { // a panic must not leave the writer's transaction open
 		if v := recover(); v != nil {
 			_ = tx.Rollback()
+			s.release()
 			panic(v)
 		}
 	}()
-	s := &txState{tx: tx, q: tx}
 	var tq *txQuerier
 	if d.wcache != nil {
 		tq = &txQuerier{tx: tx, cache: d.wcache}
@@ -217,9 +219,12 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 		if rbErr := tx.Rollback(); rbErr != nil && !errors.Is(rbErr, sql.ErrTxDone) {
 			err = errors.Join(err, rbErr)
 		}
+		s.release()
 		return err
 	}
-	if err := tx.Commit(); err != nil {
+	err = tx.Commit()
+	s.release()
+	if err != nil {
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	d.gen.Add(1)
@@ -230,6 +235,37 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 		f()
 	}
 	return nil
+}
+
+// begin starts a transaction on the writer. On PostgreSQL it takes a
+// connection of the pool for it, so that CopyRows can reach the driver
+// connection under the transaction.
+func (d *DB) begin(ctx context.Context) (*txState, error) {
+	if d.Engine != Postgres {
+		tx, err := d.write.BeginTx(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("db: begin: %w", err)
+		}
+		return &txState{tx: tx, q: tx}, nil
+	}
+	conn, err := d.write.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("db: begin: %w", err)
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("db: begin: %w", err)
+	}
+	return &txState{tx: tx, q: tx, conn: conn}, nil
+}
+
+// release returns the transaction's connection to the pool once the
+// transaction is over.
+func (s *txState) release() {
+	if s.conn != nil {
+		s.conn.Close()
+	}
 }
 
 // AfterCommit registers f to run once the transaction in ctx commits; with

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -96,28 +97,47 @@ func New(d Deps) *Service {
 // Notify stores n in the transaction carried by ctx and, once that
 // commits, e-mails it when e-mail is possible.
 func (s *Service) Notify(ctx context.Context, n Notice) error {
+	return s.NotifyAll(ctx, []Notice{n})
+}
+
+// noticeCols are the columns of a new notification.
+var noticeCols = []string{"id", "user_id", "tenant_id", "kind", "msg_key", "args", "link", "created_ms"}
+
+// NotifyAll is Notify for many notices, stored with one statement for
+// many rows: for changes made in bulk (a sweep's offers). A notice that
+// could not be shown fails them all.
+func (s *Service) NotifyAll(ctx context.Context, ns []Notice) error {
 	if !db.InTxNow(ctx) {
 		return ErrNoTx
 	}
-	if err := check(n); err != nil {
-		return err
+	args := make([]string, len(ns))
+	for i, n := range ns {
+		if err := check(n); err != nil {
+			return err
+		}
+		b, err := json.Marshal(n.Args)
+		if err != nil {
+			return fmt.Errorf("notify: args: %w", err)
+		}
+		if n.Args == nil {
+			b = []byte("{}")
+		}
+		args[i] = string(b)
 	}
-	args, err := json.Marshal(n.Args)
-	if err != nil {
-		return fmt.Errorf("notify: args: %w", err)
-	}
-	if n.Args == nil {
-		args = []byte("{}")
-	}
-	if _, err := s.d.DB.Q(ctx).ExecContext(ctx, `INSERT INTO notifications (id, user_id, tenant_id, kind, msg_key, args, link, created_ms)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, db.NewID(), n.UserID, n.TenantID, n.Kind, n.Key, string(args), n.Link,
-		db.Millis(time.Now())); err != nil {
+	now := db.Millis(time.Now())
+	if _, err := s.d.DB.CopyRows(ctx, "notifications", noticeCols, len(ns), func(vals []any, i int) []any {
+		n := &ns[i]
+		return append(vals, db.NewID(), n.UserID, n.TenantID, n.Kind, n.Key, args[i], n.Link, now)
+	}); err != nil {
 		return fmt.Errorf("notify: insert: %w", err)
 	}
-	if s.d.Mail != nil && s.d.Recipients != nil {
+	if s.d.Mail != nil && s.d.Recipients != nil && len(ns) > 0 {
+		sent := slices.Clone(ns) // the caller may change its slice before the commit
 		db.AfterCommit(ctx, func() {
-			s.pending.Add(1) // only now: a rolled-back notice sends nothing
-			go s.email(context.WithoutCancel(ctx), n)
+			for _, n := range sent {
+				s.pending.Add(1) // only now: a rolled-back notice sends nothing
+				go s.email(context.WithoutCancel(ctx), n)
+			}
 		})
 	}
 	return nil

@@ -3,6 +3,8 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -214,6 +216,61 @@ func TestListShowsTheMunicipalityZone(t *testing.T) {
 		}
 		if m, ok := got["Europe/Moscow UTC+03:00"]; !ok || !m {
 			t.Errorf("notice of a municipality without a zone: %v", got)
+		}
+	})
+}
+
+// TestNotifyAll: many notices stored at once (more than one statement
+// takes) are each listed and e-mailed once after the commit; one bad
+// notice refuses them all, and a rollback keeps and sends none.
+func TestNotifyAll(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		box := &outbox{}
+		s := New(Deps{DB: d, Catalog: catalog(t), Mail: box, Recipients: people{}})
+		ctx := context.Background()
+		var ns []Notice
+		for i := range 300 {
+			n := notice([]string{"u1", "u2", "u4"}[i%3])
+			n.Args = map[string]string{"number": fmt.Sprint("A-", i)}
+			ns = append(ns, n)
+		}
+		bad := append(slices.Clone(ns), Notice{UserID: "u1", Kind: "t.done", Key: "t.done", Link: "https://evil.example/"})
+		if err := d.InTx(ctx, func(ctx context.Context) error { return s.NotifyAll(ctx, bad) }); err == nil {
+			t.Fatal("a bad notice was accepted")
+		}
+		boom := errors.New("boom")
+		if err := d.InTx(ctx, func(ctx context.Context) error {
+			if err := s.NotifyAll(ctx, ns); err != nil {
+				return err
+			}
+			return boom
+		}); !errors.Is(err, boom) {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if n, _ := s.Unread(ctx, "u1"); n != 0 || len(box.all()) != 0 {
+			t.Fatalf("after a refusal and a rollback: %d unread, %d mails", n, len(box.all()))
+		}
+		if err := d.InTx(ctx, func(ctx context.Context) error { return s.NotifyAll(ctx, ns) }); err != nil {
+			t.Fatal(err)
+		}
+		s.Wait()
+		if sent := box.all(); len(sent) != 100 || sent[0].To != "u1@example.org" {
+			t.Fatalf("%d mails, want 100 (only u1 has an address)", len(sent))
+		}
+		items, err := s.List(as("u4"), "en", "", MaxPage)
+		if err != nil || len(items) != 100 {
+			t.Fatalf("u4 has %d notices (%v), want 100", len(items), err)
+		}
+		titles := map[string]bool{}
+		for _, it := range items {
+			titles[it.Title] = true
+		}
+		if len(titles) != 100 || !titles["Done: A-2"] || !titles["Done: A-299"] {
+			t.Fatalf("u4's notices: %d distinct titles", len(titles))
+		}
+		if err := d.InTx(ctx, func(ctx context.Context) error { return s.NotifyAll(ctx, nil) }); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/muni-platform/muni/internal/platform/db"
+	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -136,14 +137,16 @@ func seedRegister(b *testing.B, e *env, n int) {
 //   - evaluate: a sweep that finds nothing new (every eligible resident
 //     already has their offers): read + evaluate the 20 rules;
 //   - first: a sweep over a register without offers, which also writes
-//     every new offer with its audit entry and notification.
+//     every new offer with its audit entry and notification (the real
+//     notification service, into its table).
 //
 // go test ./internal/services/proactive -run '^$' -bench Proactive -benchtime 3x
 func BenchmarkProactive(b *testing.B) {
 	for _, eng := range testdb.Engines(b) {
 		b.Run(string(eng), func(b *testing.B) {
-			d := testdb.Open(b, eng, sets...)
+			d := testdb.Open(b, eng, append(sets, notify.Migrations)...)
 			e := newEnv(b, d)
+			e.s.Notify = notify.New(notify.Deps{DB: d})
 			seedRegister(b, e, benchResidents)
 			ctx := as(adminOf(muniA))
 			b.Run("read", func(b *testing.B) {
@@ -161,8 +164,10 @@ func BenchmarkProactive(b *testing.B) {
 				defer reportCPU(b)()
 				for i := 0; i < b.N; i++ {
 					b.StopTimer()
-					if _, err := d.Writer().ExecContext(context.Background(), `DELETE FROM proactive_offers`); err != nil {
-						b.Fatal(err)
+					for _, table := range []string{"proactive_offers", "notifications"} {
+						if _, err := d.Writer().ExecContext(context.Background(), `DELETE FROM `+table); err != nil {
+							b.Fatal(err)
+						}
 					}
 					b.StartTimer()
 					res, err := e.s.SweepMunicipality(ctx, muniA.ID)
@@ -170,6 +175,11 @@ func BenchmarkProactive(b *testing.B) {
 						b.Fatal(res, err)
 					}
 					offers = res.Offers
+				}
+				b.StopTimer()
+				var notes int
+				if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM notifications`).Scan(&notes); err != nil || notes != offers {
+					b.Fatalf("%d notifications for %d offers (%v)", notes, offers, err)
 				}
 				b.ReportMetric(float64(offers), "offers")
 			})

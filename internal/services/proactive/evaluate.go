@@ -67,27 +67,43 @@ func newOffer(c *compiled, f *facts, subject string, now time.Time) Offer {
 		Created: now, Expires: now.AddDate(0, 0, c.LifetimeDays)}
 }
 
-// makeOffer stores o, unless an offer of the rule about the subject
-// exists, with its audit entry and the resident's notification, in the
-// transaction carried by ctx.
-func (s *Service) makeOffer(ctx context.Context, o Offer) (bool, error) {
-	created, err := s.st.createOffer(ctx, o)
-	if err != nil || !created {
-		return false, err
+// makeOffers stores os, except those whose rule already made an offer
+// to the resident about the subject, each new one with its audit entry
+// and the resident's notification, in the transaction carried by ctx;
+// it returns how many were new. Many offers cost a few statements, not a
+// few each.
+func (s *Service) makeOffers(ctx context.Context, os []Offer) (int, error) {
+	if len(os) == 0 {
+		return 0, nil
 	}
-	if err := s.Audit.Record(ctx, audit.Entry{Action: "proactive.offer.create", ObjectType: "proactive_offer", ObjectID: o.ID,
-		// The subject (a child's certificate number, say) is personal data:
-		// the audit log keeps only the rule and the service.
-		TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID, "service": o.ServiceCode}}); err != nil {
-		return false, err
+	made, err := s.st.createOffers(ctx, os)
+	if err != nil || len(made) == 0 {
+		return 0, err
+	}
+	entries := make([]audit.Entry, 0, len(made))
+	notices := make([]notify.Notice, 0, len(made))
+	for _, o := range os {
+		if !made[o.ID] {
+			continue
+		}
+		entries = append(entries, audit.Entry{Action: "proactive.offer.create", ObjectType: "proactive_offer", ObjectID: o.ID,
+			// The subject (a child's certificate number, say) is personal data:
+			// the audit log keeps only the rule and the service.
+			TenantID: o.TenantID, Detail: map[string]any{"rule_id": o.RuleID, "service": o.ServiceCode}})
+		notices = append(notices, notify.Notice{UserID: o.UserID, TenantID: o.TenantID, Kind: "proactive.offer",
+			Key: "proactive.notice.offer", Args: map[string]string{"Title": o.Title}, Link: "/proactive"})
 	}
 	if s.Notify != nil {
-		if err := s.Notify.Notify(ctx, notify.Notice{UserID: o.UserID, TenantID: o.TenantID, Kind: "proactive.offer",
-			Key: "proactive.notice.offer", Args: map[string]string{"Title": o.Title}, Link: "/proactive"}); err != nil {
-			return false, err
+		if err := s.Notify.NotifyAll(ctx, notices); err != nil {
+			return 0, err
 		}
 	}
-	return true, nil
+	// The audit entries go last: appending takes the log's head, which
+	// every audited change waits for until this transaction commits.
+	if err := s.Audit.RecordAll(ctx, entries); err != nil {
+		return 0, err
+	}
+	return len(entries), nil
 }
 
 // compileAll compiles stored rules; a stored rule that no longer compiles

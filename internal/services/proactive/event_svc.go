@@ -135,16 +135,16 @@ func (s *Service) offersOnEvent(ctx context.Context, m Municipality, r *Resident
 			mine = append(mine, ru)
 		}
 	}
-	n := 0
+	var os []Offer
 	tr := trigger{data: e.Data, childKey: e.Data["child_key"], subject: e.Data["subject"]}
 	err = eligible(s.compileAll(ctx, mine, codes), r, tr, day, func(c *compiled, subject string, f *facts) error {
-		made, err := s.makeOffer(ctx, newOffer(c, f, subject, now))
-		if made {
-			n++
-		}
-		return err
+		os = append(os, newOffer(c, f, subject, now))
+		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	return s.makeOffers(ctx, os)
 }
 
 // RecentEvents lists a municipality's latest events for its officials.

@@ -3,6 +3,7 @@ package proactive
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	mime "mime/multipart"
 	"net/http"
@@ -66,19 +67,32 @@ func (f *fakeStarter) StartPrefilled(ctx context.Context, userID, muniID, servic
 }
 
 // fakeNotify keeps the notices, refusing any outside a transaction like
-// the real one.
+// the real one; it fails a call with a notice to failFor. during, if
+// set, runs in each call's transaction.
 type fakeNotify struct {
 	mu      sync.Mutex
 	notices []notify.Notice
+	failFor string
+	during  func(ctx context.Context, ns []notify.Notice) error
 }
 
-func (f *fakeNotify) Notify(ctx context.Context, n notify.Notice) error {
+func (f *fakeNotify) NotifyAll(ctx context.Context, ns []notify.Notice) error {
 	if !db.InTxNow(ctx) {
 		return notify.ErrNoTx
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.notices = append(f.notices, n)
+	for _, n := range ns {
+		if f.failFor != "" && n.UserID == f.failFor {
+			return errors.New("notifications down")
+		}
+	}
+	if f.during != nil {
+		if err := f.during(ctx, ns); err != nil {
+			return err
+		}
+	}
+	f.notices = append(f.notices, ns...)
 	return nil
 }
 

@@ -35,9 +35,9 @@ type Starter interface {
 	StartPrefilled(ctx context.Context, userID, municipalityID, serviceCode string, values map[string]string) (applicationID string, err error)
 }
 
-// Notifier stores an in-app notification in the caller's transaction.
+// Notifier stores in-app notifications in the caller's transaction.
 type Notifier interface {
-	Notify(ctx context.Context, n notify.Notice) error
+	NotifyAll(ctx context.Context, ns []notify.Notice) error
 }
 
 // Deps are what the service is built over. Now defaults to the wall
@@ -61,7 +61,8 @@ type Deps struct {
 // audits every change in its transaction.
 type Service struct {
 	Deps
-	st *store
+	st           *store
+	sweepWriters int // on PostgreSQL; tests set 1 to order a sweep's batches
 }
 
 // New builds the service.
@@ -75,7 +76,7 @@ func New(d Deps) *Service {
 	if d.ApplicationPath == nil {
 		d.ApplicationPath = func(id string) string { return "/services/applications/" + id }
 	}
-	return &Service{Deps: d, st: &store{db: d.DB}}
+	return &Service{Deps: d, st: &store{db: d.DB}, sweepWriters: sweepWriters}
 }
 
 // Municipality resolves a slug for the pages and the API.

@@ -3,12 +3,15 @@ package proactive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/muni-platform/muni/internal/platform/audit"
 	"github.com/muni-platform/muni/internal/platform/db"
 	"github.com/muni-platform/muni/internal/platform/fault"
+	"github.com/muni-platform/muni/internal/platform/notify"
 	"github.com/muni-platform/muni/internal/platform/testdb"
 )
 
@@ -231,6 +234,129 @@ func TestSweepAgeRule(t *testing.T) {
 			t.Fatalf("another municipality's admin swept: %v", err)
 		}
 	})
+}
+
+// TestSweepWritesInBulk: a sweep over more residents than one
+// transaction takes writes its offers many to a statement, each with its
+// audit entry and notification, and the audit chain stays whole; a
+// consent withdrawn after the register was read stops the offers of the
+// transactions that follow; a transaction that fails half-way (its
+// notifications refused) leaves nothing of itself while the others
+// stand whole, and a later sweep makes exactly the offers still missing,
+// once.
+func TestSweepWritesInBulk(t *testing.T) {
+	testdb.Run(t, sets, func(t *testing.T, d *db.DB) {
+		e := newEnv(t, d)
+		adult := func(code, title string) Rule {
+			return Rule{Code: code, Name: title, ServiceCode: "archive-certificate", When: mustCond(t, `{"fact": "age", "op": ">=", "value": 18}`),
+				LifetimeDays: 30, Active: true, Prefill: map[string]string{"name": "full_name"}}
+		}
+		e.saveRule(t, muniA, adult("adult", "Совершеннолетие"))
+		const n = sweepBatch + 200
+		seedAdults(t, d, n)
+		log := audit.New(d)
+		admin := as(adminOf(muniA))
+		offers := func() int {
+			t.Helper()
+			var stored int
+			if err := d.R(context.Background()).QueryRowContext(context.Background(), `SELECT COUNT(*) FROM proactive_offers`).Scan(&stored); err != nil {
+				t.Fatal(err)
+			}
+			return stored
+		}
+		check := func(want int) {
+			t.Helper()
+			if got, audited := offers(), auditCount(t, d, "proactive.offer.create"); got != want || audited != want || len(e.notes.notices) != want {
+				t.Fatalf("%d offers, %d audit entries, %d notices; want %d each", got, audited, len(e.notes.notices), want)
+			}
+			if _, err := log.Verify(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// In the first transaction, someone the next one would reach
+		// withdraws; one writer, so the next one begins after it commits.
+		e.s.sweepWriters = 1
+		var gone string
+		e.notes.during = func(ctx context.Context, ns []notify.Notice) error {
+			e.notes.during = nil
+			in := map[string]bool{}
+			for _, no := range ns {
+				in[no.UserID] = true
+			}
+			for i := range n {
+				if u := fmt.Sprintf("u%04d", i); !in[u] {
+					gone = u
+					break
+				}
+			}
+			_, err := d.Q(ctx).ExecContext(ctx, `UPDATE proactive_consents SET withdrawn_ms = 1 WHERE user_id = $1`, gone)
+			return err
+		}
+		res, err := e.s.SweepMunicipality(admin, muniA.ID)
+		if err != nil || res.Offers != n-1 || res.Residents != n {
+			t.Fatalf("sweep %+v %v", res, err)
+		}
+		check(n - 1)
+		users := map[string]bool{}
+		for _, no := range e.notes.notices {
+			if no.TenantID != muniA.ID || no.Link != "/proactive" || no.Args["Title"] != "Совершеннолетие" {
+				t.Fatalf("notice %+v", no)
+			}
+			users[no.UserID] = true
+		}
+		if len(users) != n-1 || users[gone] {
+			t.Fatalf("notices reached %d residents (%s among them: %v), want %d", len(users), gone, users[gone], n-1)
+		}
+
+		// Two writers (on PostgreSQL) again; the transaction with the
+		// offer to one resident fails.
+		e.s.sweepWriters = sweepWriters
+		e.saveRule(t, muniA, adult("adult_2", "Второе правило"))
+		failing := "u0000"
+		if failing == gone {
+			failing = "u0001"
+		}
+		e.notes.failFor = failing
+		if _, err := e.s.SweepMunicipality(admin, muniA.ID); err == nil {
+			t.Fatal("the sweep hid a failed transaction")
+		}
+		stood := offers() - (n - 1)
+		if stood >= n-1 {
+			t.Fatalf("%d offers of the second rule after a failed transaction", stood)
+		}
+		check(n - 1 + stood)
+		e.notes.failFor = ""
+		if res, err := e.s.SweepMunicipality(admin, muniA.ID); err != nil || res.Offers != n-1-stood {
+			t.Fatalf("sweep after the failure %+v %v, want %d offers", res, err, n-1-stood)
+		}
+		check(2 * (n - 1))
+		if res, err := e.s.SweepMunicipality(admin, muniA.ID); err != nil || res.Offers != 0 {
+			t.Fatalf("a repeated sweep: %+v %v", res, err)
+		}
+		check(2 * (n - 1))
+	})
+}
+
+// seedAdults writes n residents of muniA born in 1990, each with an
+// account that consented, straight into the tables.
+func seedAdults(t *testing.T, d *db.DB, n int) {
+	t.Helper()
+	err := d.InTx(context.Background(), func(ctx context.Context) error {
+		if _, err := d.ExecRows(ctx, `INSERT INTO proactive_residents (id, tenant_id, snils, user_id, full_name, birth_date, updated_ms) VALUES `, "",
+			n, 7, func(args []any, i int) []any {
+				return append(args, fmt.Sprintf("r%04d", i), muniA.ID, fmt.Sprintf("%011d", i), fmt.Sprintf("u%04d", i), fmt.Sprintf("Житель %d", i), "1990-01-01", int64(0))
+			}); err != nil {
+			return err
+		}
+		_, err := d.ExecRows(ctx, `INSERT INTO proactive_consents (id, user_id, version, lang, text_hash, given_ms) VALUES `, "",
+			n, 6, func(args []any, i int) []any {
+				return append(args, fmt.Sprintf("c%04d", i), fmt.Sprintf("u%04d", i), int64(CurrentConsent), "ru", "x", int64(0))
+			})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestTenantIsolation: a key of one municipality records nothing in

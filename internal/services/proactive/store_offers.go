@@ -29,20 +29,34 @@ func scanOffer(sc interface{ Scan(...any) error }) (Offer, error) {
 	return o, nil
 }
 
-// createOffer inserts o unless the rule already made an offer to the
-// resident about the subject; created reports which.
-func (s *store) createOffer(ctx context.Context, o Offer) (created bool, err error) {
-	vals, _ := json.Marshal(o.Values)
-	res, err := s.db.Q(ctx).ExecContext(ctx, `INSERT INTO proactive_offers (`+offerCols+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, '')
-		ON CONFLICT (rule_id, resident_id, subject) DO NOTHING`,
-		o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.About, o.ServiceCode, o.Title, o.TitleEN, string(vals), o.Status,
-		db.Millis(o.Created), db.Millis(o.Expires))
-	if err != nil {
-		return false, fmt.Errorf("proactive: create offer: %w", err)
+// offerNewCols are the columns of a new offer (not yet decided).
+var offerNewCols = []string{"id", "tenant_id", "rule_id", "resident_id", "user_id", "subject", "subject_label", "service_code",
+	"title", "title_en", "vals", "status", "created_ms", "expires_ms"}
+
+// createOffers inserts os, except those whose rule already made an offer
+// to the resident about the subject, and returns the ids of the ones
+// inserted.
+func (s *store) createOffers(ctx context.Context, os []Offer) (map[string]bool, error) {
+	vals := make([]string, len(os))
+	for i := range os {
+		b, _ := json.Marshal(os[i].Values) // a map of strings always encodes
+		vals[i] = string(b)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	written, err := s.db.InsertNew(ctx, "proactive_offers", offerNewCols, "(rule_id, resident_id, subject)", len(os), func(args []any, i int) []any {
+		o := &os[i]
+		return append(args, o.ID, o.TenantID, o.RuleID, o.ResidentID, o.UserID, o.Subject, o.About, o.ServiceCode, o.Title, o.TitleEN,
+			vals[i], o.Status, db.Millis(o.Created), db.Millis(o.Expires))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("proactive: create offers: %w", err)
+	}
+	made := make(map[string]bool, len(os))
+	for i, ok := range written {
+		if ok {
+			made[os[i].ID] = true
+		}
+	}
+	return made, nil
 }
 
 // offerKeys is every (rule, resident, subject) of the offers a
@@ -201,6 +215,26 @@ func (s *store) consented(ctx context.Context, userID string) (bool, error) {
 	err := s.db.Q(ctx).QueryRowContext(ctx, `SELECT COUNT(*) FROM proactive_consents WHERE user_id = $1 AND withdrawn_ms IS NULL AND version = $2`,
 		userID, CurrentConsent).Scan(&n)
 	return n > 0, err
+}
+
+// consentedOf is which of userIDs have a consent in force.
+func (s *store) consentedOf(ctx context.Context, userIDs []string) (map[string]bool, error) {
+	in, list := s.db.InJSON("$1", userIDs)
+	rows, err := s.db.Q(ctx).QueryContext(ctx, `SELECT DISTINCT user_id FROM proactive_consents
+		WHERE user_id IN (`+in+`) AND withdrawn_ms IS NULL AND version = $2`, list, CurrentConsent)
+	if err != nil {
+		return nil, fmt.Errorf("proactive: consents: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
 }
 
 // linkUser links the residents with e-mail (any municipality) that have

@@ -110,8 +110,9 @@ func (s *Service) ruleTenants(ctx context.Context) ([]string, error) {
 }
 
 // sweepRules evaluates m's sweep rules over its consenting residents:
-// it reads the register once, keeps the new offers, and writes them in
-// batches. It returns the residents evaluated and the offers made.
+// it reads the register once and hands the new offers, sweepBatch at a
+// time, to a writer that stores them while the reading goes on. It
+// returns the residents evaluated and the offers made.
 func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, error) {
 	codes, _, err := s.eventTypeCodes(ctx)
 	if err != nil {
@@ -137,48 +138,31 @@ func (s *Service) sweepRules(ctx context.Context, m Municipality) (int, int, err
 	}
 	now := s.Now()
 	day := today(now, m.TimeZone)
-	var todo []Offer
+	w := s.startOfferWriter(ctx)
+	var batch []Offer
 	seen := 0
 	err = s.st.consenting(ctx, m.ID, func(r *Resident) error {
 		seen++
-		return eligible(rules, r, trigger{}, day, func(c *compiled, subject string, f *facts) error {
+		err := eligible(rules, r, trigger{}, day, func(c *compiled, subject string, f *facts) error {
 			k := offerKey(c.ID, r.ID, subject)
 			if !have[k] {
 				have[k] = true
-				todo = append(todo, newOffer(c, f, subject, now))
+				batch = append(batch, newOffer(c, f, subject, now))
 			}
 			return nil
 		})
-	})
-	if err != nil {
-		return seen, 0, err
-	}
-	made := 0
-	for start := 0; start < len(todo); start += sweepBatch {
-		batch := todo[start:min(start+sweepBatch, len(todo))]
-		err := s.DB.InTx(ctx, func(ctx context.Context) error {
-			for _, o := range batch {
-				// A consent withdrawn since the register was read stops
-				// the offer: the check and the write share the transaction.
-				if ok, err := s.st.consented(ctx, o.UserID); err != nil || !ok {
-					if err != nil {
-						return err
-					}
-					continue
-				}
-				ok, err := s.makeOffer(ctx, o)
-				if err != nil {
-					return err
-				}
-				if ok {
-					made++
-				}
-			}
-			return nil
-		})
-		if err != nil {
-			return seen, made, err
+		if err != nil || len(batch) < sweepBatch {
+			return err
 		}
+		err, batch = w.send(batch), nil
+		return err
+	})
+	if err == nil && len(batch) > 0 {
+		err = w.send(batch)
 	}
-	return seen, made, nil
+	made, werr := w.finish()
+	if err == nil {
+		err = werr
+	}
+	return seen, made, err
 }
