@@ -21,6 +21,7 @@ type PageCache struct {
 
 	mu      sync.RWMutex
 	entries map[string]*cachedPage
+	flights map[string]chan struct{} // pages being rendered; closed when done
 }
 
 type cachedPage struct {
@@ -33,7 +34,7 @@ type cachedPage struct {
 
 // NewPageCache returns a cache of at most max pages.
 func NewPageCache(ttl time.Duration, max int, generation func() uint64) *PageCache {
-	return &PageCache{ttl: ttl, max: max, generation: generation, entries: map[string]*cachedPage{}}
+	return &PageCache{ttl: ttl, max: max, generation: generation, entries: map[string]*cachedPage{}, flights: map[string]chan struct{}{}}
 }
 
 // cacheable reports whether r may be answered from, and stored in, the
@@ -48,6 +49,13 @@ func cacheable(r *http.Request) bool {
 
 // Wrap serves h through the cache. Only 200 answers are kept; the key is
 // the language and the full URL.
+//
+// When a page is missing or stale, the first request renders it and the
+// requests for the same page that arrive meanwhile wait for that render
+// rather than render it too: after every commit, a busy page would
+// otherwise be rendered by every connection at once, and the tail latency
+// is that stampede. A waiting request takes the new page only if it is at
+// least as fresh as what it would have rendered itself.
 func (c *PageCache) Wrap(h HandlerFunc) HandlerFunc {
 	if c == nil {
 		return h
@@ -58,36 +66,83 @@ func (c *PageCache) Wrap(h HandlerFunc) HandlerFunc {
 		}
 		key := Lang(r.Context()) + " " + r.URL.RequestURI()
 		gen := c.generation()
-		now := time.Now()
 		c.mu.RLock()
 		e := c.entries[key]
 		c.mu.RUnlock()
-		if e != nil && e.gen == gen && now.Before(e.expires) {
-			for k, v := range e.header {
-				w.Header()[k] = v
-			}
-			w.Header().Set("X-Cache", "hit")
-			w.WriteHeader(e.status)
-			_, err := w.Write(e.body)
-			return err
+		if e.fresh(gen, time.Now()) {
+			return e.serve(w)
 		}
-		rec := &recorder{ResponseWriter: w}
-		if err := h(rec, r); err != nil {
-			return err
+		c.mu.Lock()
+		if e := c.entries[key]; e.fresh(gen, time.Now()) {
+			c.mu.Unlock()
+			return e.serve(w)
 		}
-		// A page that sets a cookie is someone's own; the request id and
-		// the other per-request headers are set afresh on every hit.
-		if rec.status == http.StatusOK && rec.Header().Get("Set-Cookie") == "" {
-			h := http.Header{}
-			for _, k := range []string{"Content-Type", "Content-Language"} {
-				if v := rec.Header().Values(k); len(v) > 0 {
-					h[k] = v
-				}
-			}
-			c.store(key, &cachedPage{gen: gen, expires: now.Add(c.ttl), status: rec.status, header: h, body: rec.buf.Bytes()})
+		flight, busy := c.flights[key]
+		if !busy {
+			flight = make(chan struct{})
+			c.flights[key] = flight
 		}
-		return nil
+		c.mu.Unlock()
+		if !busy {
+			defer func() {
+				c.mu.Lock()
+				delete(c.flights, key)
+				c.mu.Unlock()
+				close(flight)
+			}()
+			return c.render(w, r, h, key, gen)
+		}
+		select {
+		case <-flight:
+		case <-r.Context().Done():
+			return nil // the visitor has gone
+		}
+		c.mu.RLock()
+		e = c.entries[key]
+		c.mu.RUnlock()
+		if e.fresh(gen, time.Now()) {
+			return e.serve(w)
+		}
+		// Not a page to keep (an error, a cookie) or already stale: render
+		// it for this request, without making others wait again.
+		return c.render(w, r, h, key, gen)
 	}
+}
+
+// render runs h for r and keeps its answer when it is a page to keep.
+func (c *PageCache) render(w http.ResponseWriter, r *http.Request, h HandlerFunc, key string, gen uint64) error {
+	now := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	if err := h(rec, r); err != nil {
+		return err
+	}
+	// A page that sets a cookie is someone's own; the request id and
+	// the other per-request headers are set afresh on every hit.
+	if rec.status == http.StatusOK && rec.Header().Get("Set-Cookie") == "" {
+		hd := http.Header{}
+		for _, k := range []string{"Content-Type", "Content-Language"} {
+			if v := rec.Header().Values(k); len(v) > 0 {
+				hd[k] = v
+			}
+		}
+		c.store(key, &cachedPage{gen: gen, expires: now.Add(c.ttl), status: rec.status, header: hd, body: rec.buf.Bytes()})
+	}
+	return nil
+}
+
+// fresh reports whether p may answer a request that saw generation gen.
+func (p *cachedPage) fresh(gen uint64, now time.Time) bool {
+	return p != nil && p.gen >= gen && now.Before(p.expires)
+}
+
+func (p *cachedPage) serve(w http.ResponseWriter) error {
+	for k, v := range p.header {
+		w.Header()[k] = v
+	}
+	w.Header().Set("X-Cache", "hit")
+	w.WriteHeader(p.status)
+	_, err := w.Write(p.body)
+	return err
 }
 
 func (c *PageCache) store(key string, p *cachedPage) {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -84,5 +86,73 @@ func TestPageCache(t *testing.T) {
 		if rec.Header().Get("X-Cache") == "hit" {
 			t.Fatal("expired entry served")
 		}
+	}
+}
+
+// TestPageCacheRendersOnceForConcurrentMisses: requests for a page that
+// is being rendered wait for that render instead of rendering it again,
+// and a request that saw a newer generation does not take the older page.
+func TestPageCacheRendersOnceForConcurrentMisses(t *testing.T) {
+	var gen atomic.Uint64
+	var renders atomic.Int32
+	release := make(chan struct{})
+	started := make(chan struct{}, 1)
+	page := func(w http.ResponseWriter, r *http.Request) error {
+		n := renders.Add(1)
+		if n == 1 {
+			started <- struct{}{}
+			<-release // the first render is slow
+		}
+		w.Header().Set("Content-Type", "text/html")
+		fmt.Fprintf(w, "render %d", n)
+		return nil
+	}
+	h := NewPageCache(time.Hour, 10, gen.Load).Wrap(page)
+	get := func() string {
+		rec := httptest.NewRecorder()
+		if err := h(rec, httptest.NewRequest("GET", "/m/luga/", nil)); err != nil {
+			t.Error(err)
+		}
+		return rec.Body.String()
+	}
+	bodies := make(chan string, 20)
+	go func() { bodies <- get() }()
+	<-started
+	var wg sync.WaitGroup
+	for range 19 {
+		wg.Add(1)
+		go func() { defer wg.Done(); bodies <- get() }()
+	}
+	time.Sleep(50 * time.Millisecond) // let the 19 reach the wait
+	close(release)
+	wg.Wait()
+	close(bodies)
+	for b := range bodies {
+		if b != "render 1" {
+			t.Errorf("a request got %q; all 20 should share the one render", b)
+		}
+	}
+	if n := renders.Load(); n != 1 {
+		t.Errorf("%d renders for 20 concurrent requests, want 1", n)
+	}
+
+	// A commit lands while a render of the old state is under way: the
+	// request that saw the commit renders afresh rather than take it.
+	gen.Add(1)
+	renders.Store(0)
+	release = make(chan struct{})
+	first := make(chan string, 1)
+	go func() { first <- get() }()
+	<-started
+	gen.Add(1)
+	second := make(chan string, 1)
+	go func() { second <- get() }()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	if b := <-first; b != "render 1" {
+		t.Errorf("first request: %q", b)
+	}
+	if b := <-second; b != "render 2" {
+		t.Errorf("a request that saw a newer commit got %q, want its own render", b)
 	}
 }
