@@ -76,20 +76,7 @@ func (s *store) questions(ctx context.Context, categoryID string) ([]Question, e
 // categoriesWithQuestions names the categories of a municipality that
 // ask anything, for Open311's metadata flag.
 func (s *store) categoriesWithQuestions(ctx context.Context, tenantID string) (map[string]bool, error) {
-	rows, err := s.db.R(ctx).QueryContext(ctx, `SELECT DISTINCT category_id FROM appeals_questions WHERE tenant_id = $1`, tenantID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return db.StringSet(ctx, s.db.R(ctx), `SELECT DISTINCT category_id FROM appeals_questions WHERE tenant_id = $1`, tenantID)
 }
 
 func (s *store) deleteQuestion(ctx context.Context, id string) error {

@@ -220,21 +220,12 @@ func (s *store) consented(ctx context.Context, userID string) (bool, error) {
 // consentedOf is which of userIDs have a consent in force.
 func (s *store) consentedOf(ctx context.Context, userIDs []string) (map[string]bool, error) {
 	in, list := s.db.InJSON("$1", userIDs)
-	rows, err := s.db.Q(ctx).QueryContext(ctx, `SELECT DISTINCT user_id FROM proactive_consents
+	out, err := db.StringSet(ctx, s.db.Q(ctx), `SELECT DISTINCT user_id FROM proactive_consents
 		WHERE user_id IN (`+in+`) AND withdrawn_ms IS NULL AND version = $2`, list, CurrentConsent)
 	if err != nil {
 		return nil, fmt.Errorf("proactive: consents: %w", err)
 	}
-	defer rows.Close()
-	out := map[string]bool{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out[id] = true
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // linkUser links the residents with e-mail (any municipality) that have
