@@ -76,12 +76,10 @@ type App struct {
 
 	handler    http.Handler
 	openAPIDoc []byte
-	fonts      func() (*pdf.Fonts, error) // see pdfFonts
+	// pdfFonts gives the fonts of MUNI_FONT_DIR that every domain's PDF
+	// documents share: one copy of the faces, read when the first PDF is made.
+	pdfFonts func() (*pdf.Fonts, error)
 }
-
-// pdfFonts returns the fonts of MUNI_FONT_DIR that every domain's PDF
-// documents share: one copy of the faces, read when the first PDF is made.
-func (a *App) pdfFonts() (*pdf.Fonts, error) { return a.fonts() }
 
 // Migrations lists every schema, platform first, in the order they apply.
 func Migrations() []db.Migrations {
@@ -104,7 +102,7 @@ func Open(ctx context.Context, cfg config.Config, log *slog.Logger) (*db.DB, err
 // New builds the application over an open, migrated database.
 func New(ctx context.Context, cfg config.Config, log *slog.Logger, d *db.DB) (*App, error) {
 	a := &App{Cfg: cfg, Log: log, DB: d, Audit: audit.New(d), Registry: prometheus.NewRegistry(),
-		fonts: sync.OnceValues(func() (*pdf.Fonts, error) { return pdf.LoadFonts(cfg.FontDir) })}
+		pdfFonts: sync.OnceValues(func() (*pdf.Fonts, error) { return pdf.LoadFonts(cfg.FontDir) })}
 	a.Registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	a.Metrics = web.NewMetrics(a.Registry)
 	a.Sessions = auth.NewSessions(d, cfg.SessionIdle, cfg.SessionMax, cfg.Secure())
